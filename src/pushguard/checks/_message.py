@@ -1,0 +1,33 @@
+"""Message helpers shared by the message checks: exemptions, subject and body."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from pushguard.config import Config
+from pushguard.model import Commit, Context, Finding, Severity
+
+
+def checked_commits(ctx: Context, cfg: Config) -> Iterator[Commit]:
+    """The commits whose messages are checked: not exempt (merges, reverts, fixup!, ...)."""
+    exempt = [re.compile(pattern) for pattern in cfg.exempt]
+    for commit in ctx.commits:
+        if not any(p.search(commit.message) for p in exempt):
+            yield commit
+
+
+def subject(message: str) -> str:
+    return message.split('\n', 1)[0].strip()
+
+
+def finding(check_id: str, commit: Commit, message: str, fix: str) -> Finding:
+    """A message finding, at the commit (or the message being written) it concerns."""
+    return Finding(check_id, Severity.ERROR, message, fix, ref=commit.ref, commit=commit.sha)
+
+
+def reword_fix(commit: Commit, example: str) -> str:
+    """How to change the message: reword the pushed commit, or edit the message being written."""
+    if commit.sha is None:
+        return f'write the message like: {example}'
+    return (f'reword it like "{example}": git rebase -i {commit.sha[:12]}~1 '
+            f'(mark the commit "reword"), or git commit --amend for the last commit')

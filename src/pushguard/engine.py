@@ -1,0 +1,96 @@
+"""One engine for every place: select checks, fetch what they need (batched), run, collect.
+
+A `Source` says what is being checked (a message, the index, a push, a range); the engine asks it
+only for the data that the selected checks declared in NEEDS.
+"""
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Protocol
+
+from pushguard import checks
+from pushguard.config import Config
+from pushguard.errors import ConfigError
+from pushguard.model import (
+    AddedLines, Commit, Context, FileChange, Finding, Need, Place, RefUpdate, Severity,
+)
+
+SUBMODULE_MODE = '160000'
+
+
+class Source(Protocol):
+    place: Place
+
+    def context(self) -> Context: ...
+    def with_signatures(self, commits: Sequence[Commit], verify: bool) -> list[Commit]: ...
+    def changes(self, commits: Sequence[Commit]) -> list[FileChange]: ...
+    def added_lines(self, commits: Sequence[Commit]) -> Iterator[AddedLines]: ...
+
+
+def select(cfg: Config, place: Place, only: Iterable[str] = (), skip: Iterable[str] = ()
+           ) -> list[checks.Check]:
+    """The checks to run here: --only wins over the config; --skip and [checks] skip remove."""
+    only, skip = list(only), set(skip) | cfg.skip
+    for check_id in [*only, *skip]:
+        if check_id not in checks.CHECK_IDS:
+            raise ConfigError(f'--only/--skip: {check_id!r} is not a check id '
+                              f'(known: {", ".join(sorted(checks.CHECK_IDS))})')
+    wanted = set(only) if only else cfg.enabled_checks()
+    return [checks.load(check_id) for check_id in checks.CHECKS
+            if check_id in wanted and check_id not in skip and place in checks.PLACES[check_id]]
+
+
+def run(source: Source, cfg: Config, selected: Sequence[checks.Check]) -> tuple[Context, list[Finding]]:
+    """Fetch what `selected` needs from `source`, run each check, return the findings in order."""
+    needs: set[Need] = set().union(*(c.NEEDS for c in selected)) if selected else set()
+    ctx = source.context()
+    if Need.SIGNATURES in needs:
+        ctx.commits = tuple(source.with_signatures(ctx.commits, cfg.signing_verify))
+    if needs & {Need.CHANGES, Need.SIZES}:
+        ctx.changes = tuple(_unique(source.changes(ctx.commits)))
+    if Need.SIZES in needs:
+        ctx.changes = tuple(_with_sizes(ctx.changes))
+    if Need.ADDED_LINES in needs:
+        ctx._added_lines = source.added_lines(ctx.commits)
+    findings: list[Finding] = []
+    for check in selected:
+        findings.extend(_apply_policy(check.check(ctx, cfg), cfg))
+    return ctx, list(dict.fromkeys(findings))
+
+
+def _apply_policy(found: Iterable[Finding], cfg: Config) -> Iterator[Finding]:
+    for finding in found:
+        if finding.check in cfg.warn and finding.severity is Severity.ERROR:
+            finding = dataclasses.replace(finding, severity=Severity.WARNING)
+        yield finding
+
+
+def _unique(changes: Iterable[FileChange]) -> Iterator[FileChange]:
+    """Each (path, blob) once: a merge repeats what its branch's own commits already brought."""
+    seen: set[tuple[str, str]] = set()
+    for change in changes:
+        key = (change.path, change.blob)
+        if key not in seen:
+            seen.add(key)
+            yield change
+
+
+def _with_sizes(changes: Sequence[FileChange]) -> Iterator[FileChange]:
+    from pushguard import git
+    sizes = git.blob_sizes(c.blob for c in changes if c.status != 'D' and c.mode != SUBMODULE_MODE)
+    for change in changes:
+        yield dataclasses.replace(change, size=sizes.get(change.blob))
+
+
+def blocks(findings: Iterable[Finding]) -> bool:
+    return any(f.severity is Severity.ERROR for f in findings)
+
+
+def ref_names(updates: Iterable[RefUpdate]) -> dict[str, str]:
+    """tip sha -> remote ref, the first ref that pushes that sha."""
+    names: dict[str, str] = {}
+    for update in updates:
+        if not update.is_deletion:
+            names.setdefault(update.local_sha, update.remote_ref)
+    return names

@@ -1,0 +1,372 @@
+"""The only module that starts git.
+
+Every function runs one git command (a fixed handful for a whole push, never one per commit or
+file), parses its NUL-separated output and returns plain records. A failing git raises GitError
+naming the command, its exit status and what git said.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import subprocess
+from collections.abc import Iterable, Iterator, Sequence
+
+from pushguard.errors import GitError
+from pushguard.model import AddedLines, Commit, FileChange, Signature
+
+DIFF_FLAGS = ('--no-ext-diff', '--no-textconv', '--no-color')
+# first-parent: a merge shows what it brings onto the branch, so evil merges are seen; what it
+# repeats from its other parents is removed again by the engine's de-duplication.
+MERGES = '--diff-merges=first-parent'
+_FIELDS = '%H%x00%S%x00%P%x00%an%x00%ae%x00%cn%x00%ce%x00%B'
+_COMMIT_LINE = re.compile(rb'[0-9a-f]{40}|[0-9a-f]{64}')
+_SIG_PREFIX = {
+    b'-----BEGIN PGP SIGNATURE-----': 'gpg',
+    b'-----BEGIN SSH SIGNATURE-----': 'ssh',
+    b'-----BEGIN SIGNED MESSAGE-----': 'x509',
+}
+
+
+def run(*args: str, stdin: bytes | None = None, ok: Sequence[int] = (0,)) -> bytes:
+    """Run `git ARGS`; return stdout. Raise GitError when the exit status is not in `ok`."""
+    cmd = ('git', *args)
+    try:
+        proc = subprocess.run(cmd, input=stdin, capture_output=True, check=False)
+    except FileNotFoundError:
+        raise GitError('git is not installed or not on PATH') from None
+    if proc.returncode not in ok:
+        raise GitError(_describe_failure(cmd, proc.returncode, proc.stderr))
+    return proc.stdout
+
+
+def _describe_failure(cmd: Sequence[str], code: int, stderr: bytes) -> str:
+    said = stderr.decode('utf-8', 'replace').strip().splitlines()
+    reason = said[-1] if said else 'no message'
+    return f'`{" ".join(cmd[:3])}` failed (exit {code}): {reason}'
+
+
+@contextlib.contextmanager
+def _streamed(*args: str, stdin: bytes) -> Iterator[Iterator[bytes]]:
+    """Run git with its stdout read line by line, so a big diff never sits in memory whole."""
+    proc = subprocess.Popen(
+        ('git', *args), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write(stdin)
+    proc.stdin.close()
+    try:
+        yield iter(proc.stdout)
+    finally:
+        proc.stdout.close()
+        stderr = proc.stderr.read() if proc.stderr else b''
+        if proc.wait() != 0:
+            raise GitError(_describe_failure(('git', *args), proc.returncode, stderr))
+
+
+def _text(raw: bytes) -> str:
+    return raw.decode('utf-8', 'replace')
+
+
+def _path(raw: bytes) -> str:
+    return os.fsdecode(raw)
+
+
+# --- the repository ------------------------------------------------------------------------
+
+def toplevel() -> str:
+    """`git rev-parse --show-toplevel`: the work tree's root. GitError outside a repository."""
+    try:
+        return os.fsdecode(run('rev-parse', '--show-toplevel').rstrip(b'\n'))
+    except GitError:
+        raise GitError('not inside a git repository (run this in a git work tree)') from None
+
+
+def git_path(name: str) -> str:
+    """`git rev-parse --git-path NAME`, absolute: honours core.hooksPath and worktrees."""
+    raw = os.fsdecode(run('rev-parse', '--git-path', name).rstrip(b'\n'))
+    return os.path.abspath(raw)
+
+
+def in_repository() -> bool:
+    """`git rev-parse --git-dir`: whether the current directory is inside a repository."""
+    return run('rev-parse', '--git-dir', ok=(0, 128)) != b''
+
+
+def config_get(key: str, default: str | None = None) -> str | None:
+    """`git config --get KEY`; `default` when unset."""
+    out = run('config', '--get', key, ok=(0, 1))
+    return _text(out.rstrip(b'\n')) if out else default
+
+
+def current_branch() -> str | None:
+    """`git symbolic-ref -q --short HEAD`; None on a detached HEAD."""
+    out = run('symbolic-ref', '-q', '--short', 'HEAD', ok=(0, 1))
+    return _text(out.strip()) or None
+
+
+def upstream() -> str | None:
+    """`git rev-parse --abbrev-ref @{upstream}`; None when the branch has no upstream."""
+    out = run('rev-parse', '--abbrev-ref', '--symbolic-full-name', '@{upstream}', ok=(0, 128))
+    return _text(out.strip()) or None
+
+
+def resolve(rev: str) -> str | None:
+    """`git rev-parse --verify -q REV^{commit}`: the commit's sha, or None."""
+    out = run('rev-parse', '--verify', '-q', f'{rev}^{{commit}}', ok=(0, 1, 128))
+    return _text(out.strip()) or None
+
+
+def is_shallow() -> bool:
+    """`git rev-parse --is-shallow-repository`."""
+    return run('rev-parse', '--is-shallow-repository').strip() == b'true'
+
+
+def shallow_roots() -> frozenset[str]:
+    """The commits whose parents a shallow clone lacks, from `$GIT_DIR/shallow`."""
+    try:
+        with open(git_path('shallow'), encoding='ascii') as f:
+            return frozenset(line.strip() for line in f if line.strip())
+    except FileNotFoundError:
+        return frozenset()
+
+
+def empty_tree() -> str:
+    """`git hash-object -t tree --stdin`: the empty tree in this repository's hash."""
+    return _text(run('hash-object', '-t', 'tree', '--stdin', stdin=b'').strip())
+
+
+def existing(shas: Iterable[str]) -> frozenset[str]:
+    """`git cat-file --batch-check`: which of these objects the repository has."""
+    wanted = list(dict.fromkeys(shas))
+    if not wanted:
+        return frozenset()
+    out = run('cat-file', '--batch-check=%(objectname)', stdin=_lines(wanted))
+    return frozenset(line for line in _text(out).split('\n') if line and ' ' not in line)
+
+
+def _lines(items: Iterable[str]) -> bytes:
+    return b''.join(os.fsencode(item) + b'\n' for item in items)
+
+
+# --- commits ---------------------------------------------------------------------------------
+
+def new_commits(
+        tips: Iterable[str],
+        exclude: Iterable[str] = (),
+        exclude_remote: str | None = None,
+        extra: Sequence[str] = (),
+) -> list[Commit]:
+    """Commits reachable from `tips` and from none of `exclude` (nor the remote's refs).
+
+    One `git log --stdin --source -z`, oldest first. Each commit's `ref` is the tip through which
+    git first reached it, so a commit shared by two pushed refs appears once.
+    """
+    stdin = _lines([*tips, *(f'^{sha}' for sha in exclude)])
+    args = ['log', '--stdin', '--source', '--reverse', '--topo-order', '-z', f'--format={_FIELDS}']
+    if exclude_remote is not None:
+        args += ['--not', f'--remotes={exclude_remote}']
+    return _parse_log(run(*args, *extra, stdin=stdin))
+
+
+def commits_in(revisions: Sequence[str]) -> list[Commit]:
+    """`git log --reverse -z REVISIONS`: the commits of a range such as `A..B`, oldest first."""
+    args = ['log', '--source', '--reverse', '--topo-order', '-z', f'--format={_FIELDS}']
+    return _parse_log(run(*args, *revisions, '--'))
+
+
+def _parse_log(out: bytes) -> list[Commit]:
+    fields = out.split(b'\0')
+    per_commit = _FIELDS.count('%x00') + 1
+    commits = []
+    # -z puts a NUL between records; with %x00 between fields every record is `per_commit` wide
+    for start in range(0, len(fields) - per_commit + 1, per_commit):
+        sha, source, parents, an, ae, cn, ce, body = fields[start:start + per_commit]
+        commits.append(Commit(
+            sha=_text(sha), ref=_text(source) or None, message=_text(body),
+            parents=tuple(_text(parents).split()), author_name=_text(an),
+            author_email=_text(ae), committer_name=_text(cn), committer_email=_text(ce),
+        ))
+    return commits
+
+
+def signature_kinds(shas: Sequence[str]) -> dict[str, str | None]:
+    """`git cat-file --batch`: each commit's signature kind from its header, without verifying."""
+    kinds: dict[str, str | None] = {}
+    if not shas:
+        return kinds
+    out = run('cat-file', '--batch', stdin=_lines(shas))
+    pos = 0
+    for sha in shas:
+        header_end = out.index(b'\n', pos)
+        size = int(out[pos:header_end].split()[2])
+        body = out[header_end + 1:header_end + 1 + size]
+        pos = header_end + 1 + size + 1
+        kinds[sha] = _signature_kind(body.split(b'\n\n', 1)[0])
+    return kinds
+
+
+def _signature_kind(headers: bytes) -> str | None:
+    for line in headers.split(b'\n'):
+        if line.startswith((b'gpgsig ', b'gpgsig-sha256 ')):
+            armour = line.split(b' ', 1)[1].strip()
+            return _SIG_PREFIX.get(armour, 'gpg')
+    return None
+
+
+def verify_signatures(shas: Sequence[str]) -> dict[str, str]:
+    """`git log --no-walk=unsorted --stdin --format=%H %G?`: git's verdict on each signature."""
+    if not shas:
+        return {}
+    out = run('log', '--no-walk=unsorted', '--stdin', '--format=%H %G?', stdin=_lines(shas))
+    return dict(line.split(' ', 1) for line in _text(out).splitlines() if ' ' in line)
+
+
+def with_signatures(commits: Sequence[Commit], verify: bool) -> list[Commit]:
+    """The same commits with `signature` filled in: kind always, git's verdict when `verify`."""
+    import dataclasses
+    shas = [c.sha for c in commits if c.sha]
+    kinds = signature_kinds(shas)
+    verdicts = verify_signatures(shas) if verify else {}
+    return [
+        dataclasses.replace(c, signature=Signature(kinds.get(c.sha or ''), verdicts.get(c.sha or '')))
+        for c in commits
+    ]
+
+
+# --- paths, sizes and lines -------------------------------------------------------------------
+
+def changes(commits: Sequence[Commit]) -> list[FileChange]:
+    """`git diff-tree --stdin -r -z --root`: every path each commit touches, with its new blob."""
+    if not commits:
+        return []
+    refs = {c.sha: c.ref for c in commits}
+    out = run('diff-tree', '--stdin', '-r', '-z', '--root', MERGES, *DIFF_FLAGS,
+              stdin=_lines(c.sha for c in commits if c.sha))
+    found: list[FileChange] = []
+    commit: str | None = None
+    items = iter(out.split(b'\0'))
+    for item in items:
+        if not item:
+            continue
+        if not item.startswith(b':'):
+            commit = _text(item.strip())
+            continue
+        _, new_mode, _, new_blob, status = _text(item[1:]).split(' ')
+        path = next(items)
+        if status[0] in 'RC':
+            path = next(items)  # the source path came first; the destination is what is added
+        found.append(FileChange(commit, refs.get(commit), _path(path), status[0], new_blob, new_mode))
+    return found
+
+
+def staged_changes() -> list[FileChange]:
+    """`git diff-index --cached -r -z`: what the index changes against HEAD (or the empty tree)."""
+    base = resolve('HEAD') or empty_tree()
+    out = run('diff-index', '--cached', '-r', '-z', '--no-renames', base)
+    found = []
+    items = iter(out.split(b'\0'))
+    for item in items:
+        if item.startswith(b':'):
+            _, new_mode, _, new_blob, status = _text(item[1:]).split(' ')
+            found.append(FileChange(None, None, _path(next(items)), status[0], new_blob, new_mode))
+    return found
+
+
+def blob_sizes(blobs: Iterable[str]) -> dict[str, int]:
+    """`git cat-file --batch-check`: the size of each blob, read from the object store."""
+    wanted = list(dict.fromkeys(blobs))
+    if not wanted:
+        return {}
+    out = run('cat-file', '--batch-check=%(objectname) %(objecttype) %(objectsize)',
+              stdin=_lines(wanted))
+    sizes = {}
+    for line in _text(out).splitlines():
+        parts = line.split(' ')
+        if len(parts) == 3 and parts[1] == 'blob':
+            sizes[parts[0]] = int(parts[2])
+    return sizes
+
+
+def attributes(paths: Iterable[str], attribute: str, cached: bool = False) -> dict[str, str]:
+    """`git check-attr -z --stdin ATTRIBUTE`: the attribute's value for each path."""
+    wanted = list(dict.fromkeys(paths))
+    if not wanted:
+        return {}
+    args = ['check-attr', '-z', '--stdin', *(['--cached'] if cached else []), attribute]
+    out = run(*args, stdin=b''.join(os.fsencode(p) + b'\0' for p in wanted)).split(b'\0')
+    return {_path(out[i]): _text(out[i + 2]) for i in range(0, len(out) - 2, 3)}
+
+
+def added_lines(commits: Sequence[Commit]) -> Iterator[AddedLines]:
+    """`git diff-tree --stdin -p -U0 --root`, streamed: the lines each commit adds, per path."""
+    if not commits:
+        return
+    refs = {c.sha: c.ref for c in commits}
+    args = ('diff-tree', '--stdin', '-p', '-U0', '--root', MERGES, *DIFF_FLAGS)
+    with _streamed(*args, stdin=_lines(c.sha for c in commits if c.sha)) as out:
+        yield from _parse_patch(out, refs)
+
+
+def staged_added_lines() -> Iterator[AddedLines]:
+    """`git diff --cached -p -U0`, streamed: the lines the index adds."""
+    base = resolve('HEAD') or empty_tree()
+    with _streamed('diff', '--cached', '-p', '-U0', *DIFF_FLAGS, base, stdin=b'') as out:
+        yield from _parse_patch(out, {})
+
+
+def _parse_patch(out: Iterator[bytes], refs: dict[str | None, str | None]) -> Iterator[AddedLines]:
+    commit: str | None = None
+    path: str | None = None
+    lines: list[tuple[int, str]] = []
+    line_no = 0
+    in_header = True
+
+    def flush() -> Iterator[AddedLines]:
+        if path is not None and lines:
+            yield AddedLines(commit, refs.get(commit), path, tuple(lines))
+
+    for raw in out:
+        if raw.startswith(b'diff --git '):
+            yield from flush()
+            path, lines, in_header = None, [], True
+        elif in_header and raw.startswith(b'+++ '):
+            target = raw[4:].rstrip(b'\n')
+            path = None if target == b'/dev/null' else _path(_unquote(target)[2:])
+        elif raw.startswith(b'@@ '):
+            in_header = False
+            line_no = _hunk_start(raw)
+        elif not in_header and raw.startswith(b'+'):
+            lines.append((line_no, _text(raw[1:].rstrip(b'\n'))))
+            line_no += 1
+        elif _COMMIT_LINE.fullmatch(raw.rstrip(b'\n')):
+            yield from flush()  # a commit id line from diff-tree --stdin
+            commit, path, lines, in_header = _text(raw.strip()), None, [], True
+    yield from flush()
+
+
+def _hunk_start(header: bytes) -> int:
+    new = header.split(b' ')[2]  # b'+12,3' or b'+12'
+    return int(new[1:].split(b',')[0])
+
+
+def _unquote(raw: bytes) -> bytes:
+    """Undo git's C-style quoting of a path (core.quotePath): "a\\tb\\303\\251" -> bytes."""
+    if not raw.startswith(b'"'):
+        return raw
+    body, out, i = raw[1:-1], bytearray(), 0
+    escapes = {ord('n'): 10, ord('t'): 9, ord('"'): 34, ord('\\'): 92, ord('a'): 7,
+               ord('b'): 8, ord('f'): 12, ord('r'): 13, ord('v'): 11}
+    while i < len(body):
+        if body[i] == 92 and i + 1 < len(body):
+            nxt = body[i + 1]
+            if 48 <= nxt <= 55:
+                out.append(int(body[i + 1:i + 4], 8))
+                i += 4
+                continue
+            out.append(escapes.get(nxt, nxt))
+            i += 2
+            continue
+        out.append(body[i])
+        i += 1
+    return bytes(out)

@@ -1,0 +1,55 @@
+"""Reading the message file git hands to commit-msg and prepare-commit-msg hooks."""
+from __future__ import annotations
+
+import codecs
+
+from pushguard import git
+from pushguard.errors import PushguardError
+
+SCISSORS = '------------------------ >8 ------------------------'
+
+
+def read_bytes(path: str) -> bytes:
+    try:
+        with open(path, 'rb') as f:
+            return f.read()
+    except OSError as e:
+        raise PushguardError(f'{path}: cannot read the commit message: {e.strerror}') from None
+
+
+def encoding() -> str:
+    """i18n.commitEncoding when Python knows it, else UTF-8."""
+    name = git.config_get('i18n.commitEncoding') or 'utf-8'
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return 'utf-8'
+
+
+def decode(raw: bytes, charset: str) -> str:
+    return raw.decode(charset, 'replace')
+
+
+def comment_char() -> str:
+    """core.commentChar ('auto' and unset mean '#', as git reads it for an existing message)."""
+    value = git.config_get('core.commentChar') or '#'
+    return '#' if value == 'auto' else value
+
+
+def clean(message: str, comment: str) -> str:
+    """What git keeps with --cleanup=strip: no comment lines, nothing under the scissors line."""
+    kept = []
+    for line in message.replace('\r\n', '\n').split('\n'):
+        if line.startswith(comment) and line[len(comment):].strip() == SCISSORS:
+            break
+        if not line.startswith(comment):
+            kept.append(line.rstrip())
+    text = '\n'.join(kept)
+    while '\n\n\n' in text:
+        text = text.replace('\n\n\n', '\n\n')
+    return text.strip('\n')
+
+
+def read_clean(path: str) -> str:
+    """The message in FILE as git will store it."""
+    return clean(decode(read_bytes(path), encoding()), comment_char())

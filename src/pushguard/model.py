@@ -1,0 +1,161 @@
+"""The records the engine passes around: frozen, typed, no behaviour beyond naming."""
+from __future__ import annotations
+
+import dataclasses
+import enum
+from collections.abc import Iterator
+from typing import NamedTuple
+
+
+class Severity(str, enum.Enum):
+    ERROR = 'error'
+    WARNING = 'warning'
+
+
+class Place(str, enum.Enum):
+    """Where the engine runs: decides which checks make sense."""
+
+    COMMIT_MSG = 'commit-msg'
+    PRE_COMMIT = 'pre-commit'
+    PRE_PUSH = 'pre-push'
+    CHECK = 'check'
+    PRE_RECEIVE = 'pre-receive'
+
+
+@dataclasses.dataclass(frozen=True)
+class Finding:
+    check: str
+    severity: Severity
+    message: str
+    fix: str | None = None
+    ref: str | None = None
+    commit: str | None = None
+    path: str | None = None
+    line: int | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            'check': self.check,
+            'severity': self.severity.value,
+            'message': self.message,
+            'fix': self.fix,
+            'ref': self.ref,
+            'commit': self.commit,
+            'path': self.path,
+            'line': self.line,
+        }
+
+
+@dataclasses.dataclass(frozen=True)
+class RefUpdate:
+    """One line of git's pre-push (or pre-receive) input."""
+
+    local_ref: str
+    local_sha: str
+    remote_ref: str
+    remote_sha: str
+
+    @property
+    def is_deletion(self) -> bool:
+        return set(self.local_sha) == {'0'}
+
+    @property
+    def is_creation(self) -> bool:
+        return set(self.remote_sha) == {'0'}
+
+    @property
+    def is_tag(self) -> bool:
+        return self.remote_ref.startswith('refs/tags/')
+
+    @property
+    def is_branch(self) -> bool:
+        return self.remote_ref.startswith('refs/heads/')
+
+    @property
+    def branch(self) -> str | None:
+        """The remote branch's short name, or None for tags and other refs."""
+        if self.is_branch:
+            return self.remote_ref[len('refs/heads/'):]
+        return None
+
+
+class Signature(NamedTuple):
+    kind: str | None  # 'gpg', 'ssh', 'x509', or None when the commit is unsigned
+    status: str | None  # git's %G? letter, only when verification was asked for
+
+
+@dataclasses.dataclass(frozen=True)
+class Commit:
+    """A commit to check; sha is None for a message not yet committed."""
+
+    sha: str | None
+    message: str
+    parents: tuple[str, ...] = ()
+    author_name: str = ''
+    author_email: str = ''
+    committer_name: str = ''
+    committer_email: str = ''
+    ref: str | None = None  # the pushed ref that brought it (the first, when several)
+    signature: Signature | None = None  # None when not fetched
+
+    @property
+    def is_merge(self) -> bool:
+        return len(self.parents) > 1
+
+    @property
+    def short(self) -> str:
+        return self.sha[:12] if self.sha else '(new commit)'
+
+
+@dataclasses.dataclass(frozen=True)
+class FileChange:
+    """A path a commit (or the index, commit None) adds, modifies, renames or deletes."""
+
+    commit: str | None
+    ref: str | None
+    path: str  # decoded with surrogateescape: odd bytes survive the round trip
+    status: str  # git's letter: A M D R C T
+    blob: str  # the new blob's sha (zeros for a deletion)
+    mode: str  # the new mode ('160000' is a submodule, '120000' a symlink)
+    size: int | None = None  # None when sizes were not fetched, or not a blob
+
+
+@dataclasses.dataclass(frozen=True)
+class AddedLines:
+    """The lines one commit (or the index) adds to one path, with their line numbers."""
+
+    commit: str | None
+    ref: str | None
+    path: str
+    lines: tuple[tuple[int, str], ...]
+
+
+class Need(str, enum.Enum):
+    """Data a check reads; the engine fetches only what the selected checks need."""
+
+    MESSAGES = 'messages'  # commit messages and identities
+    SIGNATURES = 'signatures'  # whether each commit is signed (and verified, with verify)
+    CHANGES = 'changes'  # paths each commit changes, with blob ids
+    SIZES = 'sizes'  # sizes of the new blobs
+    ADDED_LINES = 'added-lines'  # lines each commit adds
+    REFS = 'refs'  # the ref updates themselves
+
+
+@dataclasses.dataclass
+class Context:
+    """Everything a check may look at, fetched by the engine before any check runs."""
+
+    place: Place
+    updates: tuple[RefUpdate, ...] = ()
+    commits: tuple[Commit, ...] = ()
+    changes: tuple[FileChange, ...] = ()
+    branch: str | None = None  # the branch being committed on (commit-time hooks)
+    notes: list[str] = dataclasses.field(default_factory=list)  # said once, above findings
+    _added_lines: Iterator[AddedLines] | None = None
+
+    def added_lines(self) -> Iterator[AddedLines]:
+        """Stream of added lines; read once, so memory stays bounded by one diff."""
+        if self._added_lines is None:
+            return iter(())
+        lines, self._added_lines = self._added_lines, None
+        return lines

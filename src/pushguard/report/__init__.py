@@ -1,0 +1,34 @@
+"""Output formats: name -> module with `render(report, stream)`; imported on use."""
+from __future__ import annotations
+
+import dataclasses
+import importlib
+from typing import Protocol, TextIO
+
+from pushguard.model import Finding
+
+FORMATS = {
+    'text': 'pushguard.report.text',
+    'json': 'pushguard.report.json',
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Report:
+    findings: tuple[Finding, ...]
+    notes: tuple[str, ...] = ()
+    checked: str = ''  # what was checked, for the summary line: "3 commits", "the message"
+
+
+class Renderer(Protocol):
+    def render(self, report: Report, stream: TextIO) -> None: ...
+
+
+def render(fmt: str, report: Report, stream: TextIO) -> None:
+    module: Renderer = importlib.import_module(FORMATS[fmt])  # type: ignore[assignment]
+    module.render(report, stream)
+
+
+def display(text: str) -> str:
+    """A path or message fit to print: undecodable bytes (kept as surrogates) become U+FFFD."""
+    return text.encode('utf-8', 'surrogateescape').decode('utf-8', 'replace')
