@@ -332,7 +332,7 @@ def _parse_patch(out: Iterator[bytes], refs: dict[str | None, str | None]) -> It
             path, lines, in_header = None, [], True
         elif in_header and raw.startswith(b'+++ '):
             target = raw[4:].rstrip(b'\n')
-            path = None if target == b'/dev/null' else _path(_unquote(target)[2:])
+            path = None if target == b'/dev/null' else _path(_patch_path(target)[2:])
         elif raw.startswith(b'@@ '):
             in_header = False
             line_no = _hunk_start(raw)
@@ -348,6 +348,14 @@ def _parse_patch(out: Iterator[bytes], refs: dict[str | None, str | None]) -> It
 def _hunk_start(header: bytes) -> int:
     new = header.split(b' ')[2]  # b'+12,3' or b'+12'
     return int(new[1:].split(b',')[0])
+
+
+def _patch_path(raw: bytes) -> bytes:
+    """The path on a `+++ b/...` line: unquoted; the TAB git adds after a name with a space removed."""
+    if raw.startswith(b'"'):
+        return _unquote(raw)
+    # diff.c appends a TAB to an unquoted name that contains a space, for GNU patch
+    return raw[:-1] if raw.endswith(b'\t') and b' ' in raw else raw
 
 
 def _unquote(raw: bytes) -> bytes:
