@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import pytest
+
+from pushguard import cli
+from testing.run import run_console, run_pushguard
+
+
+def test_version():
+    result = run_pushguard('--version')
+    assert result.code == 0
+    assert result.out.startswith('pushguard ')
+
+
+def test_no_command_prints_help_and_exits_2():
+    result = run_pushguard()
+    assert result.code == 2
+    assert 'usage:' in result.out
+
+
+def test_unknown_check_id_in_only_is_a_usage_error(repo):
+    (repo / 'msg').write_text('x\n')
+    result = run_pushguard('hook', 'commit-msg', 'msg', '--only', 'jira-tickets')
+    assert result.code == 2
+    assert "'jira-tickets' is not a check id" in result.err
+
+
+def test_missing_message_file_is_one_line(repo):
+    result = run_pushguard('hook', 'commit-msg', 'nope.txt')
+    assert result.code == 2
+    assert result.err.strip() == (
+        'pushguard: error: nope.txt: cannot read the commit message: No such file or directory'
+    )
+
+
+def test_outside_a_repository(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / 'msg').write_text('x\n')
+    result = run_pushguard('hook', 'commit-msg', 'msg')
+    assert result.code == 2
+    assert 'not inside a git repository' in result.err
+
+
+def test_a_crash_is_reported_and_never_exits_0(monkeypatch):
+    def explode(args):
+        raise RuntimeError('boom')
+    monkeypatch.setattr(cli, '_target', lambda args: explode)
+    result = run_pushguard('check')
+    assert result.code == 3
+    assert 'pushguard crashed, please report: RuntimeError: boom' in result.err
+    assert 'Python 3.' in result.err
+
+
+def test_interrupt_exits_130(monkeypatch):
+    def interrupted(args):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(cli, '_target', lambda args: interrupted)
+    assert run_pushguard('check').code == 130
+
+
+@pytest.mark.parametrize('argv', (('hook', 'commit-msg'), ('check', '--format', 'yaml')))
+def test_argparse_usage_errors_exit_2(argv):
+    assert run_pushguard(*argv).code == 2
+
+
+def test_console_script_runs(repo):
+    (repo / 'msg').write_text('fine\n')
+    result = run_console('hook', 'commit-msg', 'msg', cwd=repo)
+    assert (result.code, result.err) == (0, '')

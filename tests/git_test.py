@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from pushguard import git
+from testing import gitrepo
+
+ODD_NAMES = [
+    pytest.param(b'with space.txt', id='space'),
+    pytest.param(b'new\nline.txt', id='newline'),
+    pytest.param(b'tab\there.txt', id='tab'),
+    pytest.param(b'caf\xc3\xa9.txt', id='utf8'),
+    pytest.param(b'latin\xe9.txt', id='not-utf8'),
+    pytest.param(b'quote"and\\slash.txt', id='quote-backslash'),
+    pytest.param(b'dir with space/inner file.txt', id='dir-space'),
+]
+
+
+@pytest.mark.parametrize('name', ODD_NAMES)
+def test_changes_and_added_lines_keep_odd_paths(repo, name):
+    gitrepo.write(repo, name, 'one\ntwo\n')
+    sha = gitrepo.commit(repo, 'feat: add')
+    commits = git.commits_in([sha])
+    [change] = git.changes(commits)
+    assert os.fsencode(change.path) == name
+    assert change.status == 'A'
+    [added] = list(git.added_lines(commits))
+    assert os.fsencode(added.path) == name
+    assert added.lines == ((1, 'one'), (2, 'two'))
+
+
+def test_added_lines_number_lines_in_the_new_file(repo):
+    gitrepo.commit(repo, 'one', {'f.txt': 'a\nb\nc\nd\n'})
+    sha = gitrepo.commit(repo, 'two', {'f.txt': 'a\nB\nc\nd\ne\n'})
+    [added] = list(git.added_lines(git.commits_in([f'{sha}~1..{sha}'])))
+    assert added.lines == ((2, 'B'), (5, 'e'))
+
+
+def test_removed_lines_are_not_added_lines(repo):
+    gitrepo.commit(repo, 'one', {'f.txt': 'keep\nsecret\n'})
+    sha = gitrepo.commit(repo, 'two', {'f.txt': 'keep\n'})
+    assert list(git.added_lines(git.commits_in([f'{sha}~1..{sha}']))) == []
+
+
+def test_staged_changes_in_an_empty_repository(repo):
+    gitrepo.write(repo, 'a.txt', 'hello\n')
+    gitrepo.git('add', 'a.txt')
+    [change] = git.staged_changes()
+    assert (change.path, change.status, change.commit) == ('a.txt', 'A', None)
+    [added] = list(git.staged_added_lines())
+    assert added.lines == ((1, 'hello'),)
+
+
+def test_staged_reads_the_index_not_the_work_tree(repo):
+    gitrepo.commit(repo, 'one', {'a.txt': 'v1\n'})
+    gitrepo.write(repo, 'a.txt', 'staged\n')
+    gitrepo.git('add', 'a.txt')
+    gitrepo.write(repo, 'a.txt', 'only in the work tree\n')
+    [added] = list(git.staged_added_lines())
+    assert added.lines == ((1, 'staged'),)
+
+
+def test_log_reads_messages_and_identities(repo):
+    sha = gitrepo.commit(repo, 'feat: ünïcode subject\n\nbody line')
+    [commit] = git.commits_in([sha])
+    assert commit.message == 'feat: ünïcode subject\n\nbody line\n'
+    assert commit.author_email == 'ada@example.com'
+    assert commit.parents == ()
+
+
+def test_blob_sizes_come_from_the_object_store(repo):
+    sha = gitrepo.commit(repo, 'one', {'big.bin': b'\0' * 5000})
+    [change] = git.changes(git.commits_in([sha]))
+    gitrepo.write(repo, 'big.bin', 'small now')
+    assert git.blob_sizes([change.blob]) == {change.blob: 5000}
+
+
+def test_failing_git_names_the_command(repo):
+    with pytest.raises(git.GitError) as e:
+        git.run('log', 'no-such-revision')
+    assert '`git log no-such-revision` failed (exit 128)' in e.value.message
+
+
+def test_unquote_octal_and_escapes():
+    assert git._unquote(b'"caf\\303\\251\\t\\"x\\\\"') == b'caf\xc3\xa9\t"x\\'
