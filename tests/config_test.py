@@ -12,12 +12,15 @@ def _write(repo, text):
 
 
 @pytest.mark.parametrize(('toml', 'expected'), (
-    pytest.param('[commit.jira]\nprojects = ["proj"]\n', 'key commit.jira.projects:', id='lowercase-project'),
-    pytest.param('[commit.jira]\nwher = "x"\n', "key commit.jira: unknown key 'wher'", id='unknown-key'),
+    pytest.param('[commit.jira]\nprojects = ["proj"]\n', 'key commit.jira.projects:',
+                 id='lowercase-project'),
+    pytest.param('[commit.jira]\nwher = "x"\n', "key commit.jira: unknown key 'wher'",
+                 id='unknown-key'),
     pytest.param('[comit]\n', "unknown key 'comit'", id='unknown-section'),
     pytest.param('[commit]\npattern = "("\n', 'key commit.pattern:', id='bad-regex'),
     pytest.param('[commit\n', 'invalid TOML', id='toml-syntax'),
-    pytest.param('[checks]\nskip = ["nope"]\n', "key checks.skip: 'nope' is not a check id", id='bad-check-id'),
+    pytest.param('[checks]\nskip = ["nope"]\n', "key checks.skip: 'nope' is not a check id",
+                 id='bad-check-id'),
     pytest.param('[files]\nmax-size = "10 furlongs"\n', 'key files.max-size:', id='bad-size'),
     pytest.param('[commit.jira]\nwhere = "body"\n', 'key commit.jira.where:', id='bad-choice'),
     pytest.param('[remote]\ntimeout = "soon"\n', 'key remote.timeout:', id='wrong-type'),

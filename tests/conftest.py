@@ -7,7 +7,7 @@ import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..'))
 
-from testing import gitrepo  # noqa: E402
+from testing import gitrepo
 
 _DROPPED = ('GIT_DIR', 'GIT_INDEX_FILE', 'GIT_WORK_TREE', 'PUSHGUARD_TOKEN', 'PUSHGUARD_CONFIG',
             'GH_TOKEN', 'GITHUB_TOKEN', 'GITLAB_TOKEN', 'CI_JOB_TOKEN', 'BITBUCKET_TOKEN',

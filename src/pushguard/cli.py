@@ -80,7 +80,7 @@ def _parser() -> argparse.ArgumentParser:
 def _target(args: argparse.Namespace) -> Callable[[argparse.Namespace], int]:
     path = HOOKS[args.hook] if args.command == 'hook' else COMMANDS[args.command]
     module_name, function = path.split(':')
-    return getattr(importlib.import_module(module_name), function)  # type: ignore[no-any-return]
+    return getattr(importlib.import_module(module_name), function)
 
 
 def _version() -> str:

@@ -41,7 +41,9 @@ def select(cfg: Config, place: Place, only: Iterable[str] = (), skip: Iterable[s
             if check_id in wanted and check_id not in skip and place in checks.PLACES[check_id]]
 
 
-def run(source: Source, cfg: Config, selected: Sequence[checks.Check]) -> tuple[Context, list[Finding]]:
+def run(
+        source: Source, cfg: Config, selected: Sequence[checks.Check],
+) -> tuple[Context, list[Finding]]:
     """Fetch what `selected` needs from `source`, run each check, return the findings in order."""
     needs: set[Need] = set().union(*(c.NEEDS for c in selected)) if selected else set()
     ctx = source.context()

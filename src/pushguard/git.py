@@ -229,7 +229,8 @@ def with_signatures(commits: Sequence[Commit], verify: bool) -> list[Commit]:
     kinds = signature_kinds(shas)
     verdicts = verify_signatures(shas) if verify else {}
     return [
-        dataclasses.replace(c, signature=Signature(kinds.get(c.sha or ''), verdicts.get(c.sha or '')))
+        dataclasses.replace(c, signature=Signature(kinds.get(c.sha or ''),
+                                                   verdicts.get(c.sha or '')))
         for c in commits
     ]
 
@@ -256,7 +257,9 @@ def changes(commits: Sequence[Commit]) -> list[FileChange]:
         path = next(items)
         if status[0] in 'RC':
             path = next(items)  # the source path came first; the destination is what is added
-        found.append(FileChange(commit, refs.get(commit), _path(path), status[0], new_blob, new_mode))
+        found.append(
+            FileChange(commit, refs.get(commit), _path(path), status[0], new_blob, new_mode),
+        )
     return found
 
 
@@ -351,7 +354,7 @@ def _hunk_start(header: bytes) -> int:
 
 
 def _patch_path(raw: bytes) -> bytes:
-    """The path on a `+++ b/...` line: unquoted; the TAB git adds after a name with a space removed."""
+    """The path of a `+++ b/...` line, unquoted, less the TAB git adds after a name with a space."""
     if raw.startswith(b'"'):
         return _unquote(raw)
     # diff.c appends a TAB to an unquoted name that contains a space, for GNU patch

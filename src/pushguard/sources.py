@@ -34,7 +34,8 @@ class MessageSource(_CommitData):
 
     def context(self) -> Context:
         ref = f'refs/heads/{self.branch}' if self.branch else None
-        return Context(self.place, commits=(Commit(None, self.message, ref=ref),), branch=self.branch)
+        commit = Commit(None, self.message, ref=ref)
+        return Context(self.place, commits=(commit,), branch=self.branch)
 
 
 @dataclasses.dataclass

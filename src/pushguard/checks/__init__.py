@@ -1,8 +1,8 @@
 """The registry of checks: id -> module path. Nothing is imported until a check is used.
 
-Each module has `ID`, `NEEDS` (a frozenset of model.Need) and `check(ctx, cfg) -> Iterator[Finding]`,
-which reads only what the engine fetched. Where each check makes sense is `PLACES`, kept here so
-that a commit-msg hook never imports a content check.
+Each module has `ID`, `NEEDS` (a frozenset of model.Need) and
+`check(ctx, cfg) -> Iterator[Finding]`, which reads only what the engine fetched. Where each check
+makes sense is `PLACES`, kept here so that a commit-msg hook never imports a content check.
 """
 from __future__ import annotations
 
@@ -59,5 +59,5 @@ class Check(Protocol):
 
 
 def load(check_id: str) -> Check:
-    module: Check = importlib.import_module(CHECKS[check_id])  # type: ignore[assignment]
+    module: Check = importlib.import_module(CHECKS[check_id])
     return module

@@ -25,7 +25,7 @@ class Renderer(Protocol):
 
 
 def render(fmt: str, report: Report, stream: TextIO) -> None:
-    module: Renderer = importlib.import_module(FORMATS[fmt])  # type: ignore[assignment]
+    module: Renderer = importlib.import_module(FORMATS[fmt])
     module.render(report, stream)
 
 

@@ -1,4 +1,4 @@
-"""`--format text`: one line per finding, its fix below; colour only on a terminal, NO_COLOR honoured."""
+"""`--format text`: a line per finding and its fix; colour only on a terminal, NO_COLOR honoured."""
 from __future__ import annotations
 
 import os
