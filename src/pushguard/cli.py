@@ -20,7 +20,7 @@ HOOKS = {
     'pre-commit': 'pushguard.hooks.pre_commit:pre_commit',
     'pre-push': 'pushguard.hooks.pre_push:pre_push',
 }
-FORMAT_NAMES = ('text', 'json')
+FORMAT_NAMES = ('text', 'json', 'sarif', 'junit', 'github', 'gitlab')
 
 
 def _id_list(value: str) -> list[str]:

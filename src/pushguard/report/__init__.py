@@ -10,6 +10,10 @@ from pushguard.model import Finding
 FORMATS = {
     'text': 'pushguard.report.text',
     'json': 'pushguard.report.json',
+    'sarif': 'pushguard.report.sarif',
+    'junit': 'pushguard.report.junit',
+    'github': 'pushguard.report.github',
+    'gitlab': 'pushguard.report.gitlab',
 }
 
 

@@ -1,0 +1,54 @@
+"""`--format gitlab`: a GitLab Code Quality report (a JSON array), for `artifacts:reports:codequality`.
+
+Each finding is `{description, check_name, fingerprint, severity, location: {path, lines: {begin}}}`;
+an error is `major`, a warning `minor`. GitLab needs a path and a line on every entry: a finding
+about a commit rather than a file (a message check) is placed at `.` line 1, its commit named in
+the description. The fingerprint is a SHA-256 of check, path, line and message, so the same
+finding keeps its fingerprint from one pipeline to the next; for a finding without a path the
+commit is hashed too, or every commit lacking a Jira key would count as one.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any, TextIO
+
+from pushguard.model import Finding, Severity
+from pushguard.report import Report, display
+
+NO_PATH = '.'
+SEVERITIES = {Severity.ERROR: 'major', Severity.WARNING: 'minor'}
+
+
+def fingerprint(finding: Finding) -> str:
+    parts = [finding.check, finding.path or '', str(finding.line or ''), finding.message]
+    if finding.path is None:
+        parts.append(finding.commit or '')
+    data = '\0'.join(parts).encode('utf-8', 'surrogateescape')
+    return hashlib.sha256(data).hexdigest()
+
+
+def _description(finding: Finding) -> str:
+    text = display(finding.message)
+    where = [part for part in (finding.ref, finding.commit) if part]
+    if where:
+        text += f' ({", ".join(where)})'
+    if finding.fix:
+        text += f'. Fix: {display(finding.fix)}'
+    return text
+
+
+def _issue(finding: Finding) -> dict[str, Any]:
+    path = display(finding.path) if finding.path is not None else NO_PATH
+    return {
+        'description': _description(finding),
+        'check_name': finding.check,
+        'fingerprint': fingerprint(finding),
+        'severity': SEVERITIES[finding.severity],
+        'location': {'path': path, 'lines': {'begin': finding.line or 1}},
+    }
+
+
+def render(report: Report, stream: TextIO) -> None:
+    json.dump([_issue(f) for f in report.findings], stream, ensure_ascii=False, indent=2)
+    stream.write('\n')

@@ -1,0 +1,85 @@
+"""`--format junit`: JUnit XML, for CI test-report views (GitLab, Jenkins, Azure, ...).
+
+One testsuite "pushguard". Only findings are known, not every check that passed, so each finding
+is a testcase (classname `pushguard.CHECK`): an error is a <failure>, a warning passes with its
+text in <system-out>. With no findings, one passing testcase says what was checked, so the report
+never looks empty.
+"""
+from __future__ import annotations
+
+import re
+from typing import TextIO
+from xml.etree import ElementTree
+
+from pushguard.model import Finding, Severity
+from pushguard.report import Report, display
+
+# characters XML 1.0 cannot hold at all, not even escaped
+_NOT_XML = re.compile('[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]')
+
+
+def xml_text(text: str) -> str:
+    return _NOT_XML.sub('\ufffd', display(text))
+
+
+def _where(finding: Finding) -> str:
+    parts = []
+    if finding.path is not None:
+        path = display(finding.path)
+        parts.append(f'{path}:{finding.line}' if finding.line else path)
+    if finding.ref:
+        parts.append(finding.ref.removeprefix('refs/heads/'))
+    if finding.commit:
+        parts.append(finding.commit[:12])
+    return ' '.join(parts)
+
+
+def _details(finding: Finding) -> str:
+    lines = [f'{finding.severity.value} [{finding.check}] {finding.message}']
+    for label, value in (('fix', finding.fix), ('ref', finding.ref), ('commit', finding.commit),
+                         ('path', finding.path)):
+        if value is not None:
+            lines.append(f'{label}: {value}')
+    if finding.line:
+        lines.append(f'line: {finding.line}')
+    return xml_text('\n'.join(lines))
+
+
+def _testcase(suite: ElementTree.Element, finding: Finding) -> None:
+    name = ' '.join(filter(None, (finding.check, _where(finding))))
+    case = ElementTree.SubElement(suite, 'testcase', classname=f'pushguard.{finding.check}',
+                                  name=xml_text(name), time='0')
+    if finding.severity is Severity.ERROR:
+        failure = ElementTree.SubElement(case, 'failure', type=finding.check,
+                                         message=xml_text(finding.message))
+        failure.text = _details(finding)
+    else:
+        ElementTree.SubElement(case, 'system-out').text = _details(finding)
+
+
+def junit(report: Report) -> ElementTree.Element:
+    errors = sum(f.severity is Severity.ERROR for f in report.findings)
+    tests = len(report.findings) or 1
+    suite = ElementTree.Element('testsuite', name='pushguard', tests=str(tests),
+                                failures=str(errors), errors='0', skipped='0', time='0')
+    for finding in report.findings:
+        _testcase(suite, finding)
+    if not report.findings:
+        what = report.checked or 'everything checked'
+        ElementTree.SubElement(suite, 'testcase', classname='pushguard',
+                               name=xml_text(f'pushguard: {what} passes'), time='0')
+    if report.notes:
+        out = ElementTree.SubElement(suite, 'system-out')
+        out.text = xml_text('\n'.join(f'note: {note}' for note in report.notes))
+    return suite
+
+
+def render(report: Report, stream: TextIO) -> None:
+    suite = junit(report)
+    root = ElementTree.Element('testsuites', name='pushguard', tests=suite.get('tests', '0'),
+                               failures=suite.get('failures', '0'), errors='0', time='0')
+    root.append(suite)
+    ElementTree.indent(root)
+    stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    stream.write(ElementTree.tostring(root, encoding='unicode'))
+    stream.write('\n')
