@@ -1,10 +1,10 @@
-"""`--format gitlab`: a GitLab Code Quality report (a JSON array), for `artifacts:reports:codequality`.
+"""`--format gitlab`: a GitLab Code Quality report, for `artifacts:reports:codequality`.
 
-Each finding is `{description, check_name, fingerprint, severity, location: {path, lines: {begin}}}`;
-an error is `major`, a warning `minor`. GitLab needs a path and a line on every entry: a finding
-about a commit rather than a file (a message check) is placed at `.` line 1, its commit named in
-the description. The fingerprint is a SHA-256 of check, path, line and message, so the same
-finding keeps its fingerprint from one pipeline to the next; for a finding without a path the
+A JSON array of `{description, check_name, fingerprint, severity, location: {path, lines:
+{begin}}}`; an error is `major`, a warning `minor`. GitLab needs a path and a line on every entry:
+a finding about a commit rather than a file (a message check) is placed at `.` line 1, its commit
+named in the description. The fingerprint is a SHA-256 of check, path, line and message, so the
+same finding keeps its fingerprint from one pipeline to the next; for a finding without a path the
 commit is hashed too, or every commit lacking a Jira key would count as one.
 """
 from __future__ import annotations
