@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+import io
+import json
+import pathlib
+
+import jsonschema
+import pytest
+
+from pushguard.model import Finding, Severity
+from pushguard.report import Report, sarif
+from testing.run import run_pushguard
+
+REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
+SCHEMA = REPO_ROOT.parent / 'shared' / 'schemas' / 'sarif-schema-2.1.0.json'
+SHA = 'a' * 40
+MESSAGE = Finding('jira-ticket', Severity.ERROR, 'no Jira issue key (PROJ) in the subject line',
+                  'git commit --amend', ref='refs/heads/feat/x', commit=SHA)
+SPACED = Finding('file-size', Severity.ERROR, 'big data.bin is 120 MB', 'git rm --cached "x"',
+                 ref='refs/heads/main', commit=SHA, path='my dir/big data.bin')
+ODD = Finding('forbidden-path', Severity.WARNING, 'forbidden path', None, path='keys/\udcffid_rsa')
+AT_LINE = Finding('secrets', Severity.ERROR, 'AWS key,\nsecond line', 'remove it', commit=SHA,
+                  path='c:/conf,v1.py', line=7)
+
+
+def _log(*findings, notes=()):
+    stream = io.StringIO()
+    sarif.render(Report(tuple(findings), notes), stream)
+    return json.loads(stream.getvalue())
+
+
+def _validate(log):
+    if not SCHEMA.exists():
+        pytest.skip(f'SARIF schema not found at {SCHEMA}')
+    schema = json.loads(SCHEMA.read_text())
+    jsonschema.Draft4Validator(schema).validate(log)
+
+
+@pytest.mark.parametrize('findings', [
+    pytest.param((), id='nothing-found'),
+    pytest.param((MESSAGE,), id='message-finding'),
+    pytest.param((MESSAGE, SPACED, ODD, AT_LINE), id='every-kind-of-place'),
+])
+def test_validates_against_the_sarif_schema(findings):
+    log = _log(*findings, notes=('shallow clone: history cut at abc',))
+    _validate(log)
+    assert log['version'] == '2.1.0'
+    assert len(log['runs'][0]['results']) == len(findings)
+
+
+def test_rules_are_the_check_ids_that_appear_once_each_with_a_description():
+    driver = _log(SPACED, AT_LINE, SPACED)['runs'][0]['tool']['driver']
+    assert driver['name'] == 'pushguard'
+    assert [rule['id'] for rule in driver['rules']] == ['file-size', 'secrets']
+    assert all(rule['shortDescription']['text'] for rule in driver['rules'])
+
+
+def test_the_sarif_rule_table_covers_every_check_id():
+    from pushguard.checks import CHECK_IDS
+    assert set(sarif.RULES) == set(CHECK_IDS)
+
+
+@pytest.mark.parametrize(('finding', 'expected'), [
+    pytest.param(SPACED, {'ruleId': 'file-size', 'ruleIndex': 0, 'level': 'error',
+                          'message': {'text': 'big data.bin is 120 MB\nfix: git rm --cached "x"'},
+                          'locations': [{'physicalLocation': {
+                              'artifactLocation': {'uri': 'my%20dir/big%20data.bin'}}}],
+                          'properties': {'ref': 'refs/heads/main', 'commit': SHA}},
+                 id='path-with-spaces-no-line'),
+    pytest.param(AT_LINE, {'ruleId': 'secrets', 'ruleIndex': 0, 'level': 'error',
+                           'message': {'text': 'AWS key,\nsecond line\nfix: remove it'},
+                           'locations': [{'physicalLocation': {
+                               'artifactLocation': {'uri': 'c%3A/conf%2Cv1.py'},
+                               'region': {'startLine': 7}}}],
+                           'properties': {'commit': SHA}},
+                 id='colon-cannot-read-as-a-scheme'),
+    pytest.param(ODD, {'ruleId': 'forbidden-path', 'ruleIndex': 0, 'level': 'warning',
+                       'message': {'text': 'forbidden path'},
+                       'locations': [{'physicalLocation': {
+                           'artifactLocation': {'uri': 'keys/%FFid_rsa'}}}],
+                       'properties': {'path': 'keys/\ufffdid_rsa'}},
+                 id='undecodable-byte-kept-in-uri-printable-in-properties'),
+    pytest.param(MESSAGE, {'ruleId': 'jira-ticket', 'ruleIndex': 0, 'level': 'error',
+                           'message': {'text': 'no Jira issue key (PROJ) in the subject line\n'
+                                               'fix: git commit --amend'},
+                           'properties': {'ref': 'refs/heads/feat/x', 'commit': SHA}},
+                 id='message-finding-has-no-location'),
+])
+def test_result(finding, expected):
+    [result] = _log(finding)['runs'][0]['results']
+    assert result == expected
+
+
+def test_notes_are_tool_notifications():
+    [invocation] = _log(notes=('shallow clone',))['runs'][0]['invocations']
+    assert invocation['toolExecutionNotifications'] == [
+        {'level': 'note', 'message': {'text': 'shallow clone'}},
+    ]
+
+
+def test_commit_msg_hook_end_to_end(repo):
+    (repo / '.pushguard.toml').write_text('[commit.jira]\nprojects = ["PROJ"]\n')
+    (repo / 'msg').write_text('add login\n')
+    result = run_pushguard('hook', 'commit-msg', 'msg', '--format', 'sarif')
+    assert result.code == 1, result.err
+    log = json.loads(result.out)
+    _validate(log)
+    [result_] = log['runs'][0]['results']
+    assert result_['ruleId'] == 'jira-ticket'
+    assert result_['level'] == 'error'
+    assert 'PROJ' in result_['message']['text'] and '\nfix: ' in result_['message']['text']
+    assert result_['properties'] == {'ref': 'refs/heads/main'}
+    assert [r['id'] for r in log['runs'][0]['tool']['driver']['rules']] == ['jira-ticket']
+
+
+def test_commit_msg_hook_passing_message_is_an_empty_run(repo):
+    (repo / '.pushguard.toml').write_text('[commit.jira]\nprojects = ["PROJ"]\n')
+    (repo / 'msg').write_text('PROJ-12 add login\n')
+    result = run_pushguard('hook', 'commit-msg', 'msg', '--format', 'sarif')
+    assert result.code == 0, result.err
+    log = json.loads(result.out)
+    _validate(log)
+    assert log['runs'][0]['results'] == []
