@@ -57,7 +57,9 @@ def _parser() -> argparse.ArgumentParser:
     prepare.add_argument('file', metavar='FILE')
     prepare.add_argument('source', metavar='SOURCE', nargs='?', default='')
     prepare.add_argument('sha', metavar='SHA', nargs='?', default='')
-    hooks.add_parser('pre-commit', help='check the staged files')
+    pre_commit = hooks.add_parser('pre-commit', help='check the staged files')
+    pre_commit.add_argument('filenames', metavar='FILENAME', nargs='*',
+                            help='ignored: the index says what is committed')
     pre_push = hooks.add_parser('pre-push', help='check what a push sends (refs on stdin)')
     pre_push.add_argument('remote', metavar='REMOTE', nargs='?')
     pre_push.add_argument('url', metavar='URL', nargs='?')

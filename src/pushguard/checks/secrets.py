@@ -1,0 +1,210 @@
+"""secrets: a line that a commit (or the index) adds holds a secret.
+
+detect-secrets scans only the added lines of each commit, never whole files nor removed lines,
+with its default plugins and filters, or with those of the repository's baseline
+(`[secrets] baseline`, `.secrets.baseline` at the top) when there is one. Secrets the baseline
+lists pass, matched by their hash (not their file: a commit in the push may hold the secret under
+a path the file had before a rename, and the value is what was audited); `pragma: allowlist secret`
+passes through detect-secrets' own filter. A finding names the secret's type and where it is,
+never the secret nor its hash. Mirrors GitLab's `prevent_secrets` and GitHub push protection.
+"""
+from __future__ import annotations
+
+import contextlib
+import locale
+import os
+import shlex
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from typing import Any, NamedTuple
+
+from pushguard.config import Config
+from pushguard.errors import ConfigError
+from pushguard.model import AddedLines, Commit, Context, Finding, Need, Severity
+
+ID = 'secrets'
+NEEDS = frozenset({Need.ADDED_LINES})
+PRAGMA = 'pragma: allowlist secret'
+
+
+class Hit(NamedTuple):
+    """One secret detect-secrets found: its type, its hash (for matching only) and its line."""
+
+    type: str
+    hashed: str
+    line: int
+
+
+def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
+    commits: dict[str | None, Commit] = {c.sha: c for c in ctx.commits if c.sha}
+    baseline = os.path.join(_work_tree_top(), cfg.secrets_baseline)
+    seen: set[tuple[str, str, str]] = set()
+    for added, hit in find_secrets(ctx.added_lines(), baseline):
+        # a merge's first-parent diff repeats lines its branch already added: say it once
+        key = (added.path, hit.type, hit.hashed)
+        if key not in seen:
+            seen.add(key)
+            yield _finding(added, hit, commits.get(added.commit), cfg.secrets_baseline)
+
+
+def _finding(added: AddedLines, hit: Hit, commit: Commit | None, baseline: str) -> Finding:
+    where = 'a staged line' if added.commit is None else 'a line this commit adds'
+    return Finding(
+        ID, Severity.ERROR, f'{hit.type} in {where}', _fix(added, commit, baseline),
+        ref=added.ref, commit=added.commit, path=added.path, line=hit.line,
+    )
+
+
+def _fix(added: AddedLines, commit: Commit | None, baseline: str) -> str:
+    path = shlex.quote(_printable(added.path))
+    not_secret = (f'not a secret? end the line with "# {PRAGMA}", or audit it into {baseline} '
+                  f'(detect-secrets scan --baseline {shlex.quote(baseline)})')
+    if added.commit is None:
+        return (f'remove it from {path} and stage that (git add {path}), or unstage the file: '
+                f'git restore --staged {path}; rotate it if it was ever shared\n{not_secret}')
+    short = added.commit[:12]
+    rebase = 'git rebase -i --root' if commit is not None and not commit.parents else \
+        f'git rebase -i {short}~1'
+    return (f'remove it and rotate it: once pushed anywhere, the credential is exposed\n'
+            f'rewrite the commits that hold it: {rebase} (mark {short} "edit", remove the line, '
+            f'git commit --amend, git rebase --continue), or git commit --amend if it is the '
+            f'last commit\n{not_secret}')
+
+
+def _printable(path: str) -> str:
+    return path.encode('utf-8', 'surrogateescape').decode('utf-8', 'replace')
+
+
+def _work_tree_top() -> str:
+    """The nearest directory up from here holding `.git` (without starting git), else here."""
+    if os.environ.get('GIT_WORK_TREE'):
+        return os.path.abspath(os.environ['GIT_WORK_TREE'])
+    here = start = os.getcwd()
+    while not os.path.exists(os.path.join(here, '.git')):
+        parent = os.path.dirname(here)
+        if parent == here:
+            return start
+        here = parent
+    return here
+
+
+# --- detect-secrets ---------------------------------------------------------------------------
+
+def find_secrets(stream: Iterable[AddedLines], baseline: str) -> Iterator[tuple[AddedLines, Hit]]:
+    """Scan each (commit, path)'s added lines in-process; skip what the baseline knows.
+
+    Each one is written as a file under its own repository path (plugins and filters read the
+    name and extension) in a temporary folder, scanned, then removed: memory and disk stay
+    bounded by one diff. detect-secrets' process pool is not used (one process, no forks).
+    """
+    from detect_secrets.settings import default_settings, transient_settings
+
+    raw = read_baseline(baseline)
+    settings = default_settings() if raw is None else transient_settings({})
+    with settings, tempfile.TemporaryDirectory(prefix='pushguard-secrets-') as tmp:
+        known = _load_baseline(raw, baseline) if raw is not None else frozenset()
+        slot = os.path.join(tmp, 'tree')
+        for added in stream:
+            hits = _scan(added, slot)
+            yield from ((added, hit) for hit in hits if hit.hashed not in known)
+
+
+def read_baseline(path: str) -> dict[str, Any] | None:
+    """The baseline's JSON through detect-secrets' reader; None when the file does not exist."""
+    from detect_secrets.core import baseline
+    from detect_secrets.exceptions import UnableToReadBaselineError
+
+    if not os.path.lexists(path):
+        return None
+    try:
+        raw = baseline.load_from_file(path)
+    except UnableToReadBaselineError as e:
+        why = e.__cause__
+        reason = f'not valid JSON: {why}' if isinstance(why, ValueError) else \
+            f'cannot read: {getattr(why, "strerror", None) or why}'
+        raise ConfigError(f'{path}: {reason}') from None
+    if not isinstance(raw, dict) or not isinstance(raw.get('results'), dict) \
+            or not isinstance(raw.get('version'), str):
+        raise ConfigError(f'{path}: not a detect-secrets baseline (needs "version" and "results"; '
+                          f'make one with: detect-secrets scan > .secrets.baseline)')
+    return raw
+
+
+def _load_baseline(raw: dict[str, Any], path: str) -> frozenset[str]:
+    """Configure plugins and filters from the baseline; return the hashes it lists."""
+    from detect_secrets.core import baseline
+    from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
+    from detect_secrets.settings import get_filters, get_plugins
+
+    classes: dict[str, type] = get_mapping_from_secret_type_to_class()
+    known_plugins = {cls.__name__ for cls in classes.values()}
+    for plugin in raw.get('plugins_used', []):
+        name = plugin.get('name') if isinstance(plugin, dict) else None
+        if name not in known_plugins and not (isinstance(plugin, dict) and 'path' in plugin):
+            raise ConfigError(f'{path}: not a detect-secrets baseline: unknown plugin {name!r} in '
+                              f'"plugins_used"')
+    try:
+        # wordlist and custom plugin paths in a baseline are relative to its folder
+        with _inside(os.path.dirname(os.path.abspath(path))):
+            collection = baseline.load(raw, filename=os.path.basename(path))
+            get_plugins(), get_filters()
+    except KeyError as e:
+        raise ConfigError(f'{path}: not a detect-secrets baseline: missing key {e}') from None
+    except (TypeError, ValueError, AttributeError, OSError) as e:
+        raise ConfigError(f'{path}: not a detect-secrets baseline: {e or type(e).__name__}'
+                          ) from None
+    return frozenset(secret.secret_hash for _, secret in collection)
+
+
+def _scan(added: AddedLines, slot: str) -> list[Hit]:
+    from detect_secrets.core.scan import scan_file
+
+    name = _relative(added.path)
+    origin = _write(os.path.join(slot, name), added.lines)
+    try:
+        with _inside(slot):  # filters see the repository path, as `detect-secrets scan` shows it
+            found = list(scan_file(name))
+    finally:
+        shutil.rmtree(slot, ignore_errors=True)
+    hits = []
+    for secret in found:
+        number = secret.line_number
+        line = origin[number - 1] if 0 < number <= len(origin) else None
+        if line is not None:
+            hits.append(Hit(secret.type, secret.secret_hash, line))
+    return hits
+
+
+def _write(target: str, lines: tuple[tuple[int, str], ...]) -> list[int | None]:
+    """Write the added lines; return each written line's number in the real file."""
+    origin: list[int | None] = []
+    text: list[str] = []
+    for number, line in lines:
+        if origin and origin[-1] is not None and number != origin[-1] + 1:
+            origin.append(None)  # a gap between hunks: keep "allowlist nextline" to its own hunk
+            text.append('')
+        origin.append(number)
+        # universal newlines would split a lone CR into two lines and shift every number after it
+        text.append(line.rstrip('\r').replace('\r', ' '))
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    # detect-secrets reads with the locale's encoding and skips what fails to decode as binary
+    with open(target, 'w', encoding=locale.getpreferredencoding(False), errors='replace') as f:
+        f.write('\n'.join(text) + '\n')
+    return origin
+
+
+def _relative(path: str) -> str:
+    """The repository path as a safe relative path (git never stores '..' or absolute ones)."""
+    parts = [part for part in path.split('/') if part not in ('', '.', '..')]
+    return os.path.join(*parts) if parts else 'unnamed'
+
+
+@contextlib.contextmanager
+def _inside(folder: str) -> Iterator[None]:
+    old = os.getcwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(old)

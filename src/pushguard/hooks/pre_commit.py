@@ -1,0 +1,18 @@
+"""`pushguard hook pre-commit [FILENAME...]`: check what the index is about to commit.
+
+Reads the index, never the working tree: a secret only in an unstaged edit is not committed, and
+one staged then edited away in the working tree still is. Filenames (the pre-commit framework
+passes them) are accepted and ignored, since the index says what is committed.
+"""
+from __future__ import annotations
+
+import argparse
+
+from pushguard import git
+from pushguard.sources import StagedSource
+from pushguard.verdict import check_and_report, load_config
+
+
+def pre_commit(args: argparse.Namespace) -> int:
+    cfg = load_config(args, git.toplevel())
+    return check_and_report(StagedSource(git.current_branch()), args, cfg, 'the staged files')
