@@ -1,0 +1,71 @@
+#!/bin/sh
+# pushguard-managed-hook: written by `pushguard install`, removed by `pushguard install --uninstall`.
+#
+# To install it by hand, copy this file to .git/hooks/commit-msg (or prepare-commit-msg,
+# pre-commit, pre-push) and make it executable; the hook type is then the file's name and
+# pushguard is looked for on PATH. A hook that was there before is kept as <hook>.legacy and
+# runs first, with the same arguments and the same standard input; when it fails, so does this.
+
+# filled in by `pushguard install`
+pg_python=''
+pg_hook=''
+pg_config=''
+
+[ -n "$pg_hook" ] || pg_hook=$(basename "$0")
+pg_legacy="$0.legacy"
+# exits 127 when this interpreter has no pushguard, so the next one is tried
+pg_main='import sys
+try:
+    from pushguard.cli import main
+except ModuleNotFoundError as e:
+    if e.name != "pushguard":
+        raise
+    sys.exit(127)
+sys.exit(main())'
+
+pg_run() {
+    if [ -n "$pg_config" ]; then
+        set -- hook "$pg_hook" --config "$pg_config" "$@"
+    else
+        set -- hook "$pg_hook" "$@"
+    fi
+    if [ -n "$pg_python" ] && [ -x "$pg_python" ]; then
+        "$pg_python" -c "$pg_main" "$@"
+        pg_status=$?
+        [ "$pg_status" -eq 127 ] || return "$pg_status"
+    fi
+    if command -v pushguard >/dev/null 2>&1; then
+        pushguard "$@"
+        return
+    fi
+    if command -v python3 >/dev/null 2>&1; then
+        python3 -c "$pg_main" "$@"
+        pg_status=$?
+        [ "$pg_status" -eq 127 ] || return "$pg_status"
+    fi
+    # a missing tool must not pass every commit unchecked, nor block it without saying why
+    echo "pushguard: the $pg_hook hook found no pushguard (tried: ${pg_python:+$pg_python -m pushguard,}" \
+        "pushguard on PATH, python3 -m pushguard)." >&2
+    echo "pushguard: reinstall it (pip install pushguard; pushguard install), skip the hook once" \
+        "with --no-verify, or remove it: rm '$0' (and mv '$pg_legacy' '$0' if that exists)." >&2
+    return 2
+}
+
+if [ ! -x "$pg_legacy" ]; then
+    pg_run "$@"
+    exit $?
+fi
+case $pg_hook in
+    pre-push|pre-receive)  # git gives these their input on stdin: both hooks must read it
+        pg_stdin=$(mktemp "${TMPDIR:-/tmp}/pushguard-stdin.XXXXXX") || exit 2
+        trap 'rm -f "$pg_stdin"' EXIT
+        trap 'exit 130' INT
+        trap 'exit 143' TERM
+        cat >"$pg_stdin"
+        "$pg_legacy" "$@" <"$pg_stdin" || exit $?
+        pg_run "$@" <"$pg_stdin"
+        exit $?
+        ;;
+esac
+"$pg_legacy" "$@" || exit $?
+pg_run "$@"
