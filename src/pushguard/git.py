@@ -19,6 +19,9 @@ DIFF_FLAGS = ('--no-ext-diff', '--no-textconv', '--no-color')
 # first-parent: a merge shows what it brings onto the branch, so evil merges are seen; what it
 # repeats from its other parents is removed again by the engine's de-duplication.
 MERGES = '--diff-merges=first-parent'
+# Blobs over core.bigFileThreshold diff as "Binary files differ": a 200 MB text file is never
+# diffed into memory. 1 MiB is where GitLab's secret push protection stops scanning a blob too.
+NO_BIG_DIFFS = ('-c', 'core.bigFileThreshold=1m')
 _FIELDS = '%H%x00%S%x00%P%x00%an%x00%ae%x00%cn%x00%ce%x00%B'
 _COMMIT_LINE = re.compile(rb'[0-9a-f]{40}|[0-9a-f]{64}')
 _SIG_PREFIX = {
@@ -145,6 +148,20 @@ def existing(shas: Iterable[str]) -> frozenset[str]:
     return frozenset(line for line in _text(out).split('\n') if line and ' ' not in line)
 
 
+def peel_commits(revs: Iterable[str]) -> dict[str, str]:
+    """`git cat-file --batch-check` on `REV^{commit}`: each rev naming a commit -> the commit.
+
+    Annotated tags peel to their commit; unknown objects and tags of trees or blobs are left out.
+    """
+    wanted = list(dict.fromkeys(revs))
+    if not wanted:
+        return {}
+    peeled = _lines(f'{rev}^{{commit}}' for rev in wanted)
+    out = run('cat-file', '--batch-check=%(objectname)', stdin=peeled)
+    lines = _text(out).splitlines()
+    return {rev: line for rev, line in zip(wanted, lines, strict=False) if ' ' not in line}
+
+
 def _lines(items: Iterable[str]) -> bytes:
     return b''.join(os.fsencode(item) + b'\n' for item in items)
 
@@ -162,17 +179,51 @@ def new_commits(
     One `git log --stdin --source -z`, oldest first. Each commit's `ref` is the tip through which
     git first reached it, so a commit shared by two pushed refs appears once.
     """
-    stdin = _lines([*tips, *(f'^{sha}' for sha in exclude)])
+    tips = list(dict.fromkeys(tips))
+    if not tips:  # with no tip, git log would walk HEAD
+        return []
+    stdin = _lines([*tips, *dict.fromkeys(f'^{sha}' for sha in exclude)])
     args = ['log', '--stdin', '--source', '--reverse', '--topo-order', '-z', f'--format={_FIELDS}']
-    if exclude_remote is not None:
+    # REMOTE may be a URL (`git push https://host/repo main`): no refs/remotes/ exist for it, and
+    # a glob character in it must not match some other remote's refs
+    if exclude_remote and not any(c in exclude_remote for c in '*?[\\'):
         args += ['--not', f'--remotes={exclude_remote}']
     return _parse_log(run(*args, *extra, stdin=stdin))
 
 
 def commits_in(revisions: Sequence[str]) -> list[Commit]:
-    """`git log --reverse -z REVISIONS`: the commits of a range such as `A..B`, oldest first."""
-    args = ['log', '--source', '--reverse', '--topo-order', '-z', f'--format={_FIELDS}']
-    return _parse_log(run(*args, *revisions, '--'))
+    """The commits of a range such as `A..B` (or every commit reachable from `X`), oldest first."""
+    tips, bottoms = range_ends(revisions)
+    return new_commits(tips, bottoms)
+
+
+def range_ends(revisions: Sequence[str]) -> tuple[list[str], list[str]]:
+    """`git rev-parse REVISIONS --`: the tips and the excluded bottoms (`A..B` -> [B], [A]).
+
+    GitError naming the revision when git does not know it.
+    """
+    for rev in revisions:
+        if rev.startswith('-'):
+            raise GitError(f'{rev!r} is not a revision (a range looks like main..HEAD)')
+    try:
+        out = [r for r in _text(run('rev-parse', *revisions, '--')).split() if r != '--']
+    except GitError as e:
+        raise GitError(f'not a revision or range in this repository: {e.message}') from None
+    return [r for r in out if not r.startswith('^')], [r[1:] for r in out if r.startswith('^')]
+
+
+def cut_parents(shas: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """`git cat-file --batch`: the parents each commit names, even those a shallow clone lacks."""
+    found: dict[str, tuple[str, ...]] = {}
+    out = run('cat-file', '--batch', stdin=_lines(shas)) if shas else b''
+    pos = 0
+    for sha in shas:
+        header_end = out.index(b'\n', pos)
+        size = int(out[pos:header_end].split()[2])
+        headers = out[header_end + 1:header_end + 1 + size].split(b'\n\n', 1)[0]
+        pos = header_end + 1 + size + 1
+        found[sha] = tuple(_text(h[7:]) for h in headers.split(b'\n') if h.startswith(b'parent '))
+    return found
 
 
 def _parse_log(out: bytes) -> list[Commit]:
@@ -306,7 +357,7 @@ def added_lines(commits: Sequence[Commit]) -> Iterator[AddedLines]:
     if not commits:
         return
     refs = {c.sha: c.ref for c in commits}
-    args = ('diff-tree', '--stdin', '-p', '-U0', '--root', MERGES, *DIFF_FLAGS)
+    args = (*NO_BIG_DIFFS, 'diff-tree', '--stdin', '-p', '-U0', '--root', MERGES, *DIFF_FLAGS)
     with _streamed(*args, stdin=_lines(c.sha for c in commits if c.sha)) as out:
         yield from _parse_patch(out, refs)
 
@@ -314,7 +365,8 @@ def added_lines(commits: Sequence[Commit]) -> Iterator[AddedLines]:
 def staged_added_lines() -> Iterator[AddedLines]:
     """`git diff --cached -p -U0`, streamed: the lines the index adds."""
     base = resolve('HEAD') or empty_tree()
-    with _streamed('diff', '--cached', '-p', '-U0', *DIFF_FLAGS, base, stdin=b'') as out:
+    args = (*NO_BIG_DIFFS, 'diff', '--cached', '-p', '-U0', *DIFF_FLAGS, base)
+    with _streamed(*args, stdin=b'') as out:
         yield from _parse_patch(out, {})
 
 

@@ -65,17 +65,15 @@ class PushSource(_CommitData):
     updates: Sequence[RefUpdate]
     remote: str | None
     place: Place = Place.PRE_PUSH
+    _context: Context | None = dataclasses.field(default=None, repr=False)
 
     def context(self) -> Context:
-        tips = {u.local_sha: u.remote_ref for u in self.updates if not u.is_deletion}
-        olds = [u.remote_sha for u in self.updates if not u.is_creation]
-        known_olds = git.existing(olds) if olds else frozenset()
-        remote = self.remote if self.remote and _has_remote_refs(self.remote) else None
-        commits = git.new_commits(tips, known_olds, exclude_remote=remote) if tips else []
-        commits = [dataclasses.replace(c, ref=tips.get(c.ref or '', c.ref)) for c in commits]
-        ctx = Context(self.place, updates=tuple(self.updates), commits=tuple(commits))
-        _note_shallow(ctx)
-        return ctx
+        """Computed once: the hook counts the commits for its summary before the engine runs."""
+        if self._context is None:
+            commits = _commits_for(self.updates, self.remote)
+            self._context = Context(self.place, updates=tuple(self.updates), commits=tuple(commits))
+            _note_shallow(self._context)
+        return self._context
 
 
 @dataclasses.dataclass
@@ -85,26 +83,54 @@ class RangeSource(_CommitData):
     revisions: Sequence[str]
     branch: str | None
     place: Place = Place.CHECK
+    _context: Context | None = dataclasses.field(default=None, repr=False)
 
     def context(self) -> Context:
+        """Computed once: the command counts the commits for its summary before the engine runs."""
+        if self._context is None:
+            self._context = self._fetch()
+        return self._context
+
+    def _fetch(self) -> Context:
         ref = f'refs/heads/{self.branch}' if self.branch else None
-        commits = [dataclasses.replace(c, ref=ref) for c in git.commits_in(self.revisions)]
+        tips, bottoms = git.range_ends(self.revisions) if self.revisions else ([], [])
+        commits = [dataclasses.replace(c, ref=ref) for c in git.new_commits(tips, bottoms)]
         ctx = Context(self.place, commits=tuple(commits), branch=self.branch)
-        if ref is not None and commits and commits[-1].sha:
-            ctx.updates = (RefUpdate(ref, commits[-1].sha, ref, '0' * len(commits[-1].sha)),)
+        if ref is not None and tips:
+            # as a push would see it: an update from the one bottom, else a new branch
+            old = bottoms[0] if len(bottoms) == 1 else '0' * len(tips[0])
+            ctx.updates = (RefUpdate(ref, tips[0], ref, old),)
         _note_shallow(ctx)
         return ctx
 
 
-def _has_remote_refs(remote: str) -> bool:
-    return bool(git.run('for-each-ref', '--count=1', f'refs/remotes/{remote}/'))
+def _commits_for(updates: Sequence[RefUpdate], remote: str | None) -> list[Commit]:
+    """The commits the pushed tips bring that neither the known old tips nor REMOTE's refs have.
+
+    Annotated tags are peeled to their commit; an old tip this repository lacks (someone else
+    pushed it) excludes nothing, and the remote-tracking refs stand in for it.
+    """
+    news = [u.local_sha for u in updates if not u.is_deletion]
+    olds = [u.remote_sha for u in updates if not u.is_creation]
+    commit_of = git.peel_commits([*news, *olds])
+    tips: dict[str, str] = {}
+    for update in updates:
+        if not update.is_deletion and update.local_sha in commit_of:
+            tips.setdefault(commit_of[update.local_sha], update.remote_ref)
+    known_olds = [commit_of[sha] for sha in olds if sha in commit_of]
+    commits = git.new_commits(tips, known_olds, exclude_remote=remote)
+    return [dataclasses.replace(c, ref=tips.get(c.ref or '', c.ref)) for c in commits]
 
 
 def _note_shallow(ctx: Context) -> None:
     roots = git.shallow_roots()
-    cut = [c.short for c in ctx.commits if c.sha in roots]
-    if cut:
-        ctx.notes.append(
-            f'shallow clone: history before {", ".join(cut)} is not here, so commits older than '
-            f'those were not checked (git fetch --unshallow to see them)',
-        )
+    cut = [c.sha for c in ctx.commits if c.sha in roots]
+    if not cut:
+        return
+    parents = git.cut_parents(cut)
+    unseen = [f'{sha[:12]} (parent of {child[:12]})'
+              for child in cut for sha in parents.get(child, ())] or [sha[:12] for sha in cut]
+    ctx.notes.append(
+        f'shallow clone: cannot see {", ".join(unseen)}, so the history beyond them was not '
+        f'checked (git fetch --unshallow to see it)',
+    )

@@ -1,0 +1,94 @@
+"""`pushguard hook pre-push REMOTE URL`: check every ref update git is about to push.
+
+git writes one `<local ref> <local sha> <remote ref> <remote sha>` line per ref on stdin: several
+refs in one push, new refs (remote sha all zeros), deletions (local sha all zeros), tags, force
+pushes, SHA-1 or SHA-256 ids. Every line is read: pre-commit's own `_pre_push_ns` stops at the first
+ref with new commits, and under pre-commit we get only that one, from its PRE_COMMIT_* variables.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from collections.abc import Mapping
+
+from pushguard import git
+from pushguard.errors import PushguardError
+from pushguard.model import RefUpdate
+from pushguard.sources import PushSource
+from pushguard.verdict import check_and_report, load_config
+
+_SHA = re.compile(r'[0-9a-f]{40}|[0-9a-f]{64}')
+PRE_COMMIT_NOTE = (
+    'pre-commit hands its hooks only the first ref with new commits and skips deletions, so other '
+    'refs in this push were not checked; run `pushguard install --hook pre-push` to check them all'
+)
+
+
+def pre_push(args: argparse.Namespace) -> int:
+    if _under_pre_commit(os.environ):
+        updates = [_from_pre_commit(os.environ)]
+        remote = os.environ.get('PRE_COMMIT_REMOTE_NAME') or args.remote
+        notes: tuple[str, ...] = (PRE_COMMIT_NOTE,)
+    else:
+        updates = parse_updates(sys.stdin.buffer.read())
+        remote, notes = args.remote, ()
+    cfg = load_config(args, git.toplevel())
+    source = PushSource(updates, remote)
+    commits = source.context().commits
+    if not commits:
+        notes = ()  # nothing to push: deletions still reach the ref checks, quietly
+    pushed = sum(not u.is_deletion for u in updates)
+    checked = f'{_count(len(commits), "commit")} on {_count(pushed, "ref")}'
+    return check_and_report(source, args, cfg, checked, notes)
+
+
+def parse_updates(raw: bytes) -> list[RefUpdate]:
+    """git's pre-push lines -> RefUpdates; PushguardError quoting the first malformed line."""
+    updates = []
+    for line in raw.decode('utf-8', 'surrogateescape').split('\n'):
+        if line.strip():
+            updates.append(_parse_line(line))
+    return updates
+
+
+def _parse_line(line: str) -> RefUpdate:
+    parts = line.rstrip('\r').split(' ')
+    if (len(parts) != 4 or not all(parts) or not all(_SHA.fullmatch(p) for p in parts[1::2])
+            or len(parts[1]) != len(parts[3])):
+        shown = line.encode('utf-8', 'surrogateescape').decode('utf-8', 'replace')
+        raise PushguardError(
+            f'pre-push: malformed line on stdin: {shown!r} '
+            f'(expected "<local ref> <local sha> <remote ref> <remote sha>")',
+        )
+    return RefUpdate(*parts)
+
+
+def _under_pre_commit(env: Mapping[str, str]) -> bool:
+    return bool(env.get('PRE_COMMIT_TO_REF') or env.get('PRE_COMMIT_REMOTE_BRANCH'))
+
+
+def _from_pre_commit(env: Mapping[str, str]) -> RefUpdate:
+    """pre-commit 4.x's one ref: TO_REF is the local sha; FROM_REF is the remote's old sha when it
+    exists here, else the parent of the first commit no remote-tracking ref has; both are unset
+    when the push starts at a root commit. REMOTE_BRANCH/LOCAL_BRANCH/NAME/URL come all or none.
+    """
+    local_ref = env.get('PRE_COMMIT_LOCAL_BRANCH') or ''
+    to_ref = env.get('PRE_COMMIT_TO_REF') or local_ref or 'HEAD'
+    local_sha = to_ref if _SHA.fullmatch(to_ref) else git.resolve(to_ref)
+    if local_sha is None:
+        raise PushguardError(f'PRE_COMMIT_TO_REF: {to_ref!r} is not a commit in this repository')
+    from_ref = env.get('PRE_COMMIT_FROM_REF') or ''
+    old = from_ref if _SHA.fullmatch(from_ref) and set(from_ref) != {'0'} else '0' * len(local_sha)
+    remote_ref = env.get('PRE_COMMIT_REMOTE_BRANCH') or local_ref or _current_ref()
+    return RefUpdate(local_ref or remote_ref, local_sha, remote_ref, old)
+
+
+def _current_ref() -> str:
+    branch = git.current_branch()
+    return f'refs/heads/{branch}' if branch else 'HEAD'
+
+
+def _count(n: int, word: str) -> str:
+    return f'{n} {word}' if n == 1 else f'{n} {word}s'
