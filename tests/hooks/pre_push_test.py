@@ -1,0 +1,204 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pushguard.hooks.pre_push import PRE_COMMIT_NOTE
+from testing import gitrepo
+from testing.run import run_pushguard
+
+JIRA = '[commit.jira]\nprojects = ["PROJ"]\n'
+
+
+@pytest.fixture
+def work(tmp_path, monkeypatch):
+    """A clone-like repo with `origin` (a bare server) that already has main's first commit."""
+    server = gitrepo.bare_remote(tmp_path)
+    repo = gitrepo.init(tmp_path / 'work')
+    gitrepo.git('remote', 'add', 'origin', str(server), cwd=repo)
+    gitrepo.commit(repo, 'PROJ-1 start', {'.pushguard.toml': JIRA})
+    gitrepo.git('push', '-q', 'origin', 'main', cwd=repo)
+    monkeypatch.chdir(repo)
+    return repo
+
+
+def line(local_ref, local_sha, remote_ref, remote_sha):
+    return f'{local_ref} {local_sha} {remote_ref} {remote_sha}\n'
+
+
+def pre_push(stdin, remote='origin', url='server.git', *extra):
+    result = run_pushguard('hook', 'pre-push', remote, url, '--only', 'jira-ticket',
+                           '--format', 'json', *extra, stdin=stdin)
+    assert result.code in (0, 1), result
+    return result.code, json.loads(result.out)
+
+
+def blamed(report):
+    """(ref, commit) of every jira-ticket finding, in order."""
+    return [(f['ref'], f['commit']) for f in report['findings']]
+
+
+def test_new_branch_off_main_is_not_blamed_for_mains_history(work):
+    gitrepo.commit(work, 'no key on main')  # pushed below, so on the remote
+    gitrepo.git('push', '-q', 'origin', 'main')
+    gitrepo.git('switch', '-q', '-c', 'feat')
+    mine = gitrepo.commit(work, 'no key on feat')
+    code, report = pre_push(line('refs/heads/feat', mine, 'refs/heads/feat', gitrepo.zeros(work)))
+    assert code == 1
+    assert blamed(report) == [('refs/heads/feat', mine)]
+
+
+def test_several_refs_each_commit_once(work):
+    base = gitrepo.head(work)
+    on_main = gitrepo.commit(work, 'main change')
+    gitrepo.git('switch', '-q', '-c', 'feat')
+    on_feat = gitrepo.commit(work, 'feat change')
+    stdin = (line('refs/heads/main', on_main, 'refs/heads/main', base)
+             + line('refs/heads/feat', on_feat, 'refs/heads/feat', gitrepo.zeros(work))
+             + line('refs/heads/feat', on_feat, 'refs/heads/copy', gitrepo.zeros(work)))
+    result = run_pushguard('hook', 'pre-push', 'origin', 'x', '--only', 'jira-ticket', stdin=stdin)
+    assert result.code == 1
+    assert '2 commits on 3 refs' in result.out
+    code, report = pre_push(stdin)
+    assert sorted(c for _, c in blamed(report)) == sorted([on_main, on_feat])
+    refs = {commit: ref for ref, commit in blamed(report)}
+    assert refs == {on_main: 'refs/heads/main', on_feat: 'refs/heads/feat'}
+
+
+def test_deletion_only_is_quiet(work):
+    stdin = line('(delete)', gitrepo.zeros(work), 'refs/heads/gone', gitrepo.head(work))
+    result = run_pushguard('hook', 'pre-push', 'origin', 'x', stdin=stdin)
+    assert result == (0, '', '')
+
+
+def test_deletion_alongside_an_update(work):
+    old = gitrepo.head(work)
+    new = gitrepo.commit(work, 'no key')
+    stdin = (line('(delete)', gitrepo.zeros(work), 'refs/heads/gone', old)
+             + line('refs/heads/main', new, 'refs/heads/main', old))
+    code, report = pre_push(stdin)
+    assert (code, blamed(report)) == (1, [('refs/heads/main', new)])
+
+
+def test_nothing_new_is_quiet(work):
+    sha = gitrepo.head(work)
+    stdin = line('refs/heads/main', sha, 'refs/heads/other', gitrepo.zeros(work))
+    assert run_pushguard('hook', 'pre-push', 'origin', 'x', stdin=stdin) == (0, '', '')
+
+
+def test_force_push_checks_only_the_rewritten_commits(work):
+    gitrepo.commit(work, 'PROJ-2 kept')
+    gitrepo.git('push', '-q', 'origin', 'main')
+    pushed = gitrepo.commit(work, 'PROJ-3 to be rewritten')
+    gitrepo.git('push', '-q', 'origin', 'main')
+    gitrepo.git('reset', '-q', '--hard', 'HEAD~1')
+    rewritten = gitrepo.commit(work, 'rewritten without key')
+    code, report = pre_push(line('refs/heads/main', rewritten, 'refs/heads/main', pushed))
+    assert (code, blamed(report)) == (1, [('refs/heads/main', rewritten)])
+
+
+def test_force_push_over_an_old_tip_we_do_not_have(work):
+    new = gitrepo.commit(work, 'no key')
+    unknown = 'f' * len(new)  # someone else's push, never fetched
+    code, report = pre_push(line('refs/heads/main', new, 'refs/heads/main', unknown))
+    assert (code, blamed(report)) == (1, [('refs/heads/main', new)])
+
+
+def test_remote_given_as_url_excludes_only_known_olds(work, tmp_path):
+    old = gitrepo.head(work)
+    new = gitrepo.commit(work, 'no key')
+    url = f'file://{tmp_path / "server.git"}'
+    code, report = pre_push(line('refs/heads/main', new, 'refs/heads/main', old), remote=url,
+                            url=url)
+    assert blamed(report) == [('refs/heads/main', new)]
+    # a new branch to a bare URL: no remote-tracking refs say what it has, so all history counts
+    gitrepo.commit(work, 'PROJ-4 fine')
+    code, report = pre_push(line('refs/heads/main', gitrepo.head(work), 'refs/heads/fresh',
+                                 gitrepo.zeros(work)), remote=url, url=url)
+    assert blamed(report) == [('refs/heads/fresh', new)]
+
+
+@pytest.mark.parametrize('annotated', [pytest.param(False, id='lightweight'),
+                                       pytest.param(True, id='annotated')])
+def test_tags(work, annotated):
+    tagged = gitrepo.commit(work, 'no key, tagged')
+    gitrepo.git('tag', *(['-a', '-m', 'release'] if annotated else []), 'v1')
+    tag_sha = gitrepo.head(work, 'refs/tags/v1')
+    assert (tag_sha != tagged) is annotated
+    code, report = pre_push(line('refs/tags/v1', tag_sha, 'refs/tags/v1', gitrepo.zeros(work)))
+    assert (code, blamed(report)) == (1, [('refs/tags/v1', tagged)])
+
+
+def test_tag_of_a_tree_brings_no_commits(work):
+    gitrepo.git('tag', 'tree-tag', 'HEAD^{tree}')
+    tree = gitrepo.head(work, 'refs/tags/tree-tag')
+    stdin = line('refs/tags/tree-tag', tree, 'refs/tags/tree-tag', gitrepo.zeros(work))
+    assert run_pushguard('hook', 'pre-push', 'origin', 'x', stdin=stdin) == (0, '', '')
+
+
+def test_sha256_repository(tmp_path, monkeypatch):
+    repo = gitrepo.init(tmp_path / 'r256', '--object-format=sha256')
+    monkeypatch.chdir(repo)
+    sha = gitrepo.commit(repo, 'no key', {'.pushguard.toml': JIRA})
+    assert len(sha) == 64
+    code, report = pre_push(line('refs/heads/main', sha, 'refs/heads/main', '0' * 64))
+    assert (code, blamed(report)) == (1, [('refs/heads/main', sha)])
+    deletion = line('(delete)', '0' * 64, 'refs/heads/old', sha)
+    assert run_pushguard('hook', 'pre-push', 'origin', 'x', stdin=deletion) == (0, '', '')
+
+
+@pytest.mark.parametrize('bad', [
+    pytest.param('refs/heads/main abc refs/heads/main def', id='short-shas'),
+    pytest.param('refs/heads/main ' + 'a' * 40 + ' refs/heads/main', id='three-fields'),
+    pytest.param('refs/heads/main ' + 'a' * 40 + ' refs/heads/main ' + '0' * 64, id='mixed-hash'),
+    pytest.param('refs/heads/main  ' + 'a' * 40 + ' refs/heads/main ' + '0' * 40, id='two-spaces'),
+    pytest.param('refs/heads/main ' + 'G' * 40 + ' refs/heads/main ' + '0' * 40, id='not-hex'),
+])
+def test_malformed_line_is_a_usage_error_quoting_it(work, bad):
+    good = line('refs/heads/main', gitrepo.head(work), 'refs/heads/main', gitrepo.zeros(work))
+    result = run_pushguard('hook', 'pre-push', 'origin', 'x', stdin=good + bad + '\n')
+    assert result.code == 2
+    assert result.out == ''
+    assert result.err.count('\n') == 1
+    assert repr(bad) in result.err
+
+
+# --- under the pre-commit framework -------------------------------------------------------
+
+def pre_commit_env(monkeypatch, **values):
+    for key, value in values.items():
+        monkeypatch.setenv(f'PRE_COMMIT_{key}', value)
+
+
+def test_pre_commit_variables_replace_stdin(work, monkeypatch):
+    old = gitrepo.head(work)
+    new = gitrepo.commit(work, 'no key')
+    pre_commit_env(monkeypatch, FROM_REF=old, TO_REF=new, LOCAL_BRANCH='refs/heads/main',
+                   REMOTE_BRANCH='refs/heads/main', REMOTE_NAME='origin', REMOTE_URL='x')
+    result = run_pushguard('hook', 'pre-push', '--only', 'jira-ticket', '--format', 'json',
+                           stdin='this is not read\n')
+    report = json.loads(result.out)
+    assert (result.code, blamed(report)) == (1, [('refs/heads/main', new)])
+    assert report['notes'] == [PRE_COMMIT_NOTE]
+
+
+def test_pre_commit_first_push_without_from_ref(work, monkeypatch):
+    """pre-commit sets no FROM_REF/TO_REF when the push starts at a root commit."""
+    gitrepo.git('switch', '-q', '--orphan', 'fresh')
+    root = gitrepo.commit(work, 'no key at the root', {'.pushguard.toml': JIRA})
+    pre_commit_env(monkeypatch, LOCAL_BRANCH='refs/heads/fresh', REMOTE_BRANCH='refs/heads/fresh',
+                   REMOTE_NAME='origin', REMOTE_URL='x')
+    result = run_pushguard('hook', 'pre-push', '--only', 'jira-ticket')
+    assert result.code == 1
+    assert root[:12] in result.out
+    assert result.out.count(PRE_COMMIT_NOTE) == 1
+
+
+def test_pre_commit_zero_from_ref_and_no_remote_name(work, monkeypatch):
+    gitrepo.git('switch', '-q', '-c', 'feat')
+    new = gitrepo.commit(work, 'no key')
+    pre_commit_env(monkeypatch, FROM_REF=gitrepo.zeros(work), TO_REF=new,
+                   REMOTE_BRANCH='refs/heads/feat')
+    code, report = pre_push('', 'origin')
+    assert blamed(report) == [('refs/heads/feat', new)]  # origin/main excluded via the argument
