@@ -1,0 +1,154 @@
+"""forbidden-path: a pushed commit (or the index) adds, changes or renames a file to a path that
+`files.forbidden` forbids, or to a path longer than `files.max-path-length`.
+
+Mirrors GitHub's `file_path_restriction`, `file_extension_restriction` and `max_file_path_length`
+rules and GitLab's `file_name_regex` push rule. Patterns are gitignore-style globs: one without a
+`/` matches a name at any depth (`*.pem`, `id_rsa`), a trailing `/` matches a directory and all
+under it (`secrets/`), a leading `/` or a `/` inside anchors at the root, `**` spans directories,
+`!` re-allows what an earlier pattern forbids (the last matching pattern wins, as in
+.gitignore). Matching is case-sensitive, as git's is. Deletions pass.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterator, Sequence
+
+from pushguard.checks._paths import commits_by_sha, rebase_base, shell_quote, tips, where
+from pushguard.config import Config
+from pushguard.model import Commit, Context, FileChange, Finding, Need, Severity
+
+ID = 'forbidden-path'
+NEEDS = frozenset({Need.CHANGES})
+_VERBS = {'A': 'adds', 'M': 'changes', 'T': 'changes', 'R': 'renames a file to',
+          'C': 'copies a file to'}
+
+
+@dataclasses.dataclass(frozen=True)
+class Rule:
+    text: str  # as configured, for the message
+    negated: bool
+    dir_only: bool
+    anchored: bool  # matched against the path from the root, else against one name
+    regex: re.Pattern[str]
+
+
+def _translate(glob: str) -> str:
+    """A gitignore glob (no leading `!`, no trailing `/`) -> a regex for re.fullmatch."""
+    out, i = [], 0
+    while i < len(glob):
+        if glob.startswith('**/', i) and (i == 0 or glob[i - 1] == '/'):
+            out.append('(?:.*/)?')
+            i += 3
+        elif glob.startswith('**', i) and i + 2 == len(glob) and (i == 0 or glob[i - 1] == '/'):
+            out.append('.*')
+            i += 2
+        elif glob[i] == '*':
+            out.append('[^/]*')
+            i += 1
+        elif glob[i] == '?':
+            out.append('[^/]')
+            i += 1
+        elif glob[i] == '[' and (end := glob.find(']', i + 2)) != -1:
+            body = glob[i + 1:end]
+            negate = body[:1] in ('!', '^')
+            body = re.sub(r'([\\^\[\]])', r'\\\1', body[1:] if negate else body)
+            out.append(f'(?![/])[{"^" if negate else ""}{body}]')
+            i = end + 1
+        elif glob[i] == '\\' and i + 1 < len(glob):
+            out.append(re.escape(glob[i + 1]))
+            i += 2
+        else:
+            out.append(re.escape(glob[i]))
+            i += 1
+    return ''.join(out)
+
+
+def compile_rule(pattern: str) -> Rule | None:
+    """One `files.forbidden` entry as a rule; None for an empty pattern."""
+    text = pattern.strip()
+    negated = text.startswith('!')
+    body = text[1:] if negated else text
+    dir_only = body.endswith('/')
+    body = body.rstrip('/')
+    anchored = '/' in body
+    body = body.lstrip('/')
+    if not body:
+        return None
+    return Rule(text, negated, dir_only, anchored, re.compile(_translate(body), re.DOTALL))
+
+
+def _matches(rule: Rule, path: str) -> bool:
+    parts = path.split('/')
+    for depth in range(1, len(parts) + 1):
+        if rule.dir_only and depth == len(parts):
+            continue  # a directory pattern matches the directories a path is in, not the file
+        candidate = '/'.join(parts[:depth]) if rule.anchored else parts[depth - 1]
+        if rule.regex.fullmatch(candidate):
+            return True
+    return False
+
+
+def forbidding_rule(rules: Sequence[Rule], path: str) -> Rule | None:
+    """The rule that forbids `path`: the last that matches, unless that one is a `!` rule."""
+    last = None
+    for rule in rules:
+        if _matches(rule, path):
+            last = rule
+    return None if last is None or last.negated else last
+
+
+def _gitignore_entry(path: str) -> str:
+    return '/' + re.sub(r'([*?\[\\!#])', r'\\\1', path)
+
+
+def _remove_fix(change: FileChange, commit: Commit | None, is_tip: bool) -> str:
+    path = shell_quote(change.path)
+    ignore = f'echo {shell_quote(_gitignore_entry(change.path))} >> .gitignore'
+    if commit is None:
+        return f'git rm --cached -- {path} && {ignore}'
+    if is_tip:
+        return f'git rm --cached -- {path} && git commit --amend --no-edit && {ignore}'
+    remove = shell_quote(f'git rm -q --cached --ignore-unmatch -- {path}')
+    base = f'{commit.sha[:12]}~1..' if commit.parents and commit.sha else ''
+    return (f'FILTER_BRANCH_SQUELCH_WARNING=1 git filter-branch --index-filter {remove} '
+            f'-- {base}{change.ref or "HEAD"} && {ignore}  # rewrites {commit.short} and after')
+
+
+def _rename_fix(change: FileChange, commit: Commit | None, is_tip: bool, limit: int) -> str:
+    move = f'git mv -- {shell_quote(change.path)} SHORTER/PATH'
+    note = f'  # at most {limit} characters'
+    if commit is None:
+        return move + note
+    if is_tip:
+        return f'{move} && git commit --amend --no-edit{note}'
+    return (f'git rebase -i {rebase_base(commit)} (mark {commit.short} "edit"), {move}, '
+            f'git commit --amend --no-edit, git rebase --continue{note}')
+
+
+def _finding(change: FileChange, message: str, fix: str) -> Finding:
+    return Finding(ID, Severity.ERROR, message, fix, ref=change.ref, commit=change.commit,
+                   path=change.path)
+
+
+def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
+    from pushguard.report import display
+    rules = [rule for rule in map(compile_rule, cfg.forbidden) if rule is not None]
+    commits, tip_shas = commits_by_sha(ctx), tips(ctx)
+    for change in ctx.changes:
+        if change.status == 'D':
+            continue
+        commit = where(change, commits)
+        is_tip = change.commit in tip_shas
+        who = f'commit {commit.short}' if commit else 'the index'
+        verb = _VERBS.get(change.status, 'adds')
+        rule = forbidding_rule(rules, change.path)
+        if rule is not None:
+            yield _finding(change, f'{who} {verb} {display(change.path)}, which matches the '
+                                   f'forbidden pattern {rule.text!r} (files.forbidden)',
+                           _remove_fix(change, commit, is_tip))
+        if 0 < cfg.max_path_length < len(change.path):
+            yield _finding(change, f'{who} {verb} a path of {len(change.path)} characters, '
+                                   f'longer than the {cfg.max_path_length} allowed '
+                                   f'(files.max-path-length): {display(change.path)}',
+                           _rename_fix(change, commit, is_tip, cfg.max_path_length))
