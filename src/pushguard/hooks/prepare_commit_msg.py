@@ -1,0 +1,118 @@
+"""`pushguard hook prepare-commit-msg FILE [SOURCE [SHA]]`: the branch's Jira key into the message.
+
+With `[commit.jira]` configured and `from-branch = true`, the key found in the branch name
+(`feat/PROJ-123-login` -> `PROJ-123`, of an allowed project) goes where jira-ticket looks for it:
+
+- where = "subject" or "anywhere": at the start of the description, after a Conventional Commits
+  prefix when the subject has one (`feat: add login` -> `feat: PROJ-123 add login`), else at the
+  start of the subject (`PROJ-123 add login`);
+- where = "scope": as the scope of a Conventional Commits header that has none
+  (`feat: add login` -> `feat(PROJ-123): add login`). A header with a scope already, or no
+  Conventional header, gets the key at the start of the description instead, and jira-ticket
+  will still fail for it: the scope is the developer's to choose;
+- an empty message (only git's comment lines): `PROJ-123 ` as the first line, the comments below.
+
+The file is left untouched (byte for byte) when there is nothing to do: a merge, squash or amend
+(SOURCE merge, squash, commit), a detached HEAD, a branch without a key, a message that already
+names the branch's key anywhere or already passes jira-ticket, or a file that does not decode in
+i18n.commitEncoding. It exits 0 (2 for a bad config, like every hook).
+"""
+from __future__ import annotations
+
+import argparse
+import re
+
+from pushguard import git
+from pushguard.checks.jira_ticket import find_key, key_pattern
+from pushguard.config import Jira
+from pushguard.hooks._message_file import SCISSORS, clean, comment_char, encoding, read_bytes
+from pushguard.status import Status
+from pushguard.verdict import load_config
+
+LEFT_ALONE = frozenset({'merge', 'squash', 'commit'})
+# a Conventional Commits prefix; the colon must end a word, so `http://...` is no prefix
+_PREFIX = re.compile(r'(?P<type>[^\s():!]+)(?P<scope>\([^()]*\))?(?P<bang>!)?:(?:[ \t]+|$)')
+
+
+def branch_key(branch: str, jira: Jira) -> str | None:
+    """The first issue key of an allowed project in the branch name."""
+    found = key_pattern(jira.projects).search(branch)
+    return found[0] if found else None
+
+
+def _is_comment(line: str, comment: str) -> bool:
+    return line.startswith(comment)
+
+
+def _subject_index(lines: list[str], comment: str) -> int | None:
+    """The index of the line git will keep as the subject, or None for an empty message."""
+    for index, line in enumerate(lines):
+        if _is_comment(line, comment):
+            if line[len(comment):].strip() == SCISSORS:
+                return None
+            continue
+        if line.strip():
+            return index
+    return None
+
+
+def with_key(subject_line: str, key: str, where: str) -> str:
+    """`subject_line` with `key` put where `[commit.jira] where` looks for it."""
+    text = subject_line.lstrip()
+    indent = subject_line[:len(subject_line) - len(text)]
+    prefix = _PREFIX.match(text)
+    if prefix is None:
+        return f'{indent}{key} {text}'
+    rest = text[prefix.end():]
+    if where == 'scope' and prefix['scope'] is None:
+        return f'{indent}{prefix["type"]}({key}){"!" if prefix["bang"] else ""}: {rest}'
+    return f'{indent}{text[:prefix.end()].rstrip()} {key} {rest}'
+
+
+def insert_key(text: str, key: str, jira: Jira, comment: str) -> str | None:
+    """The message file's text with `key` inserted, or None when it should stay as it is."""
+    message = clean(text, comment)
+    named = {found[0] for found in key_pattern(jira.projects).finditer(message)}
+    if key in named or find_key(message, jira) is not None:
+        return None
+    lines = text.split('\n')
+    index = _subject_index(lines, comment)
+    if index is None:
+        return f'{key} \n{text}' if text else f'{key} '
+    lines[index] = with_key(lines[index], key, jira.where)
+    return '\n'.join(lines)
+
+
+def _wanted(args: argparse.Namespace, skipped: frozenset[str]) -> bool:
+    only, skip = getattr(args, 'only', []), getattr(args, 'skip', [])
+    return 'jira-ticket' not in {*skip, *skipped} and (not only or 'jira-ticket' in only)
+
+
+def prepare_commit_msg(args: argparse.Namespace) -> int:
+    if args.source in LEFT_ALONE:
+        return Status.OK
+    cfg = load_config(args, git.toplevel())
+    if cfg.jira is None or not cfg.jira.from_branch or not _wanted(args, cfg.skip):
+        return Status.OK
+    branch = git.current_branch()
+    key = branch_key(branch, cfg.jira) if branch else None
+    if key is None:
+        return Status.OK
+    raw, charset = read_bytes(args.file), encoding()
+    try:
+        text = raw.decode(charset)
+        new = insert_key(text, key, cfg.jira, comment_char())
+        if new is not None:
+            _write(args.file, new.encode(charset))
+    except UnicodeError:  # undecodable: a file we cannot read faithfully is not ours to rewrite
+        pass
+    return Status.OK
+
+
+def _write(path: str, data: bytes) -> None:
+    from pushguard.errors import PushguardError
+    try:
+        with open(path, 'wb') as f:
+            f.write(data)
+    except OSError as e:
+        raise PushguardError(f'{path}: cannot write the commit message: {e.strerror}') from None
