@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from pushguard import git
+from pushguard.checks import commit_style
+from pushguard.config import Config
+from pushguard.model import Context, Place
+from testing import gitrepo
+from testing.run import run_pushguard
+
+BODY = 'Explain why the change is made, in a few words.'
+RELAXED = 'ignore = ["body-is-missing", "body-min-length"]\n'
+
+
+def _hook(repo, message, toml=''):
+    (repo / '.pushguard.toml').write_text(f'[commit.style]\n{toml}')
+    (repo / 'msg').write_bytes(message.encode())
+    return run_pushguard('hook', 'commit-msg', 'msg')
+
+
+@pytest.mark.parametrize(('toml', 'message'), (
+    pytest.param('', f'feat: add login\n\n{BODY}', id='gitlint-defaults'),
+    pytest.param(RELAXED, 'feat: add login', id='ignore-body-rules'),
+    pytest.param(RELAXED + 'title-max-length = 100', 'x' * 100, id='main-option'),
+    pytest.param(RELAXED + 'T1 = 100', 'x' * 100, id='rule-id'),
+    pytest.param('body-max-line-length = { line-length = 100 }',
+                 f'feat: add login\n\n{BODY}\n{"y" * 100}', id='options-table'),
+    pytest.param('', f'feat: Änderung der Anmeldung überall\n\n{BODY} Ünïcödé 日本語', id='non-ascii'),
+    pytest.param('', f'feat: add login\n\n{BODY}\n\ngitlint-ignore: all\n\t trailing ',
+                 id='gitlint-ignore-line'),
+    pytest.param(RELAXED + 'title-match-regex = "PROJ-[0-9]+"', 'feat: PROJ-1 add login',
+                 id='regex-is-searched'),
+    pytest.param('', 'WIP: Merge me later', id='exempt-by-commit-exempt-not-gitlint'),
+    pytest.param('', 'Merge branch "x"', id='exempt-merge'),
+    pytest.param('', f'feat: add login \n\n{BODY} \n', id='trailing-space-git-strips'),
+    pytest.param('', 'fixup! feat: add login', id='exempt-fixup'),
+))
+def test_accepted(repo, toml, message):
+    if message.startswith('WIP'):
+        toml += RELAXED + 'title-must-not-contain-word = []\n'
+    result = _hook(repo, message, toml)
+    assert (result.code, result.out, result.err) == (0, '', '')
+
+
+@pytest.mark.parametrize(('toml', 'message', 'expected'), (
+    pytest.param(RELAXED, 'feat: ' + 'x' * 70,
+                 ('title-max-length: Title exceeds max length (76>72) (line 1)',
+                  'shorten the subject line to at most 72 characters'), id='title-length'),
+    pytest.param(RELAXED + 'title-max-length = 20', 'feat: add a longer login',
+                 ('(24>20)', 'at most 20 characters'), id='title-length-configured'),
+    pytest.param(RELAXED, 'feat: add login.', ('title-trailing-punctuation',), id='punctuation'),
+    pytest.param(RELAXED, 'WIP feat: add login', ("Title contains the word 'WIP'",),
+                 id='wip'),
+    pytest.param(RELAXED + 'title-must-not-contain-word = ["TODO"]', 'feat: TODO login',
+                 ("Title contains the word 'TODO'",), id='words-list'),
+    pytest.param('', 'feat: add login', ('body-is-missing: Body message is missing',
+                                         'add a body, after one blank line'), id='no-body'),
+    pytest.param('', f'feat: add login\n\n{BODY}\n{"y" * 81}',
+                 ('body-max-line-length: Line exceeds max length (81>80) (line 4)',
+                  'wrap line 4 at 80 characters'), id='body-line-length'),
+    pytest.param('', f'feat: add login\n{BODY}', ('body-first-line-empty',), id='first-line'),
+    pytest.param('', f'feat: Änderung\n\n{BODY}\n{"ü" * 81}', ('(81>80)',), id='non-ascii'),
+    pytest.param(RELAXED + 'contrib = ["contrib-body-requires-signed-off-by"]',
+                 f'feat: add login\n\n{BODY}', ('contrib-body-requires-signed-off-by',),
+                 id='contrib-rule'),
+))
+def test_rejected(repo, toml, message, expected):
+    result = _hook(repo, message, toml)
+    assert result.code == 1
+    assert '[commit-style]' in result.out
+    for text in expected:
+        assert text in result.out
+
+
+def test_line_number_is_in_json(repo):
+    (repo / '.pushguard.toml').write_text('[commit.style]\n')
+    (repo / 'msg').write_text(f'feat: add login\n\n{BODY}\n{"y" * 81}\n')
+    result = run_pushguard('hook', 'commit-msg', 'msg', '--format', 'json')
+    assert '"line": 4' in result.out
+
+
+@pytest.mark.parametrize(('toml', 'why'), (
+    pytest.param('title-max-lenght = 72', "'title-max-lenght' is not a gitlint rule", id='typo'),
+    pytest.param('title-max-length = "long"', "'long' is not a valid value", id='bad-int'),
+    pytest.param('title-max-length = -1', 'must be a positive integer', id='negative'),
+    pytest.param('title-max-length = 7.5', "7.5 is not a valid option value", id='float'),
+    pytest.param('body-max-line-length = { length = 100 }', "has no option 'length'",
+                 id='bad-option-name'),
+    pytest.param('title-trailing-whitespace = true', 'the rule has no option to set',
+                 id='no-options'),
+    pytest.param('ignore = ["body-missing"]', "ignore: 'body-missing' is not a gitlint rule",
+                 id='bad-ignore'),
+    pytest.param('ignore = "body-is-missing,x"', "is not a gitlint rule", id='ignore-string'),
+    pytest.param('contrib = ["nope"]', "No contrib rule with id or name 'nope'", id='bad-contrib'),
+    pytest.param('title-match-regex = "("', 'Invalid regular expression', id='bad-regex'),
+    pytest.param('body-changed-file-mention = ["a.py"]', 'is not supported', id='unsupported'),
+))
+def test_bad_options_are_config_errors(repo, toml, why):
+    result = _hook(repo, 'feat: add login', toml)
+    assert result.code == 2
+    assert 'key commit.style' in result.err
+    assert why in result.err
+    assert len(result.err.strip().splitlines()) == 1
+
+
+def test_pushed_commits_share_one_context_and_start_no_git(repo, monkeypatch):
+    for n in range(3):
+        gitrepo.commit(repo, f'feat: change {n} with a title that is rather too long to pass, as '
+                             f'it goes on and on')
+    ctx = Context(Place.CHECK, commits=tuple(git.commits_in(['HEAD'])))
+    started = []
+    real_popen = subprocess.Popen.__init__
+
+    def counting(self, *args, **kwargs):
+        started.append(args[0])
+        real_popen(self, *args, **kwargs)
+
+    monkeypatch.setattr(subprocess.Popen, '__init__', counting)
+    found = list(commit_style.check(ctx, Config(style={'ignore': ['body-is-missing']})))
+    assert started == []
+    assert [f.commit for f in found] == [c.sha for c in ctx.commits]
+    assert f'git rebase -i {ctx.commits[1].sha[:12]}~1' in (found[1].fix or '')
+
+
+def test_author_email_is_checked_on_pushed_commits(repo):
+    gitrepo.git('-c', 'user.email=not-an-email', 'commit', '-q', '--allow-empty', '-m',
+                'feat: add login', '--no-verify', cwd=repo,
+                env={'GIT_AUTHOR_EMAIL': 'not-an-email'})
+    ctx = Context(Place.CHECK, commits=tuple(git.commits_in(['HEAD'])))
+    found = list(commit_style.check(ctx, Config(style={'ignore': ['body-is-missing']})))
+    assert [f.message for f in found] == [
+        'author-valid-email: Author email for commit is invalid: "not-an-email"']
+    assert 'git commit --amend --reset-author' in (found[0].fix or '')
+
+
+def test_whitespace_kept_by_a_verbatim_commit_is_found_when_pushed(repo):
+    sha = gitrepo.commit(repo, f'feat: add login \n\n{BODY} \n', None, '--cleanup=verbatim')
+    ctx = Context(Place.CHECK, commits=tuple(git.commits_in(['HEAD'])))
+    found = list(commit_style.check(ctx, Config(style={})))
+    assert [(f.commit, f.line, f.message.split(':')[0]) for f in found] == [
+        (sha, 1, 'title-trailing-whitespace'), (sha, 3, 'body-trailing-whitespace')]
+    assert 'remove the whitespace at the end of line 3' in (found[1].fix or '')

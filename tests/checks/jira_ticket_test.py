@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import pytest
+
+from pushguard import git
+from pushguard.checks import jira_ticket
+from pushguard.config import Config, Jira
+from pushguard.model import Context, Place
+from testing import gitrepo
+from testing.run import run_pushguard
+
+
+def _hook(repo, message, toml='[commit.jira]\nprojects = ["PROJ", "OPS"]\n'):
+    (repo / '.pushguard.toml').write_text(toml)
+    (repo / 'msg').write_bytes(message.encode())
+    return run_pushguard('hook', 'commit-msg', 'msg')
+
+
+@pytest.mark.parametrize(('where', 'message'), (
+    pytest.param('subject', 'PROJ-123 add login', id='subject-start'),
+    pytest.param('subject', 'feat: PROJ-123 add login', id='subject-after-prefix'),
+    pytest.param('subject', 'feat(PROJ-123): add login', id='subject-in-scope'),
+    pytest.param('subject', 'add login (OPS-7)', id='subject-other-project-parenthesised'),
+    pytest.param('subject', 'PROJ-1: Ümlaut-Änderung', id='subject-non-ascii'),
+    pytest.param('subject', '[PROJ-9] add login', id='subject-brackets'),
+    pytest.param('anywhere', 'add login\n\nRefs: PROJ-123', id='anywhere-footer'),
+    pytest.param('anywhere', 'PROJ-123 add login', id='anywhere-subject'),
+    pytest.param('scope', 'feat(PROJ-123): add login', id='scope'),
+    pytest.param('scope', 'feat(OPS-1)!: drop Node 6', id='scope-bang'),
+    pytest.param('subject', 'Merge branch "x"', id='exempt-merge'),
+    pytest.param('subject', 'fixup! add login', id='exempt-fixup'),
+))
+def test_accepted(repo, where, message):
+    result = _hook(repo, message, f'[commit.jira]\nprojects = ["PROJ", "OPS"]\nwhere = "{where}"\n')
+    assert (result.code, result.out) == (0, '')
+
+
+@pytest.mark.parametrize(('where', 'message'), (
+    pytest.param('subject', 'add login', id='no-key'),
+    pytest.param('subject', 'XPROJ-1 add login', id='longer-project-is-not-proj'),
+    pytest.param('subject', 'PROJX-1 add login', id='project-prefix-only'),
+    pytest.param('subject', 'PROJ- add login', id='no-number'),
+    pytest.param('subject', 'PROJ-0 add login', id='zero-is-no-issue'),
+    pytest.param('subject', 'proj-1 add login', id='lowercase-is-no-key'),
+    pytest.param('subject', 'PROJ-1a add login', id='trailing-letters'),
+    pytest.param('subject', 'ABC-1 add login', id='other-project'),
+    pytest.param('subject', 'add login\n\nRefs: PROJ-123', id='subject-ignores-body'),
+    pytest.param('scope', 'feat: PROJ-123 add login', id='scope-not-description'),
+    pytest.param('scope', 'PROJ-123 add login', id='scope-not-conventional'),
+    pytest.param('anywhere', 'add login\n\n# PROJ-1 only in a comment', id='comment-does-not-count'),
+))
+def test_rejected(repo, where, message):
+    result = _hook(repo, message, f'[commit.jira]\nprojects = ["PROJ", "OPS"]\nwhere = "{where}"\n')
+    assert result.code == 1
+    assert '[jira-ticket] no Jira issue key (PROJ, OPS)' in result.out
+    assert ('feat(PROJ-123): add login' if where == 'scope' else 'PROJ-123 add login') in result.out
+
+
+def test_any_project_when_projects_empty(repo):
+    assert _hook(repo, 'ANY_THING2-5 add login', '[commit.jira]\n').code == 0
+    result = _hook(repo, 'add login', '[commit.jira]\n')
+    assert result.code == 1
+    assert 'no Jira issue key (any project) in the subject line' in result.out
+
+
+def test_pushed_commit_names_the_commit(repo):
+    gitrepo.commit(repo, 'PROJ-1 base')
+    sha = gitrepo.commit(repo, 'add login')
+    ctx = Context(Place.CHECK, commits=tuple(git.commits_in(['HEAD'])))
+    findings = list(jira_ticket.check(ctx, Config(jira=Jira(projects=('PROJ',)))))
+    assert [f.commit for f in findings] == [sha]
+    assert f'git rebase -i {sha[:12]}~1' in (findings[0].fix or '')
