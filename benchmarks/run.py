@@ -1,0 +1,447 @@
+#!/usr/bin/env python3
+"""pushguard against the tools it replaces, in one run: medians, then the ratios the issues target.
+
+    python3 benchmarks/run.py            # full: 20 runs each, 2,000 and 10,000-commit ranges
+    python3 benchmarks/run.py --quick    # 3 runs, smaller ranges: does everything still work?
+
+Uses the current environment (pushguard installed in it) and pip-installs the peers that are
+missing: gitlint-core, conventional-pre-commit, detect-secrets. Repositories are generated in a
+temp dir with a pinned git environment (no global or system config, no templates, fixed
+identities). A measurement whose pushguard part does not exist yet is skipped with a note.
+Not part of the test suite.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime
+import importlib.util
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+PEERS = {'gitlint': 'gitlint-core', 'conventional-pre-commit': 'conventional-pre-commit',
+         'detect-secrets': 'detect-secrets'}
+IDENTITY = ('Bench Mark', 'bench@example.com')
+SIGN_OFF = f'Signed-off-by: {IDENTITY[0]} <{IDENTITY[1]}>'
+BODY = 'The form posts to /session and keeps the user signed in for a day.'
+HOOK_MESSAGE = f'feat: PROJ-123 add the login form\n\n{BODY}\n\n{SIGN_OFF}\n'
+BRANCH = 'feat/PROJ-1-bench'
+MESSAGE_CHECKS = ('jira-ticket', 'conventional-commit', 'commit-style')
+SECTIONS = {  # check id -> the policy table that turns it on
+    'jira-ticket': '[commit.jira]\nprojects = ["PROJ"]\n',
+    'conventional-commit': '[commit.conventional]\n',
+    'commit-style': '[commit.style]\ntitle-max-length = 72\n',
+    'branch-name': '[branch]\npattern = \'^(feat|fix)/[A-Z]+-[0-9]+(-[a-z0-9-]+)?$\'\n',
+    'forbidden-path': '[files]\nmax-size = "10MB"\nforbidden = ["*.pem", "id_rsa"]\n'
+                      'max-path-length = 200\n',
+    'author-email': '[author]\nemail = \'@example\\.com$\'\n',
+}
+COMMIT_KEYS = {'message-pattern': "pattern = 'PROJ-[0-9]+'\n", 'dco': 'dco = true\n'}
+EVERY = (*SECTIONS, *COMMIT_KEYS)  # every check a policy can turn on, but secrets and signature
+HOOK_CHECKS = ('jira-ticket', 'conventional-commit')
+
+
+@dataclasses.dataclass
+class Bench:
+    runs: int
+    tmp: Path
+    env: dict[str, str]
+    results: dict[str, float | None] = dataclasses.field(default_factory=dict)
+    notes: list[str] = dataclasses.field(default_factory=list)
+    memory: dict[str, int] = dataclasses.field(default_factory=dict)
+
+
+class Skip(Exception):
+    pass
+
+
+# --- environment ---------------------------------------------------------------------------------
+
+def tool(name: str) -> str:
+    """The console script next to this interpreter: not a pyenv shim, whose start-up would count."""
+    found = shutil.which(name, path=sysconfig.get_path('scripts')) or shutil.which(name)
+    if found is None:
+        raise Skip(f'{name} is not installed')
+    return found
+
+
+def install_peers(allowed: bool) -> None:
+    missing = [pkg for script, pkg in PEERS.items()
+               if not shutil.which(script, path=sysconfig.get_path('scripts'))]
+    if missing and allowed:
+        print(f'installing {", ".join(missing)} ...', file=sys.stderr)
+        subprocess.run([sys.executable, '-m', 'pip', 'install', '-q', *missing], check=True)
+
+
+def has_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def has_check(check_id: str) -> bool:
+    return has_module(f'pushguard.checks.{check_id.replace("-", "_")}')
+
+
+def pinned_env(home: Path) -> dict[str, str]:
+    (home / 'templates').mkdir(parents=True)
+    (home / 'gitconfig').write_text('')
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(('GIT_', 'PUSHGUARD_', 'PRE_COMMIT_'))}
+    env.update({
+        'HOME': str(home), 'GIT_CONFIG_GLOBAL': str(home / 'gitconfig'),
+        'GIT_CONFIG_NOSYSTEM': '1', 'GIT_TEMPLATE_DIR': str(home / 'templates'),
+        'GIT_AUTHOR_NAME': IDENTITY[0], 'GIT_AUTHOR_EMAIL': IDENTITY[1],
+        'GIT_COMMITTER_NAME': IDENTITY[0], 'GIT_COMMITTER_EMAIL': IDENTITY[1],
+        'LC_ALL': 'C.UTF-8', 'NO_COLOR': '1', 'GIT_TERMINAL_PROMPT': '0',
+    })
+    return env
+
+
+def policy(checks: Sequence[str]) -> str:
+    """A .pushguard.toml turning on `checks` (secrets and file-size are always on)."""
+    commit = ''.join(COMMIT_KEYS[c] for c in checks if c in COMMIT_KEYS)
+    return (f'[commit]\n{commit}' if commit else '') + ''.join(
+        SECTIONS[c] for c in checks if c in SECTIONS)
+
+
+# --- generated repositories ---------------------------------------------------------------------
+
+def _data(text: str) -> bytes:
+    raw = text.encode()
+    return b'data %d\n%s\n' % (len(raw), raw)
+
+
+def _module(n: int) -> str:
+    return (f'"""Module {n}: generated for the pushguard benchmark."""\n'
+            f'from __future__ import annotations\n\nLIMIT_{n} = {n * 7 % 1000}\n\n\n'
+            f'def handle_{n}(items: list[int]) -> int:\n    total = 0\n    for item in items:\n'
+            f'        if item > LIMIT_{n}:\n            total += item\n    return total + {n}\n')
+
+
+def _shared(n: int) -> str:
+    return (f'# shared settings, revision {n}\nTIMEOUT = {30 + n % 7}\nRETRIES = {n % 5}\n'
+            f'BASE_URL = "https://example.com/api/v{n % 3 + 1}"\nNAMES = ["alpha", "beta"]\n')
+
+
+def _commit(n: int, files: dict[str, str]) -> bytes:
+    when = 1_700_000_000 + n * 60
+    who = f'{IDENTITY[0]} <{IDENTITY[1]}> {when} +0000'
+    message = f'feat: PROJ-{n + 1} change module {n}\n\n{BODY}\n\n{SIGN_OFF}\n'
+    out = [b'commit refs/heads/main\n', b'mark :%d\n' % (n + 1),
+           f'author {who}\ncommitter {who}\n'.encode(), _data(message)]
+    if n:
+        out.append(b'from :%d\n' % n)
+    for path, content in files.items():
+        out.append(f'M 100644 inline {path}\n'.encode() + _data(content))
+    return b''.join(out)
+
+
+def generate(path: Path, commits: int, env: dict[str, str]) -> Path:
+    """A repository with tag `base` and `commits` commits on top of it, via git fast-import."""
+    git(env, 'init', '-q', '-b', 'main', str(path))
+    stream = [_commit(0, {'README.md': '# bench\n', 'src/__init__.py': ''})]
+    stream += [_commit(n, {f'src/pkg{n // 100}/mod_{n}.py': _module(n),
+                           f'src/shared_{n % 20}.py': _shared(n)}) for n in range(1, commits + 1)]
+    stream.append(b'reset refs/tags/base\nfrom :1\n\n')
+    subprocess.run(['git', 'fast-import', '--quiet'], input=b''.join(stream), cwd=path, env=env,
+                   check=True)
+    git(env, 'reset', '-q', '--hard', 'main', cwd=path)
+    return path
+
+
+def git(env: dict[str, str], *args: str, cwd: Path | None = None) -> None:
+    subprocess.run(['git', *args], cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+# --- measuring ---------------------------------------------------------------------------------
+
+def _once(argv: Sequence[str], cwd: Path, env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        tail = proc.stderr.decode(errors='replace').strip().splitlines()[-3:]
+        raise Skip(f'`{" ".join(map(str, argv))}` exited {proc.returncode}: {" / ".join(tail)}')
+    return elapsed
+
+
+def measure(bench: Bench, name: str, make: Callable[[], tuple[Sequence[str], Path]]) -> None:
+    """Median of `bench.runs` runs after one warm-up; a Skip records a note instead."""
+    try:
+        argv, cwd = make()
+        _once(argv, cwd, bench.env)
+        times = [_once(argv, cwd, bench.env) for _ in range(bench.runs)]
+    except Skip as e:
+        bench.results[name] = None
+        bench.notes.append(f'{name}: skipped: {e}')
+        print(f'  {name}: skipped ({e})', file=sys.stderr)
+        return
+    median = bench.results[name] = statistics.median(times)
+    print(f'  {name}: {median * 1000:.1f} ms', file=sys.stderr)
+
+
+def peak_memory(bench: Bench, name: str, argv: Sequence[str], cwd: Path) -> None:
+    """Peak RSS (KiB) of the largest process in the tree of one run, from a fresh child."""
+    probe = ('import resource, subprocess, sys\n'
+             'code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode\n'
+             'print(code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n')
+    out = subprocess.run([sys.executable, '-c', probe, *argv], cwd=cwd, env=bench.env,
+                         capture_output=True, text=True, check=True).stdout.split()
+    if out[0] != '0':
+        bench.notes.append(f'{name}: exited {out[0]}, peak memory not recorded')
+        return
+    bench.memory[name] = int(out[1])
+
+
+# --- the scenarios -------------------------------------------------------------------------------
+
+def _hook_repo(bench: Bench) -> Path:
+    path = bench.tmp / 'hooks-repo'
+    if not path.exists():
+        git(bench.env, 'init', '-q', '-b', BRANCH, str(path))
+        (path / 'msg').write_text(HOOK_MESSAGE)
+        # gitlint's hook reads user.name from git config, not from GIT_AUTHOR_NAME
+        git(bench.env, 'config', 'user.name', IDENTITY[0], cwd=path)
+        git(bench.env, 'config', 'user.email', IDENTITY[1], cwd=path)
+    return path
+
+
+def _with_hook(bench: Bench, shim: str | None, config: str = '') -> tuple[list[str], Path]:
+    repo = _hook_repo(bench)
+    hook = repo / '.git' / 'hooks' / 'commit-msg'
+    hook.parent.mkdir(exist_ok=True)
+    if shim is None:
+        hook.unlink(missing_ok=True)
+    else:
+        hook.write_text(f'#!/bin/sh\n{shim}\n')
+        hook.chmod(0o755)
+    (repo / '.pushguard.toml').write_text(config)
+    return ['git', 'commit', '-q', '--allow-empty', '--no-gpg-sign', '-F', 'msg'], repo
+
+
+def _require(*checks: str, module: str | None = None) -> None:
+    for check_id in checks:
+        if not has_check(check_id):
+            raise Skip(f'check {check_id} is not written yet')
+    if module and not has_module(module):
+        raise Skip(f'{module} is not written yet')
+
+
+def hooks(bench: Bench) -> None:
+    """(a) and (b): `git commit` with no hook, then with each tool's commit-msg hook."""
+    def pushguard(checks: tuple[str, ...]) -> Callable[[], tuple[list[str], Path]]:
+        def make() -> tuple[list[str], Path]:
+            _require(*checks, module='pushguard.hooks.commit_msg')
+            return _with_hook(bench, f"exec '{tool('pushguard')}' hook commit-msg \"$1\"",
+                              policy(checks))
+        return make
+
+    measure(bench, 'commit, no hook', lambda: _with_hook(bench, None))
+    measure(bench, 'commit, pushguard hook (jira + conventional)', pushguard(HOOK_CHECKS))
+    measure(bench, 'commit, pushguard hook (jira + conventional + style)',
+            pushguard((*HOOK_CHECKS, 'commit-style')))
+    measure(bench, 'commit, conventional-pre-commit hook', lambda: _with_hook(
+        bench, f"exec '{tool('conventional-pre-commit')}' \"$1\""))
+    measure(bench, 'commit, gitlint hook', lambda: _with_hook(
+        bench, f"exec '{tool('gitlint')}' --staged --msg-filename \"$1\" run-hook"))
+
+
+def _check(bench: Bench, repo: Path, checks: Sequence[str], *extra: str
+           ) -> Callable[[], tuple[list[str], Path]]:
+    def make() -> tuple[list[str], Path]:
+        _require(*checks, module='pushguard.commands.check')
+        config = bench.tmp / f'policy-{"-".join(c[:5] for c in checks)}.toml'
+        config.write_text(policy(checks))
+        return [tool('pushguard'), 'check', 'base..main', '--branch', BRANCH,
+                '--config', str(config), *extra], repo
+    return make
+
+
+def _available(candidates: Sequence[str]) -> list[str]:
+    return [check_id for check_id in candidates if has_check(check_id)]
+
+
+def ranges(bench: Bench, commits: int) -> None:
+    """(c) and (d): a `commits`-commit range, message checks, every check, then with secrets."""
+    repo = generate(bench.tmp / 'range', commits, bench.env)
+    every = _available(EVERY)
+    messages = _available(MESSAGE_CHECKS)
+    measure(bench, 'check, message checks', _check(
+        bench, repo, messages, '--only', ','.join(messages)))
+    measure(bench, 'check, every check but secrets', _check(
+        bench, repo, every, '--skip', 'secrets'))
+    measure(bench, 'gitlint --commits', lambda: (
+        [tool('gitlint'), '--commits', 'base..main'], repo))
+    measure(bench, 'check, every check with secrets', _check(bench, repo, [*every, 'secrets']))
+    measure(bench, 'git log -p', lambda: (
+        ['git', 'log', '-p', '--no-color', '--no-ext-diff', 'base..main'], repo))
+    added = write_added_lines(bench, repo)
+    measure(bench, 'detect-secrets scan (added lines)', lambda: (
+        [tool('detect-secrets'), 'scan', '--all-files', '.'], added))
+
+
+def write_added_lines(bench: Bench, repo: Path) -> Path:
+    """The lines each commit of the range adds, one file per commit and path, as detect-secrets
+    would need them to see exactly what pushguard's secrets check sees."""
+    out = bench.tmp / 'added-lines'
+    diff = subprocess.run(
+        ['git', 'log', '-p', '-U0', '--no-renames', '--no-color', '--format=commit %H',
+         'base..main'], cwd=repo, env=bench.env, capture_output=True, check=True,
+    ).stdout.decode('utf-8', 'replace')
+    sha, target, lines = '', None, []
+    for line in [*diff.split('\n'), 'commit end']:
+        if line.startswith(('commit ', '+++ ')) and target is not None:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(''.join(lines))
+            target, lines = None, []
+        if line.startswith('commit '):
+            sha = line[len('commit '):][:12]
+        elif line.startswith('+++ b/'):
+            target = out / sha / line[len('+++ b/'):]
+        elif line.startswith('+') and target is not None:
+            lines.append(line[1:] + '\n')
+    return out
+
+
+def big_range(bench: Bench, commits: int) -> None:
+    """(e): the git floor on a `commits`-commit range, and pushguard's peak memory there."""
+    repo = generate(bench.tmp / 'big-range', commits, bench.env)
+    every = _available(EVERY)
+    measure(bench, f'git log ({commits:,} commits)', lambda: (
+        ['git', 'log', 'base..main'], repo))
+    make = _check(bench, repo, every, '--skip', 'secrets')
+    measure(bench, f'check, every check but secrets ({commits:,} commits)', make)
+    try:
+        argv, cwd = make()
+        peak_memory(bench, f'check, every check but secrets ({commits:,} commits)', argv, cwd)
+        argv, cwd = _check(bench, repo, [*every, 'secrets'])()
+        peak_memory(bench, f'check, every check with secrets ({commits:,} commits)', argv, cwd)
+    except Skip as e:
+        bench.notes.append(f'peak memory: skipped: {e}')
+
+
+# --- the report ----------------------------------------------------------------------------------
+
+def _added(results: dict[str, float | None], hook: str) -> float | None:
+    """What the `hook` adds to a `git commit`."""
+    base, with_hook = results.get('commit, no hook'), results.get(f'commit, {hook}')
+    return None if base is None or with_hook is None else with_hook - base
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None or b <= 0 else a / b
+
+
+def ratios(bench: Bench, big: int) -> list[tuple[str, float | None, str, bool | None]]:
+    """(name, value, target, met) for each ratio the issues target."""
+    r = bench.results
+    pg = _added(r, 'pushguard hook (jira + conventional)')
+    pg_style = _added(r, 'pushguard hook (jira + conventional + style)')
+    rows = [
+        ('hook added time: pushguard / conventional-pre-commit',
+         _ratio(pg, _added(r, 'conventional-pre-commit hook')), '<= 0.5', 0.5, False),
+        ('hook added time: pushguard / gitlint', _ratio(pg, _added(r, 'gitlint hook')),
+         '<= 0.25', 0.25, False),
+        ('hook added time: pushguard with style rules / gitlint',
+         _ratio(pg_style, _added(r, 'gitlint hook')), '<= 0.6', 0.6, False),
+        ('gitlint --commits / check, message checks (times faster)',
+         _ratio(r.get('gitlint --commits'), r.get('check, message checks')), '>= 35', 35, True),
+        ('gitlint --commits / check, every check but secrets (times faster)',
+         _ratio(r.get('gitlint --commits'), r.get('check, every check but secrets')),
+         '>= 35', 35, True),
+        ('check with secrets / git log -p',
+         _ratio(r.get('check, every check with secrets'), r.get('git log -p')), '<= 5', 5, False),
+        ('check with secrets / detect-secrets scan of the added lines',
+         _ratio(r.get('check, every check with secrets'),
+                r.get('detect-secrets scan (added lines)')), '-', None, False),
+        (f'check without secrets / git log ({big:,} commits)',
+         _ratio(r.get(f'check, every check but secrets ({big:,} commits)'),
+                r.get(f'git log ({big:,} commits)')), '-', None, False),
+    ]
+    out: list[tuple[str, float | None, str, bool | None]] = []
+    for name, value, target, bound, at_least in rows:
+        met = None if value is None or bound is None else (
+            value >= bound if at_least else value <= bound)
+        out.append((name, value, target, met))
+    return out
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open('/proc/cpuinfo') as f:
+            cpu = next(line.split(':', 1)[1].strip() for line in f if line.startswith('model name'))
+    except (OSError, StopIteration):
+        pass
+    git_version = subprocess.run(['git', '--version'], capture_output=True, text=True).stdout
+    return (f'{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}; '
+            f'Python {platform.python_version()}; {git_version.strip()}')
+
+
+def render(bench: Bench, args: argparse.Namespace) -> str:
+    now = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')
+    lines = [
+        f'pushguard benchmarks, {now}', '',
+        f'- machine: {machine()}',
+        f'- runs: median of {bench.runs} runs each, after one warm-up run',
+        f'- ranges: {args.commits:,} commits (c, d), {args.big:,} commits (e)', '',
+        '| measurement | median |', '|---|---:|',
+    ]
+    for name, value in bench.results.items():
+        lines.append(f'| {name} | {"skipped" if value is None else f"{value * 1000:,.1f} ms"} |')
+    lines += ['', '| ratio | value | target | met |', '|---|---:|---|---|']
+    for name, value, target, met in ratios(bench, args.big):
+        shown = '-' if value is None else f'{value:.2f}'
+        verdict = {True: 'yes', False: 'NO', None: '-'}[met]
+        lines.append(f'| {name} | {shown} | {target} | {verdict} |')
+    if bench.memory:
+        lines += ['', '| peak memory (largest process of the tree) | RSS |', '|---|---:|']
+        lines += [f'| {name} | {kib / 1024:,.1f} MiB |' for name, kib in bench.memory.items()]
+    if bench.notes:
+        lines += ['', 'Notes:', *(f'- {note}' for note in bench.notes)]
+    return '\n'.join(lines) + '\n'
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser.add_argument('--quick', action='store_true',
+                        help='3 runs, 200 and 1,000-commit ranges: a smoke test')
+    parser.add_argument('--runs', type=int, help='runs per measurement (default 20; 3 quick)')
+    parser.add_argument('--commits', type=int, help='commits in range (c, d) (default 2,000)')
+    parser.add_argument('--big', type=int, help='commits in range (e) (default 10,000)')
+    parser.add_argument('--no-install', action='store_true', help='do not pip-install peers')
+    parser.add_argument('--output', metavar='FILE', help='also write the report to FILE')
+    args = parser.parse_args(argv)
+    args.runs = args.runs or (3 if args.quick else 20)
+    args.commits = args.commits or (200 if args.quick else 2000)
+    args.big = args.big or (1000 if args.quick else 10_000)
+    install_peers(not args.no_install)
+    with tempfile.TemporaryDirectory(prefix='pushguard-bench-') as tmp:
+        bench = Bench(args.runs, Path(tmp), pinned_env(Path(tmp) / 'home'))
+        print('(a, b) commit-msg hooks', file=sys.stderr)
+        hooks(bench)
+        print(f'(c, d) {args.commits:,}-commit range', file=sys.stderr)
+        ranges(bench, args.commits)
+        print(f'(e) {args.big:,}-commit range', file=sys.stderr)
+        big_range(bench, args.big)
+    report = render(bench, args)
+    sys.stdout.write(report)
+    if args.output:
+        Path(args.output).write_text(report)
+    return 0
+
+
+if __name__ == '__main__':
+    raise SystemExit(main())
