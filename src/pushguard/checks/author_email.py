@@ -1,0 +1,74 @@
+"""author-email: a pushed commit's author or committer email does not match `author.email`.
+
+Mirrors GitHub's `commit_author_email_pattern` and `committer_email_pattern` ruleset rules and
+GitLab's `author_email_regex` push rule. The pattern is searched (`re.search`), so `@example\\.com$`
+means "ends with @example.com". Every pushed commit counts, merges too. The fix sets the address
+and rewrites the pushed commits from the oldest one that fails.
+"""
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Iterator, Sequence
+
+from pushguard.checks._paths import rebase_base
+from pushguard.config import Config
+from pushguard.model import Commit, Context, Finding, Need, Severity
+
+ID = 'author-email'
+NEEDS = frozenset({Need.MESSAGES})
+_DOMAIN = re.compile(r'([A-Za-z0-9-]+(?:\\?\.[A-Za-z0-9-]+)+)')
+
+
+def example_email(pattern: str) -> str | None:
+    """An address the pattern accepts, guessed from its literal parts and checked; or None."""
+    compiled = re.compile(pattern)
+    literal = re.sub(r'\\(.)', r'\1', pattern.strip('^$'))
+    domains = [d.replace('\\', '') for d in _DOMAIN.findall(pattern)]
+    candidates = [*(f'you@{d}' for d in domains), f'you{literal}', literal, f'you@{literal}']
+    return next((c for c in candidates if '@' in c and compiled.search(c)), None)
+
+
+def failures(commit: Commit, pattern: re.Pattern[str]) -> list[tuple[str, str]]:
+    """The identities of `commit` whose email the pattern rejects: [('author', email), ...]."""
+    found = [('author', commit.author_email), ('committer', commit.committer_email)]
+    return [(who, email) for who, email in found if not pattern.search(email)]
+
+
+def _describe(failed: Sequence[tuple[str, str]], pattern: str) -> str:
+    if len(failed) == 2 and failed[0][1] == failed[1][1]:
+        parts, verb = f'author and committer email {failed[0][1]!r}', 'do'
+    else:
+        parts = ' and '.join(f'{who} email {email!r}' for who, email in failed)
+        verb = 'does' if len(failed) == 1 else 'do'
+    return f'{parts} {verb} not match {pattern!r} (author.email)'
+
+
+def _fix(oldest: Commit, author_fails: bool, merges: bool, pattern: str) -> str:
+    example = example_email(pattern)
+    config = f'git config user.email {shlex.quote(example or "YOUR-EMAIL")}'
+    merge_flag = ' --rebase-merges' if merges else ''
+    if author_fails:
+        amend = 'git commit --amend --no-edit --no-verify --allow-empty --reset-author'
+        rewrite = f'git rebase{merge_flag} --exec {shlex.quote(amend)} {rebase_base(oldest)}'
+    else:  # a rebase writes every commit anew, with the configured committer
+        rewrite = f'git rebase --force-rebase{merge_flag} {rebase_base(oldest)}'
+    hint = '' if example else f'  # an address matching {pattern}'
+    return f'{config} && {rewrite}{hint}'
+
+
+def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
+    if not cfg.author_email:
+        return
+    pattern = re.compile(cfg.author_email)
+    failing = {c: failed for c in ctx.commits if c.sha and (failed := failures(c, pattern))}
+    fixes: dict[str | None, str] = {}  # one rewrite per pushed ref, from its oldest failure
+    for commit in failing:
+        if commit.ref not in fixes:
+            on_ref = [c for c in failing if c.ref == commit.ref]
+            author_fails = any(who == 'author' for c in on_ref for who, _ in failing[c])
+            merges = any(c.is_merge for c in ctx.commits if c.ref == commit.ref)
+            fixes[commit.ref] = _fix(commit, author_fails, merges, cfg.author_email)
+    for commit, failed in failing.items():
+        yield Finding(ID, Severity.ERROR, _describe(failed, cfg.author_email), fixes[commit.ref],
+                      ref=commit.ref, commit=commit.sha)
