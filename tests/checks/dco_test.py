@@ -21,7 +21,8 @@ def _hook(repo, message):
 @pytest.mark.parametrize('message', (
     pytest.param(f'add login\n\n{SIGNED}', id='trailer'),
     pytest.param(f'add login\n\nbody\n\nReviewed-by: Z\n{SIGNED}', id='among-trailers'),
-    pytest.param('add login\n\nsigned-off-by: Other Person <o@example.org>', id='any-when-no-author'),
+    pytest.param('add login\n\nsigned-off-by: Other Person <o@example.org>',
+                 id='any-when-no-author'),
     pytest.param('Änderung\n\nSigned-off-by: Jürgen Müller <j@example.de>', id='non-ascii'),
     pytest.param('Merge branch "x"', id='exempt'),
 ))

@@ -47,7 +47,8 @@ def test_accepted(repo, where, message):
     pytest.param('subject', 'add login\n\nRefs: PROJ-123', id='subject-ignores-body'),
     pytest.param('scope', 'feat: PROJ-123 add login', id='scope-not-description'),
     pytest.param('scope', 'PROJ-123 add login', id='scope-not-conventional'),
-    pytest.param('anywhere', 'add login\n\n# PROJ-1 only in a comment', id='comment-does-not-count'),
+    pytest.param('anywhere', 'add login\n\n# PROJ-1 only in a comment',
+                 id='comment-does-not-count'),
 ))
 def test_rejected(repo, where, message):
     result = _hook(repo, message, f'[commit.jira]\nprojects = ["PROJ", "OPS"]\nwhere = "{where}"\n')
