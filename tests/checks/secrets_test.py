@@ -1,0 +1,247 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from testing import gitrepo
+from testing.run import run_pushguard
+
+AWS_KEY = 'AKIAIOSFODNN7EXAMPLE'
+OTHER_KEY = 'AKIAXYZDQCEN4B6JSJQI'
+ZERO_SHA = '0' * 40
+
+
+def check(*revisions: str, fmt: str = 'text', only: str = 'secrets'):
+    """`pushguard check REVISIONS --only secrets`."""
+    return run_pushguard('check', *revisions, '--only', only, '--format', fmt)
+
+
+def findings(*revisions: str) -> list[dict[str, object]]:
+    result = check(*revisions, fmt='json')
+    assert result.code in (0, 1), result.err
+    return json.loads(result.out)['findings']
+
+
+def make_baseline(repo, *files: str, drop_plugin: str | None = None) -> None:
+    """`detect-secrets scan FILES > .secrets.baseline`, optionally without one plugin."""
+    out = subprocess.run((sys.executable, '-m', 'detect_secrets', 'scan', *files), cwd=repo,
+                         capture_output=True, check=True).stdout
+    baseline = json.loads(out)
+    if drop_plugin is not None:
+        baseline['plugins_used'] = [p for p in baseline['plugins_used']
+                                    if p['name'] != drop_plugin]
+        baseline['results'] = {}
+    (repo / '.secrets.baseline').write_text(json.dumps(baseline, indent=2))
+
+
+def test_secret_added_then_removed_in_the_range_is_found_at_its_commit(repo):
+    base = gitrepo.commit(repo, 'chore: start', {'README': 'hi\n'})
+    adds = gitrepo.commit(repo, 'feat: config', {'app/config.py': f'a = 1\naws = "{AWS_KEY}"\n'})
+    gitrepo.commit(repo, 'fix: oops', {'app/config.py': 'a = 1\n'})
+    result = check(f'{base}..HEAD')
+    assert result.code == 1
+    assert '[secrets] AWS Access Key' in result.out
+    assert f'{adds[:12]}, app/config.py:2' in result.out
+    assert f'git rebase -i {adds[:12]}~1' in result.out
+    assert 'rotate' in result.out
+    [finding] = findings(f'{base}..HEAD')
+    assert (finding['commit'], finding['path'], finding['line']) == (adds, 'app/config.py', 2)
+    assert finding['severity'] == 'error'
+
+
+def test_secret_only_in_a_removed_line_is_not_reported(repo):
+    gitrepo.commit(repo, 'feat: config', {'config.py': f'a = 1\naws = "{AWS_KEY}"\n'})
+    removes = gitrepo.commit(repo, 'fix: drop the key', {'config.py': 'a = 1\n'})
+    result = check(f'{removes}~1..{removes}')
+    assert (result.code, result.out) == (0, '')
+
+
+def test_lines_the_commit_did_not_add_are_not_scanned(repo):
+    gitrepo.commit(repo, 'feat: config', {'config.py': f'aws = "{AWS_KEY}"\nx = 1\n'})
+    edits = gitrepo.commit(repo, 'fix: x', {'config.py': f'aws = "{AWS_KEY}"\nx = 2\n'})
+    assert check(f'{edits}~1..{edits}').code == 0
+    assert check(edits).code == 1  # the whole history does hold it
+
+
+def test_root_commit_fix_rebases_from_the_root(repo):
+    root = gitrepo.commit(repo, 'feat: config', {'config.py': f'aws = "{AWS_KEY}"\n'})
+    result = check(root)
+    assert result.code == 1
+    assert 'git rebase -i --root' in result.out
+
+
+def test_neither_the_secret_nor_its_hash_is_printed(repo):
+    sha = gitrepo.commit(repo, 'feat: keys', {
+        'config.py': f'aws = "{AWS_KEY}"\n',
+        'settings.ini': '[db]\npassword = hunter2isnotagoodpassword\n',
+    })
+    baseline_of_them = subprocess.run(
+        (sys.executable, '-m', 'detect_secrets', 'scan', 'config.py', 'settings.ini'), cwd=repo,
+        capture_output=True, check=True).stdout
+    hashes = [s['hashed_secret'] for found in json.loads(baseline_of_them)['results'].values()
+              for s in found]
+    assert len(hashes) >= 2
+    for fmt in ('text', 'json'):
+        result = check(sha, fmt=fmt)
+        assert result.code == 1
+        assert 'config.py' in result.out and 'settings.ini' in result.out
+        for text in (AWS_KEY, 'hunter2isnotagoodpassword', *hashes):
+            assert text not in result.out + result.err
+
+
+@pytest.mark.parametrize('line', (
+    pytest.param(f'aws = "{AWS_KEY}"  # pragma: allowlist secret', id='same-line'),
+    pytest.param(f'# pragma: allowlist nextline secret\naws = "{AWS_KEY}"', id='next-line'),
+))
+def test_pragma_allowlist_secret_passes(repo, line):
+    sha = gitrepo.commit(repo, 'feat: config', {'config.py': f'{line}\n'})
+    assert check(sha).code == 0
+
+
+def test_nextline_pragma_does_not_reach_a_line_the_commit_added_further_down(repo):
+    lines = [f'line{i} = {i}' for i in range(1, 21)]
+    gitrepo.commit(repo, 'feat: big', {'big.py': '\n'.join(lines) + '\n'})
+    lines[2] = '# pragma: allowlist nextline secret'
+    lines[14] = f'aws = "{AWS_KEY}"'
+    sha = gitrepo.commit(repo, 'feat: edit', {'big.py': '\n'.join(lines) + '\n'})
+    [finding] = findings(f'{sha}~1..{sha}')
+    assert finding['line'] == 15
+
+
+def test_a_baseline_listing_the_secret_passes_and_others_still_fail(repo):
+    gitrepo.write(repo, 'config.py', f'aws = "{AWS_KEY}"\n')
+    make_baseline(repo, 'config.py')
+    sha = gitrepo.commit(repo, 'feat: config', {'other.py': f'k = "{OTHER_KEY}"\n'})
+    [finding] = findings(sha)
+    assert finding['path'] == 'other.py'
+
+
+def test_baseline_matches_the_secret_under_a_path_it_had_before(repo):
+    gitrepo.write(repo, 'new/config.py', f'aws = "{AWS_KEY}"\n')
+    make_baseline(repo, 'new/config.py')
+    sha = gitrepo.commit(repo, 'feat: config', {'old/config.py': f'aws = "{AWS_KEY}"\n'})
+    assert check(sha).code == 0
+
+
+@pytest.mark.parametrize(('dropped', 'code'), (
+    pytest.param('AWSKeyDetector', 0, id='plugin-left-out'),
+    pytest.param('SlackDetector', 1, id='other-plugin-left-out'),
+))
+def test_baseline_plugin_list_decides_what_is_scanned(repo, dropped, code):
+    gitrepo.write(repo, 'config.py', 'x = 1\n')
+    make_baseline(repo, 'config.py', drop_plugin=dropped)
+    sha = gitrepo.commit(repo, 'feat: config', {'config.py': f'k = "{AWS_KEY}"\n'})
+    assert check(sha).code == code
+
+
+def test_baseline_set_in_config_is_read_from_the_top_of_the_repository(repo):
+    gitrepo.write(repo, 'config.py', f'aws = "{AWS_KEY}"\n')
+    make_baseline(repo, 'config.py')
+    (repo / '.secrets.baseline').rename(repo / 'audit.json')
+    (repo / '.pushguard.toml').write_text('[secrets]\nbaseline = "audit.json"\n')
+    sha = gitrepo.commit(repo, 'feat: config')
+    (repo / 'sub').mkdir()
+    assert run_pushguard('check', sha, '--only', 'secrets', cwd=repo / 'sub').code == 0
+
+
+@pytest.mark.parametrize(('content', 'why'), (
+    pytest.param('{not json', 'not valid JSON', id='not-json'),
+    pytest.param('{"generated_at": "x"}', 'not a detect-secrets baseline', id='not-a-baseline'),
+    pytest.param('[]', 'not a detect-secrets baseline', id='a-list'),
+    pytest.param('{"version": "1.5.0", "plugins_used": [{"name": "NoSuchDetector"}], '
+                 '"results": {}}', "unknown plugin 'NoSuchDetector'", id='unknown-plugin'),
+    pytest.param('{"version": "1.5.0", "results": {"a.py": [{"type": "x"}]}}',
+                 "missing key 'hashed_secret'", id='bad-result'),
+))
+def test_bad_baseline_is_a_config_error_naming_the_file(repo, content, why):
+    (repo / '.secrets.baseline').write_text(content)
+    sha = gitrepo.commit(repo, 'feat: config', {'config.py': 'x = 1\n'})
+    result = check(sha)
+    assert result.code == 2
+    assert '.secrets.baseline' in result.err and why in result.err
+    assert 'Traceback' not in result.err
+    assert result.err.startswith('pushguard: error:')
+
+
+def test_merge_repeating_its_branch_lines_reports_the_secret_once(repo):
+    base = gitrepo.commit(repo, 'chore: start', {'README': 'hi\n'})
+    gitrepo.git('switch', '-q', '-c', 'feat')
+    adds = gitrepo.commit(repo, 'feat: key', {'config.py': f'aws = "{AWS_KEY}"\n'})
+    gitrepo.git('switch', '-q', 'main')
+    gitrepo.commit(repo, 'chore: other', {'other.txt': 'x\n'})
+    gitrepo.git('merge', '-q', '--no-ff', '--no-edit', 'feat')
+    [finding] = findings(f'{base}..main')
+    assert (finding['commit'], finding['path'], finding['line']) == (adds, 'config.py', 1)
+
+
+def test_same_secret_in_two_files_is_reported_for_each(repo):
+    sha = gitrepo.commit(repo, 'feat: keys', {'a.py': f'k = "{AWS_KEY}"\n',
+                                               'b.py': f'k = "{AWS_KEY}"\n'})
+    assert sorted(f['path'] for f in findings(sha)) == ['a.py', 'b.py']
+
+
+def test_line_numbers_are_the_file_lines_across_hunks(repo):
+    lines = [f'line{i} = {i}' for i in range(1, 61)]
+    gitrepo.commit(repo, 'feat: big', {'big.py': '\n'.join(lines) + '\n'})
+    lines[2] = 'line3 = "changed"'
+    lines[39] = f'line40 = "{AWS_KEY}"'
+    sha = gitrepo.commit(repo, 'feat: edit', {'big.py': '\n'.join(lines) + '\n'})
+    [finding] = findings(f'{sha}~1..{sha}')
+    assert finding['line'] == 40
+
+
+def test_carriage_returns_do_not_shift_line_numbers(repo):
+    sha = gitrepo.commit(repo, 'feat: crlf', {
+        'win.py': f'a = 1\r\nb = "x\ry"\r\nc = 3\r\naws = "{AWS_KEY}"\r\n'.encode(),
+    })
+    [finding] = findings(sha)
+    assert finding['line'] == 4
+
+
+def test_not_utf8_content_and_binary_files_do_not_crash(repo):
+    sha = gitrepo.commit(repo, 'feat: odd files', {
+        'latin1.py': 'name = "caf\xe9"\n'.encode('latin-1') + f'aws = "{AWS_KEY}"\n'.encode(),
+        'blob.bin': b'\x00\x01\x02' + AWS_KEY.encode() + b'\x00\xff' * 100,
+        'img.png': b'\x89PNG\r\n\x1a\n' + f'aws = "{AWS_KEY}"\n'.encode(),
+    })
+    result = check(sha, fmt='json')
+    assert result.code == 1, result.err
+    found = json.loads(result.out)['findings']
+    assert [(f['path'], f['line']) for f in found] == [('latin1.py', 2)]
+
+
+@pytest.mark.parametrize('name', (
+    pytest.param('dir with space/conf ig.py', id='spaces'),
+    pytest.param('caf\xe9/config.py', id='non-ascii'),
+))
+def test_odd_paths_are_named(repo, name):
+    sha = gitrepo.commit(repo, 'feat: key', {name: f'aws = "{AWS_KEY}"\n'})
+    [finding] = findings(sha)
+    assert finding['path'] == name
+
+
+def test_file_name_reaches_detect_secrets_filters(repo):
+    # detect-secrets skips lock files by name: the real name must be what it sees
+    sha = gitrepo.commit(repo, 'feat: locks', {'web/package-lock.json': f'"k": "{AWS_KEY}"\n',
+                                               'web/package.json': f'"k": "{AWS_KEY}"\n'})
+    assert [f['path'] for f in findings(sha)] == ['web/package.json']
+
+
+def test_no_temporary_folder_is_left_and_the_cwd_is_kept(repo, tmp_path, monkeypatch):
+    scratch = tmp_path / 'scratch'
+    scratch.mkdir()
+    monkeypatch.setenv('TMPDIR', str(scratch))
+    import tempfile
+    monkeypatch.setattr(tempfile, 'tempdir', None)
+    sha = gitrepo.commit(repo, 'feat: key', {'a/b/c.py': f'k = "{AWS_KEY}"\n'})
+    assert check(sha).code == 1
+    assert list(scratch.iterdir()) == []
+
+
+def test_importing_the_check_does_not_import_detect_secrets():
+    code = ('import sys, pushguard.checks.secrets, pushguard.cli; '
+            'sys.exit("detect_secrets" in sys.modules)')
+    assert subprocess.run((sys.executable, '-c', code)).returncode == 0

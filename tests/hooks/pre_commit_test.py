@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from testing import gitrepo
+from testing.run import run_console, run_pushguard
+
+AWS_KEY = 'AKIAIOSFODNN7EXAMPLE'
+SECRET_LINE = f'aws = "{AWS_KEY}"\n'
+
+
+def hook(*extra: str, cwd=None):
+    return run_pushguard('hook', 'pre-commit', *extra, cwd=cwd)
+
+
+def stage(repo, name: str, content: str | bytes) -> None:
+    gitrepo.write(repo, name, content)
+    gitrepo.git('add', '--', name, cwd=repo)
+
+
+def test_staged_secret_blocks_with_path_line_and_fix(repo):
+    gitrepo.commit(repo, 'chore: start', {'config.py': 'a = 1\n'})
+    stage(repo, 'config.py', 'a = 1\n' + SECRET_LINE)
+    result = hook()
+    assert result.code == 1
+    assert '[secrets] AWS Access Key in a staged line (config.py:2)' in result.out
+    assert 'git restore --staged config.py' in result.out
+    assert 'in the staged files: blocked' in result.out
+
+
+@pytest.mark.parametrize(('work_tree', 'staged', 'code'), (
+    pytest.param(SECRET_LINE, None, 0, id='only-in-work-tree'),
+    pytest.param('a = 1\n', SECRET_LINE, 1, id='staged-then-edited-away'),
+))
+def test_the_index_decides_not_the_work_tree(repo, work_tree, staged, code):
+    gitrepo.commit(repo, 'chore: start', {'config.py': 'a = 1\n'})
+    if staged is not None:
+        stage(repo, 'config.py', staged)
+    gitrepo.write(repo, 'config.py', work_tree)
+    assert hook().code == code
+
+
+@pytest.mark.parametrize('unstage', (
+    pytest.param(('restore', '--staged', 'config.py'), id='restore-staged'),
+    pytest.param(('reset', '-q', '--', 'config.py'), id='reset'),
+))
+def test_staged_then_unstaged_passes(repo, unstage):
+    gitrepo.commit(repo, 'chore: start', {'config.py': 'a = 1\n'})
+    stage(repo, 'config.py', SECRET_LINE)
+    assert hook().code == 1
+    gitrepo.git(*unstage)
+    assert hook().code == 0
+
+
+def test_new_file_unstaged_with_rm_cached_passes(repo):
+    gitrepo.commit(repo, 'chore: start', {'README': 'hi\n'})
+    stage(repo, 'new.py', SECRET_LINE)
+    assert hook().code == 1
+    gitrepo.git('rm', '-q', '--cached', 'new.py')
+    assert hook().code == 0
+
+
+@pytest.mark.parametrize(('content', 'code'), (
+    pytest.param(SECRET_LINE, 1, id='secret'),
+    pytest.param('print("hello")\n', 0, id='clean'),
+))
+def test_empty_repository_without_head(repo, content, code):
+    stage(repo, 'app.py', content)
+    result = hook()
+    assert result.code == code, result.err
+    assert result.err == ''
+
+
+def test_nothing_staged_passes(repo):
+    assert hook() == (0, '', '')
+
+
+def test_filenames_from_the_pre_commit_framework_are_ignored(repo):
+    gitrepo.commit(repo, 'chore: start', {'README': 'hi\n', 'other.py': 'x = 1\n'})
+    stage(repo, 'config.py', SECRET_LINE)
+    assert hook('README', 'other.py').code == 1
+    gitrepo.git('rm', '-q', '--cached', 'config.py')
+    assert hook('config.py').code == 0
+
+
+def test_secret_is_absent_from_json_output(repo):
+    stage(repo, 'config.py', SECRET_LINE)
+    result = hook('--format', 'json')
+    assert result.code == 1
+    [finding] = json.loads(result.out)['findings']
+    assert finding == {
+        'check': 'secrets', 'severity': 'error', 'message': 'AWS Access Key in a staged line',
+        'fix': finding['fix'], 'ref': None, 'commit': None, 'path': 'config.py', 'line': 1,
+    }
+    assert AWS_KEY not in result.out
+
+
+def test_not_utf8_and_binary_staged_files_do_not_crash(repo):
+    stage(repo, 'latin1.txt', 'caf\xe9\n'.encode('latin-1') + SECRET_LINE.encode())
+    stage(repo, 'data.bin', b'\x00\xff' * 50 + AWS_KEY.encode())
+    result = hook('--format', 'json')
+    assert result.code == 1, result.err
+    assert [(f['path'], f['line']) for f in json.loads(result.out)['findings']] == [
+        ('latin1.txt', 2),
+    ]
+
+
+def test_baseline_at_the_top_applies_from_a_subdirectory(repo):
+    gitrepo.write(repo, 'config.py', SECRET_LINE)
+    out = subprocess.run((sys.executable, '-m', 'detect_secrets', 'scan', 'config.py'), cwd=repo,
+                         capture_output=True, check=True).stdout
+    (repo / '.secrets.baseline').write_bytes(out)
+    gitrepo.git('add', 'config.py', '.secrets.baseline')
+    (repo / 'sub').mkdir()
+    assert hook(cwd=repo / 'sub').code == 0
+    (repo / '.secrets.baseline').write_text('{"version": "1.5.0"}')
+    result = hook(cwd=repo / 'sub')
+    assert result.code == 2
+    assert '.secrets.baseline: not a detect-secrets baseline' in result.err
+
+
+def test_skip_secrets_passes(repo):
+    stage(repo, 'config.py', SECRET_LINE)
+    assert hook('--skip', 'secrets').code == 0
+
+
+def _install_hook(repo) -> None:
+    path = repo / '.git' / 'hooks' / 'pre-commit'
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m pushguard hook pre-commit\n')
+    path.chmod(0o755)
+
+
+def test_real_git_commit_is_refused_for_a_staged_secret(repo):
+    _install_hook(repo)
+    gitrepo.commit(repo, 'chore: start', {'README': 'hi\n'})
+    before = gitrepo.head(repo)
+    stage(repo, 'deploy/settings.py', SECRET_LINE)
+    proc = subprocess.run(('git', 'commit', '-q', '--no-gpg-sign', '-m', 'feat: deploy'),
+                          capture_output=True, env={**os.environ, 'NO_COLOR': '1'})
+    said = proc.stdout.decode() + proc.stderr.decode()
+    assert proc.returncode != 0
+    assert '[secrets] AWS Access Key in a staged line (deploy/settings.py:1)' in said
+    assert 'git restore --staged deploy/settings.py' in said
+    assert AWS_KEY not in said
+    assert gitrepo.head(repo) == before
+
+    stage(repo, 'deploy/settings.py', f'aws = "{AWS_KEY}"  # pragma: allowlist secret\n')
+    proc = subprocess.run(('git', 'commit', '-q', '--no-gpg-sign', '-m', 'feat: deploy'),
+                          capture_output=True)
+    assert proc.returncode == 0, proc.stderr
+    assert gitrepo.head(repo) != before
+
+
+def test_console_script_does_not_crash_without_head(repo):
+    stage(repo, 'a.py', SECRET_LINE)
+    result = run_console('hook', 'pre-commit', 'a.py', cwd=repo)
+    assert result.code == 1
+    assert '[secrets]' in result.out
