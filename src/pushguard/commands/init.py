@@ -59,5 +59,5 @@ def init(args: argparse.Namespace) -> int:
             f.write(content)
     except OSError as e:
         raise PushguardError(f'{shown}: cannot write: {e.strerror}') from None
-    print(f'wrote {shown} (preset {args.preset}); run `pushguard install` to put the hooks in place')
+    print(f'wrote {shown} (preset {args.preset}); `pushguard install` puts the hooks in place')
     return Status.OK
