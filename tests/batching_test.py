@@ -1,0 +1,131 @@
+"""A push costs a fixed number of git processes, however many commits or refs it has."""
+from __future__ import annotations
+
+import importlib
+import shutil
+
+import pytest
+
+from pushguard import checks
+from pushguard.checks import PLACES
+from pushguard.model import Place
+from testing import gitrepo
+from testing.run import run_console
+
+# every check turned on, so every kind of data is fetched
+EVERY_CHECK = '''
+[commit]
+pattern = 'PROJ-[0-9]+'
+forbidden-pattern = 'WIP'
+dco = true
+[commit.jira]
+projects = ["PROJ"]
+[commit.conventional]
+[branch]
+pattern = '^feat/PROJ-[0-9]+$'
+[files]
+max-size = "1KB"
+forbidden = ["*.pem"]
+[author]
+email = '@corp\\.example$'
+[signing]
+required = true
+'''
+WANTED = ('jira-ticket', 'conventional-commit', 'message-pattern', 'file-size', 'forbidden-path',
+          'author-email', 'dco', 'signature', 'branch-name', 'secrets')
+
+
+def available(place: Place) -> str:
+    """The wanted checks that exist yet (other checks arrive while this is being written)."""
+    found = []
+    for check_id in WANTED:
+        try:
+            importlib.import_module(checks.CHECKS[check_id])
+        except ImportError:
+            continue
+        if place in PLACES[check_id]:
+            found.append(check_id)
+    return ','.join(found)
+
+
+@pytest.fixture
+def counted(tmp_path):
+    """A `git` first on PATH that logs each start, then runs the real git."""
+    real = shutil.which('git')
+    assert real is not None
+    bin_dir = tmp_path / 'bin'
+    bin_dir.mkdir()
+    log = tmp_path / 'git.log'
+    wrapper = bin_dir / 'git'
+    wrapper.write_text(f'#!/bin/sh\necho "$1" >> "{log}"\nexec "{real}" "$@"\n')
+    wrapper.chmod(0o755)
+
+    def run(*argv: str, stdin: bytes = b'') -> list[str]:
+        log.write_text('')
+        result = run_console(*argv, stdin=stdin, env={'PATH': f'{bin_dir}:/usr/bin:/bin'})
+        assert result.code in (0, 1), result
+        return log.read_text().split()
+
+    return run
+
+
+@pytest.fixture
+def work(tmp_path, monkeypatch):
+    server = gitrepo.bare_remote(tmp_path)
+    repo = gitrepo.init(tmp_path / 'work')
+    gitrepo.git('remote', 'add', 'origin', str(server), cwd=repo)
+    gitrepo.commit(repo, 'PROJ-1 start', {'.pushguard.toml': EVERY_CHECK})
+    gitrepo.git('push', '-q', 'origin', 'main', cwd=repo)
+    monkeypatch.chdir(repo)
+    return repo
+
+
+def branch_of(repo, name: str, count: int) -> str:
+    """`count` commits on a new branch off main, each adding a file, in one git fast-import."""
+    stream = [f'reset refs/heads/{name}\nfrom {gitrepo.head(repo)}\n']
+    for n in range(count):
+        message = f'WIP commit {n} without key'.encode()
+        body = f'token = "AKIAIOSFODNN7EXAMPL{n % 10}"\nline {n}\n'.encode()
+        stream.append(
+            f'commit refs/heads/{name}\n'
+            f'author Ada <ada@example.com> 1767225600 +0000\n'
+            f'committer Ada <ada@example.com> 1767225600 +0000\n'
+            f'data {len(message)}\n{message.decode()}\n'
+            f'M 100644 inline dir {n}/file {n}.pem\ndata {len(body)}\n{body.decode()}\n',
+        )
+    gitrepo.git('fast-import', '--quiet', stdin=''.join(stream).encode())
+    return gitrepo.head(repo, f'refs/heads/{name}')
+
+
+def pre_push_line(repo, tip: str, ref: str) -> str:
+    return f'refs/heads/{ref} {tip} refs/heads/{ref} {gitrepo.zeros(repo)}\n'
+
+
+def test_3_and_300_commit_pushes_start_the_same_git_processes(work, counted):
+    only = available(Place.PRE_PUSH)
+    small = branch_of(work, 'small', 3)
+    large = branch_of(work, 'large', 300)
+    argv = ('hook', 'pre-push', 'origin', 'x', '--only', only, '--format', 'json')
+    few = counted(*argv, stdin=pre_push_line(work, small, 'small').encode())
+    many = counted(*argv, stdin=pre_push_line(work, large, 'large').encode())
+    assert few == many
+    assert len(few) <= 12, few
+
+
+def test_1_and_1000_refs_start_the_same_git_processes(work, counted):
+    only = available(Place.PRE_PUSH)
+    tips = [branch_of(work, f'b{n}', 2) for n in range(3)]
+    one = pre_push_line(work, tips[0], 'b0')
+    thousand = ''.join(pre_push_line(work, tips[n % 3], f'r{n}') for n in range(1000))
+    argv = ('hook', 'pre-push', 'origin', 'x', '--only', only)
+    assert counted(*argv, stdin=one.encode()) == counted(*argv, stdin=thousand.encode())
+
+
+def test_check_range_starts_the_same_git_processes(work, counted):
+    only = available(Place.CHECK)
+    branch_of(work, 'small', 3)
+    branch_of(work, 'large', 300)
+    few = counted('check', 'main..small', '--branch', 'small', '--only', only)
+    many = counted('check', 'main..large', '--branch', 'large', '--only', only)
+    assert few == many
+    assert len(few) <= 12, few
