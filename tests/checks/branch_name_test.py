@@ -129,6 +129,9 @@ def test_only_pushed_branches_are_checked(repo, pushed):
     ]
 
 
-def test_no_branch_given_checks_no_name(repo, pushed):
-    base, _ = pushed
-    assert _check(f'{base}..HEAD') == (0, [])
+def test_without_branch_the_current_branch_is_checked(repo, pushed):
+    base, tip = pushed
+    git('checkout', '-q', '-b', 'wip')
+    code, [finding] = _check(f'{base}..HEAD')
+    assert code == 1
+    assert (finding['ref'], finding['commit']) == ('refs/heads/wip', tip)
