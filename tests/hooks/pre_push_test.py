@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -202,3 +204,24 @@ def test_pre_commit_zero_from_ref_and_no_remote_name(work, monkeypatch):
                    REMOTE_BRANCH='refs/heads/feat')
     code, report = pre_push('', 'origin')
     assert blamed(report) == [('refs/heads/feat', new)]  # origin/main excluded via the argument
+
+
+def test_real_pre_commit_framework_push(work, tmp_path):
+    """pre-commit 4.x runs the hook with PRE_COMMIT_* set and git's stdin already read."""
+    (work / '.pre-commit-config.yaml').write_text(
+        'repos:\n- repo: local\n  hooks:\n  - id: pushguard-pre-push\n    name: pushguard\n'
+        f'    entry: "{sys.executable} -m pushguard hook pre-push --only jira-ticket"\n'
+        '    language: system\n    stages: [pre-push]\n    pass_filenames: false\n'
+        '    always_run: true\n',
+    )
+    gitrepo.git('add', '.pre-commit-config.yaml')
+    bad = gitrepo.commit(work, 'no key, pushed under pre-commit')
+    subprocess.run((sys.executable, '-m', 'pre_commit', 'install', '-t', 'pre-push'), check=True,
+                   capture_output=True)
+    proc = subprocess.run(('git', 'push', 'origin', 'main'), capture_output=True)
+    said = (proc.stdout + proc.stderr).decode()
+    assert proc.returncode != 0, said
+    assert f'[jira-ticket] no Jira issue key (PROJ) in the subject line (main, {bad[:12]})' in said
+    assert said.count(PRE_COMMIT_NOTE) == 1
+    server = tmp_path / 'server.git'
+    assert gitrepo.head(server, 'refs/heads/main') != bad
