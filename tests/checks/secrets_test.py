@@ -223,6 +223,15 @@ def test_odd_paths_are_named(repo, name):
     assert finding['path'] == name
 
 
+def test_a_path_that_was_a_folder_in_an_earlier_commit(repo):
+    first = gitrepo.commit(repo, 'feat: nested', {'a/b/c.py': f'k = "{AWS_KEY}"\n'})
+    gitrepo.git('rm', '-q', '-r', 'a/b')
+    second = gitrepo.commit(repo, 'feat: flat', {'a/b': f'k = "{OTHER_KEY}"\n'})
+    assert [(f['commit'], f['path']) for f in findings(second)] == [
+        (first, 'a/b/c.py'), (second, 'a/b'),
+    ]
+
+
 def test_file_name_reaches_detect_secrets_filters(repo):
     # detect-secrets skips lock files by name: the real name must be what it sees
     sha = gitrepo.commit(repo, 'feat: locks', {'web/package-lock.json': f'"k": "{AWS_KEY}"\n',

@@ -160,13 +160,12 @@ def _load_baseline(raw: dict[str, Any], path: str) -> frozenset[str]:
 def _scan(added: AddedLines, slot: str) -> list[Hit]:
     from detect_secrets.core.scan import scan_file
 
-    name = _relative(added.path)
-    origin = _write(os.path.join(slot, name), added.lines)
+    name, origin = _write_under(slot, _relative(added.path), added.lines)
     try:
         with _inside(slot):  # filters see the repository path, as `detect-secrets scan` shows it
             found = list(scan_file(name))
     finally:
-        shutil.rmtree(slot, ignore_errors=True)
+        os.unlink(os.path.join(slot, name))  # folders stay: making them anew costs more
     hits = []
     for secret in found:
         number = secret.line_number
@@ -174,6 +173,21 @@ def _scan(added: AddedLines, slot: str) -> list[Hit]:
         if line is not None:
             hits.append(Hit(secret.type, secret.secret_hash, line))
     return hits
+
+
+def _write_under(slot: str, name: str, lines: tuple[tuple[int, str], ...]
+                 ) -> tuple[str, list[int | None]]:
+    """Write the lines at `name` under `slot`; return the name used and the line origins."""
+    try:
+        return name, _write(os.path.join(slot, name), lines)
+    except OSError:
+        # a folder an earlier path left is where this file goes: start from an empty slot
+        shutil.rmtree(slot, ignore_errors=True)
+    try:
+        return name, _write(os.path.join(slot, name), lines)
+    except OSError:  # a name this file system refuses: keep the extension, plugins read it
+        short = 'file' + os.path.splitext(name)[1][:16]
+        return short, _write(os.path.join(slot, short), lines)
 
 
 def _write(target: str, lines: tuple[tuple[int, str], ...]) -> list[int | None]:
