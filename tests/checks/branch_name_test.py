@@ -9,7 +9,7 @@ import pytest
 from pushguard import checks, engine, sources
 from pushguard.config import Config
 from pushguard.model import RefUpdate
-from testing.gitrepo import commit, git, zeros
+from testing.gitrepo import bare_remote, commit, git, zeros
 from testing.run import run_pushguard
 
 SPEC_PATTERN = r'^(feat|fix|chore|docs|hotfix|release)/[A-Z][A-Z0-9]+-[0-9]+(-[a-z0-9-]+)?$'
@@ -135,3 +135,24 @@ def test_without_branch_the_current_branch_is_checked(repo, pushed):
     code, [finding] = _check(f'{base}..HEAD')
     assert code == 1
     assert (finding['ref'], finding['commit']) == ('refs/heads/wip', tip)
+
+
+def test_a_real_push_of_a_badly_named_branch_is_stopped(repo, tmp_path):
+    server = bare_remote(tmp_path)
+    git('remote', 'add', 'origin', str(server))
+    _policy(repo, extra='[remote]\nenabled = false\n')
+    commit(repo, 'chore: base')
+    git('push', '-q', 'origin', 'main')
+    assert run_pushguard('install', '--hook', 'pre-push').code == 0
+    git('checkout', '-q', '-b', 'login-page')
+    commit(repo, 'feat: login', {'login.txt': 'x\n'})
+    push = subprocess.run(('git', 'push', '-q', 'origin', 'login-page'), capture_output=True,
+                          text=True)
+    assert push.returncode != 0
+    assert "[branch-name] branch name 'login-page' does not match" in push.stdout + push.stderr
+    assert 'git branch -m login-page feat/PROJ-123-login-page' in push.stdout + push.stderr
+    assert git('ls-remote', str(server)).count('refs/heads/') == 1  # only main got there
+    git('branch', '-m', 'login-page', 'feat/PROJ-5-login-page')
+    push = subprocess.run(('git', 'push', '-q', 'origin', 'feat/PROJ-5-login-page'),
+                          capture_output=True, text=True)
+    assert push.returncode == 0, push.stdout + push.stderr

@@ -223,3 +223,31 @@ def test_github_limits_by_default(repo):
     assert 'over the 50.0 MiB warning size' in findings[0]['message']
     assert 'huge.bin is 101.0 MiB, over the 100.0 MiB limit' in findings[1]['message']
     assert 'GH001' in findings[1]['message']
+
+
+def test_pre_commit_hook_blocks_a_staged_big_file(repo):
+    (repo / '.pushguard.toml').write_text('[files]\nmax-size = "1MB"\n')
+    commit(repo, 'chore: base')
+    _sized(repo, 'dump.sql', 2 * MiB, b'INSERT;')
+    git('add', 'dump.sql')
+    result = run_pushguard('hook', 'pre-commit', '--only', 'file-size')
+    assert result.code == 1
+    assert ('[file-size] dump.sql is 2.0 MiB, over the 976.6 KiB limit (files.max-size)'
+            in result.out)
+    assert 'fix: git rm --cached -- dump.sql  # and add it to .gitignore' in result.out
+    git('rm', '-q', '--cached', '--', 'dump.sql')
+    assert run_pushguard('hook', 'pre-commit', '--only', 'file-size').code == 0
+
+
+def test_pre_push_checks_every_pushed_ref_and_each_blob_once(repo, based):
+    _sized(repo, 'shared.bin', 2 * MiB)
+    shared = commit(repo, 'feat: shared')
+    git('checkout', '-q', '-b', 'other')
+    commit(repo, 'feat: other', {'o.txt': 'o\n'})
+    stdin = ''.join(f'refs/heads/{b} {git("rev-parse", b).strip()} refs/heads/{b} {"0" * 40}\n'
+                    for b in (BRANCH, 'other'))
+    result = run_pushguard('hook', 'pre-push', 'origin', 'server.git', '--only', 'file-size',
+                           '--format', 'json', stdin=stdin)
+    assert result.code == 1
+    findings = json.loads(result.out)['findings']
+    assert [(f['commit'], f['path']) for f in findings] == [(shared, 'shared.bin')]

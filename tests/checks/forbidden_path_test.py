@@ -204,3 +204,17 @@ def test_index_at_pre_commit(repo):
     assert finding.message.startswith('the index adds deploy/prod.pem')
     assert finding.fix == ('git rm --cached -- deploy/prod.pem && '
                            'echo /deploy/prod.pem >> .gitignore')
+
+
+def test_pre_commit_hook_blocks_a_staged_forbidden_path(repo):
+    (repo / '.pushguard.toml').write_text(POLICY)
+    commit(repo, 'chore: base')
+    write(repo, 'deploy/prod.pem', 'k\n')
+    git('add', 'deploy/prod.pem')
+    result = run_pushguard('hook', 'pre-commit', '--only', 'forbidden-path')
+    assert result.code == 1
+    assert "[forbidden-path] the index adds deploy/prod.pem, which matches" in result.out
+    fix = 'git rm --cached -- deploy/prod.pem && echo /deploy/prod.pem >> .gitignore'
+    assert f'fix: {fix}' in result.out
+    subprocess.run(fix, shell=True, check=True, capture_output=True)
+    assert run_pushguard('hook', 'pre-commit', '--only', 'forbidden-path').code == 0
