@@ -186,3 +186,16 @@ def test_real_git_commit_with_the_editor_template(branch_repo):
     assert result.returncode == 0, result.stdout + result.stderr
     assert 'PROJ-123 \n\n# Please enter the commit message' in result.stdout
     assert gitrepo.git('log', '-1', '--format=%B', cwd=branch_repo) == 'PROJ-123\n\n'
+
+
+def test_hash_subject_given_with_m_is_the_subject(branch_repo):
+    assert _prepare(branch_repo, '#12 fix crash\n', None, 'message') == b'PROJ-123 #12 fix crash\n'
+    assert _prepare(branch_repo, TEMPLATE, None) == f'PROJ-123 \n{TEMPLATE}'.encode()
+
+
+def test_real_git_commit_m_with_hash_subject(branch_repo):
+    (branch_repo / '.pushguard.toml').write_text(_jira())
+    _install_hooks(branch_repo)
+    result = _git_commit(branch_repo, '-m', '#12 fix crash')
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert gitrepo.git('log', '-1', '--format=%s', cwd=branch_repo) == 'PROJ-123 #12 fix crash\n'

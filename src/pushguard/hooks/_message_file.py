@@ -36,13 +36,17 @@ def comment_char() -> str:
     return '#' if value == 'auto' else value
 
 
-def clean(message: str, comment: str) -> str:
-    """What git keeps with --cleanup=strip: no comment lines, nothing under the scissors line."""
+def clean(message: str, comment: str | None) -> str:
+    """What git keeps with --cleanup=strip: no comment lines, nothing under the scissors line.
+
+    With `comment` None, what --cleanup=whitespace keeps (comment lines too).
+    """
     kept = []
     for line in message.replace('\r\n', '\n').split('\n'):
-        if line.startswith(comment) and line[len(comment):].strip() == SCISSORS:
+        is_comment = comment is not None and line.startswith(comment)
+        if is_comment and line[len(comment or ''):].strip() == SCISSORS:
             break
-        if not line.startswith(comment):
+        if not is_comment:
             kept.append(line.rstrip())
     text = '\n'.join(kept)
     while '\n\n\n' in text:

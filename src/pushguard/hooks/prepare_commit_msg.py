@@ -40,15 +40,15 @@ def branch_key(branch: str, jira: Jira) -> str | None:
     return found[0] if found else None
 
 
-def _is_comment(line: str, comment: str) -> bool:
-    return line.startswith(comment)
+def _is_comment(line: str, comment: str | None) -> bool:
+    return comment is not None and line.startswith(comment)
 
 
-def _subject_index(lines: list[str], comment: str) -> int | None:
+def _subject_index(lines: list[str], comment: str | None) -> int | None:
     """The index of the line git will keep as the subject, or None for an empty message."""
     for index, line in enumerate(lines):
         if _is_comment(line, comment):
-            if line[len(comment):].strip() == SCISSORS:
+            if line[len(comment or ''):].strip() == SCISSORS:
                 return None
             continue
         if line.strip():
@@ -69,7 +69,18 @@ def with_key(subject_line: str, key: str, where: str) -> str:
     return f'{indent}{text[:prefix.end()].rstrip()} {key} {rest}'
 
 
-def insert_key(text: str, key: str, jira: Jira, comment: str) -> str | None:
+def effective_comment(text: str, comment: str, source: str) -> str | None:
+    """The comment prefix git's cleanup will use; None when it will keep comment lines.
+
+    `git commit -m '#12 fix'` (SOURCE "message") keeps `#` lines, as git cleans an unedited
+    message only of whitespace; a message of nothing but comments is then the message itself.
+    """
+    if source == 'message' and not clean(text, comment) and clean(text, None):
+        return None
+    return comment
+
+
+def insert_key(text: str, key: str, jira: Jira, comment: str | None) -> str | None:
     """The message file's text with `key` inserted, or None when it should stay as it is."""
     message = clean(text, comment)
     named = {found[0] for found in key_pattern(jira.projects).finditer(message)}
@@ -101,7 +112,8 @@ def prepare_commit_msg(args: argparse.Namespace) -> int:
     raw, charset = read_bytes(args.file), encoding()
     try:
         text = raw.decode(charset)
-        new = insert_key(text, key, cfg.jira, comment_char())
+        comment = effective_comment(text, comment_char(), args.source)
+        new = insert_key(text, key, cfg.jira, comment)
         if new is not None:
             _write(args.file, new.encode(charset))
     except UnicodeError:  # undecodable: a file we cannot read faithfully is not ours to rewrite
