@@ -105,10 +105,24 @@ def test_leaves_the_file_alone(branch_repo, toml, message, args):
     pytest.param('feat/XPROJ-123-login', id='longer-project'),
     pytest.param('feat/proj-123-login', id='lowercase'),
     pytest.param('feat/PROJ-login', id='no-number'),
+    pytest.param('feat/PROJ-0', id='zero'),
+    pytest.param('feat/PROJ-12x', id='letters-after'),
 ))
 def test_branch_without_a_key(repo, branch):
     gitrepo.git('checkout', '-q', '-b', branch, cwd=repo)
     assert _prepare(repo, 'add login\n') == b'add login\n'
+
+
+@pytest.mark.parametrize(('branch', 'key'), (
+    pytest.param('feat/PROJ-123-login', 'PROJ-123', id='slash'),
+    pytest.param('PROJ-123', 'PROJ-123', id='bare'),
+    pytest.param('bugfix-PROJ-12', 'PROJ-12', id='dash-before'),
+    pytest.param('ada_PROJ-12_login', 'PROJ-12', id='underscores'),
+    pytest.param('release/PROJ-1.2', 'PROJ-1', id='dot-after'),
+))
+def test_key_found_in_branch_names(repo, branch, key):
+    gitrepo.git('checkout', '-q', '-b', branch, cwd=repo)
+    assert _prepare(repo, 'add login\n') == f'{key} add login\n'.encode()
 
 
 def test_branch_key_of_any_project_when_projects_empty(repo):

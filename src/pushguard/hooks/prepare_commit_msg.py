@@ -23,7 +23,7 @@ import argparse
 import re
 
 from pushguard import git
-from pushguard.checks.jira_ticket import find_key, key_pattern
+from pushguard.checks.jira_ticket import ANY_PROJECT, find_key, key_pattern
 from pushguard.config import Jira
 from pushguard.hooks._message_file import SCISSORS, clean, comment_char, encoding, read_bytes
 from pushguard.status import Status
@@ -35,8 +35,12 @@ _PREFIX = re.compile(r'(?P<type>[^\s():!]+)(?P<scope>\([^()]*\))?(?P<bang>!)?:(?
 
 
 def branch_key(branch: str, jira: Jira) -> str | None:
-    """The first issue key of an allowed project in the branch name."""
-    found = key_pattern(jira.projects).search(branch)
+    """The first issue key of an allowed project in the branch name.
+
+    Unlike in a message, `-` and `_` may surround the key: `bugfix-PROJ-12`, `ada_PROJ-12_x`.
+    """
+    names = '|'.join(map(re.escape, jira.projects)) if jira.projects else ANY_PROJECT
+    found = re.search(rf'(?<![A-Za-z0-9])(?:{names})-[1-9][0-9]*(?![A-Za-z0-9])', branch)
     return found[0] if found else None
 
 
