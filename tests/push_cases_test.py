@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from pushguard import checks
+from pushguard import checks, git
 from testing import gitrepo
 from testing.run import run_pushguard
 
@@ -267,3 +267,45 @@ def _importable(check_id):
     except ImportError:
         return False
     return True
+
+
+def pull_merge(work, server, evil=None):
+    """Upstream gets `upstream.pem` (already on the server); local work merges it in, as `git
+    pull` does, with `evil` files added in the merge commit itself."""
+    assert push(work, 'origin', 'main')[0] == 0
+    gitrepo.git('switch', '-q', '-c', 'colleague')
+    gitrepo.commit(work, 'PROJ-2 theirs', {'upstream.pem': 'theirs\n', 'notes.txt': 'a\nb\n'})
+    gitrepo.git('push', '-q', '--no-verify', 'origin', 'colleague:main')
+    gitrepo.git('switch', '-q', 'main')
+    mine = gitrepo.commit(work, 'PROJ-3 mine', {'mine.txt': 'mine\n'})
+    gitrepo.git('fetch', '-q', 'origin')
+    gitrepo.git('merge', '-q', '--no-ff', '--no-commit', 'origin/main')
+    for name, content in (evil or {}).items():
+        gitrepo.write(work, name, content)
+    gitrepo.git('add', '-A')
+    gitrepo.git('commit', '-q', '--no-verify', '--no-edit')
+    return mine, gitrepo.head(work)
+
+
+def test_a_pull_merge_is_not_blamed_for_what_upstream_has(work, server):
+    pytest.importorskip('pushguard.checks.forbidden_path')
+    (work / '.pushguard.toml').write_text('[files]\nforbidden = ["*.pem"]\n')
+    install_hook(work, '--only', 'forbidden-path')
+    pull_merge(work, server)
+    code, said = push(work, 'origin', 'main')
+    assert code == 0, said
+    assert '[forbidden-path]' not in said
+
+
+def test_an_evil_merge_is_blamed_for_what_it_adds_itself(work, server):
+    pytest.importorskip('pushguard.checks.forbidden_path')
+    (work / '.pushguard.toml').write_text('[files]\nforbidden = ["*.pem"]\n')
+    install_hook(work, '--only', 'forbidden-path')
+    _, merge = pull_merge(work, server, evil={'evil.pem': 'mine\n', 'notes.txt': 'a\nb\nc\n'})
+    code, said = push(work, 'origin', 'main')
+    assert code != 0
+    assert said.count('[forbidden-path]') == 1 and f'{merge[:12]}, evil.pem' in said
+    pushed = git.commits_in(['origin/main..HEAD'])
+    lines = [(a.commit, a.path, a.lines) for a in git.added_lines(pushed)]
+    assert (merge, 'notes.txt', ((3, 'c'),)) in lines  # the line the merge added, not a, b
+    assert not [path for commit, path, _ in lines if commit == merge and path == 'upstream.pem']

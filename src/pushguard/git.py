@@ -6,6 +6,7 @@ naming the command, its exit status and what git said.
 """
 from __future__ import annotations
 
+import collections
 import contextlib
 import os
 import re
@@ -16,9 +17,10 @@ from pushguard.errors import GitError
 from pushguard.model import AddedLines, Commit, FileChange, Signature
 
 DIFF_FLAGS = ('--no-ext-diff', '--no-textconv', '--no-color')
-# first-parent: a merge shows what it brings onto the branch, so evil merges are seen; what it
-# repeats from its other parents is removed again by the engine's de-duplication.
-MERGES = '--diff-merges=first-parent'
+# A merge is diffed against each parent (-m), and only what differs from every parent is kept
+# (_merges_own): a merge of upstream work (`git pull`) is not blamed for what upstream already
+# has, while an evil merge or a conflict resolution is still seen, as with `git diff --cc`.
+MERGES = '-m'
 # Blobs over core.bigFileThreshold diff as "Binary files differ": a 200 MB text file is never
 # diffed into memory. 1 MiB is where GitLab's secret push protection stops scanning a blob too.
 NO_BIG_DIFFS = ('-c', 'core.bigFileThreshold=1m')
@@ -311,7 +313,24 @@ def changes(commits: Sequence[Commit]) -> list[FileChange]:
         found.append(
             FileChange(commit, refs.get(commit), _path(path), status[0], new_blob, new_mode),
         )
-    return found
+    return _merges_own_changes(found, _parent_counts(commits))
+
+
+def _merges_own_changes(found: list[FileChange], parents: dict[str | None, int]
+                        ) -> list[FileChange]:
+    """Each change once; of a merge's, only those in its diff against every parent."""
+    times = collections.Counter((c.commit, c.path, c.blob) for c in found)
+    kept: dict[tuple[str | None, str, str], FileChange] = {}
+    for change in found:
+        key = (change.commit, change.path, change.blob)
+        if times[key] == parents.get(change.commit, 1):
+            kept.setdefault(key, change)
+    return list(kept.values())
+
+
+def _parent_counts(commits: Sequence[Commit]) -> dict[str | None, int]:
+    """How many diffs `-m` prints for each commit: one per parent, one for a root."""
+    return {c.sha: max(1, len(c.parents)) for c in commits}
 
 
 def staged_changes() -> list[FileChange]:
@@ -359,7 +378,32 @@ def added_lines(commits: Sequence[Commit]) -> Iterator[AddedLines]:
     refs = {c.sha: c.ref for c in commits}
     args = (*NO_BIG_DIFFS, 'diff-tree', '--stdin', '-p', '-U0', '--root', MERGES, *DIFF_FLAGS)
     with _streamed(*args, stdin=_lines(c.sha for c in commits if c.sha)) as out:
-        yield from _parse_patch(out, refs)
+        yield from _merges_own(_parse_patch(out, refs), _parent_counts(commits))
+
+
+def _merges_own(stream: Iterator[AddedLines], parents: dict[str | None, int]
+                ) -> Iterator[AddedLines]:
+    """Non-merges pass through; of a merge's per-parent diffs, the lines added against all."""
+    merge: str | None = None
+    per_path: dict[str, list[AddedLines]] = {}
+    for added in stream:
+        if added.commit != merge:
+            yield from _common(per_path, parents.get(merge, 1))
+            merge, per_path = added.commit, {}
+        if parents.get(added.commit, 1) == 1:
+            yield added
+        else:
+            per_path.setdefault(added.path, []).append(added)
+    yield from _common(per_path, parents.get(merge, 1))
+
+
+def _common(per_path: dict[str, list[AddedLines]], parents: int) -> Iterator[AddedLines]:
+    for first, *others in per_path.values():
+        if len(others) + 1 == parents:
+            common = set(first.lines).intersection(*(other.lines for other in others))
+            lines = tuple(line for line in first.lines if line in common)
+            if lines:
+                yield AddedLines(first.commit, first.ref, first.path, lines)
 
 
 def staged_added_lines() -> Iterator[AddedLines]:
