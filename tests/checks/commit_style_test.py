@@ -84,7 +84,9 @@ def test_line_number_is_in_json(repo):
 
 
 @pytest.mark.parametrize(('toml', 'why'), (
-    pytest.param('title-max-lenght = 72', "'title-max-lenght' is not a gitlint rule", id='typo'),
+    pytest.param('title-max-lenght = 72', "'title-max-lenght' is not a gitlint rule name or id "
+                 "(did you mean 'title-max-length'?)", id='typo'),
+    pytest.param('zzz = 72', 'rules: ignore-by-title, ', id='unknown-lists-rules'),
     pytest.param('title-max-length = "long"', "'long' is not a valid value", id='bad-int'),
     pytest.param('title-max-length = -1', 'must be a positive integer', id='negative'),
     pytest.param('title-max-length = 7.5', "7.5 is not a valid option value", id='float'),

@@ -79,14 +79,20 @@ def _names(value: object, key: str) -> list[str]:
     return value
 
 
+def _known(config: LintConfig, wrong: str) -> str:
+    import difflib
+    names = [rule.name for rule in config.rules if rule.name not in UNSUPPORTED]
+    close = difflib.get_close_matches(wrong, names, n=1)
+    return f'did you mean {close[0]!r}?' if close else f'rules: {", ".join(names)}'
+
+
 def _set_rule(config: LintConfig, key: str, value: object) -> None:
     from gitlint.config import LintConfigError
     rule = config.rules.find_rule(key)
     if key in UNSUPPORTED:
         raise _Invalid(f'{key!r} is not supported: {UNSUPPORTED[key]}')
     if rule is None:
-        known = ', '.join(r.name for r in config.rules if r.name not in UNSUPPORTED)
-        raise _Invalid(f'{key!r} is not a gitlint rule name or id (rules: {known})')
+        raise _Invalid(f'{key!r} is not a gitlint rule name or id ({_known(config, key)})')
     if isinstance(value, dict):
         options = value
     elif rule.options:
@@ -113,7 +119,8 @@ def lint_config(options: Mapping[str, Any]) -> LintConfig:
     ignored = _names(options.get('ignore', []), 'ignore')
     for name in ignored:
         if config.rules.find_rule(name) is None:
-            raise _Invalid(f'ignore: {name!r} is not a gitlint rule name or id')
+            raise _Invalid(f'ignore: {name!r} is not a gitlint rule name or id '
+                           f'({_known(config, name)})')
     config.ignore = ignored
     for key, value in options.items():
         if key not in GENERAL:
