@@ -32,7 +32,7 @@ def pre_push(args: argparse.Namespace) -> int:
         remote = os.environ.get('PRE_COMMIT_REMOTE_NAME') or args.remote
         notes: tuple[str, ...] = (PRE_COMMIT_NOTE,)
     else:
-        updates = parse_updates(sys.stdin.buffer.read())
+        updates = parse_updates(_stdin())
         remote, notes = args.remote, ()
     cfg = load_config(args, git.toplevel())
     source = PushSource(updates, remote)
@@ -42,6 +42,15 @@ def pre_push(args: argparse.Namespace) -> int:
     pushed = sum(not u.is_deletion for u in updates)
     checked = f'{_count(len(commits), "commit")} on {_count(pushed, "ref")}'
     return check_and_report(source, args, cfg, checked, notes)
+
+
+def _stdin() -> bytes:
+    if sys.stdin is None:
+        return b''
+    if sys.stdin.isatty():  # run by hand: git would have piped the ref lines
+        raise PushguardError('pre-push reads the ref lines git writes on stdin; to check '
+                             'commits by hand, run e.g. `pushguard check origin/main..HEAD`')
+    return sys.stdin.buffer.read()
 
 
 def parse_updates(raw: bytes) -> list[RefUpdate]:
