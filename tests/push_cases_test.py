@@ -76,6 +76,20 @@ def test_a_push_breaking_policy_is_stopped_and_a_clean_one_goes_through(work, se
     assert remote_refs(server)['refs/heads/main'] == gitrepo.head(work)
 
 
+def test_through_pushguard_install(work, server):
+    """The hook `pushguard install` writes, with the policy's own checks (no --only)."""
+    (work / '.git' / 'hooks' / 'pre-push').unlink()
+    assert run_pushguard('install', '--hook', 'pre-push').code == 0
+    bad = gitrepo.commit(work, 'installed hook, no key')
+    code, said = push(work, 'origin', 'main')
+    assert code != 0 and f'(main, {bad[:12]})' in said and '[jira-ticket]' in said
+    assert remote_refs(server) == {}
+    gitrepo.git('commit', '-q', '--amend', '--allow-empty', '--no-verify', '-m', 'PROJ-2 ok')
+    code, said = push(work, 'origin', 'main')
+    assert code == 0, said
+    assert remote_refs(server)['refs/heads/main'] == gitrepo.head(work)
+
+
 def test_force_push_checks_only_the_new_commits(work, server):
     gitrepo.commit(work, 'PROJ-2 old tip')
     assert push(work, 'origin', 'main')[0] == 0
