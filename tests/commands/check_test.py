@@ -163,3 +163,17 @@ def test_check_and_a_real_pre_push_agree(work, tmp_path):
     assert checked.code == 1
     assert from_check == from_push
 
+
+
+def test_branch_checks_follow_the_branch(work):
+    pytest.importorskip('pushguard.checks.branch_name')
+    (work / '.pushguard.toml').write_text("[branch]\npattern = '^feat/PROJ-[0-9]+$'\n")
+    gitrepo.commit(work, 'a change')
+    named = run_pushguard('check', 'origin/main..HEAD', '--only', 'branch-name')
+    assert named.code == 1 and "branch name 'feat'" in named.out
+    renamed = run_pushguard('check', 'origin/main..HEAD', '--only', 'branch-name',
+                            '--branch', 'feat/PROJ-1')
+    assert renamed == (0, '', '')
+    gitrepo.git('checkout', '-q', '--detach')
+    detached = run_pushguard('check', 'origin/main..HEAD', '--only', 'branch-name')
+    assert detached.code == 0 and DETACHED_NOTE in detached.out

@@ -225,3 +225,21 @@ def test_real_pre_commit_framework_push(work, tmp_path):
     assert said.count(PRE_COMMIT_NOTE) == 1
     server = tmp_path / 'server.git'
     assert gitrepo.head(server, 'refs/heads/main') != bad
+
+
+BRANCH_POLICY = "[branch]\npattern = '^feat/PROJ-[0-9]+$'\n"
+
+
+@pytest.mark.parametrize(('local_ref', 'remote_ref', 'fires'), [
+    pytest.param('refs/heads/bad', 'refs/heads/bad', True, id='new-branch'),
+    pytest.param('(delete)', 'refs/heads/bad', False, id='deletion'),
+    pytest.param('refs/tags/bad', 'refs/tags/bad', False, id='tag'),
+])
+def test_branch_name_only_on_pushed_branches(work, local_ref, remote_ref, fires):
+    pytest.importorskip('pushguard.checks.branch_name')
+    (work / '.pushguard.toml').write_text(BRANCH_POLICY)
+    sha, zeros = gitrepo.head(work), gitrepo.zeros(work)
+    stdin = (line(local_ref, zeros, remote_ref, sha) if local_ref == '(delete)'
+             else line(local_ref, sha, remote_ref, zeros))
+    result = run_pushguard('hook', 'pre-push', 'origin', 'x', '--only', 'branch-name', stdin=stdin)
+    assert (result.code, '[branch-name]' in result.out) == (int(fires), fires)
