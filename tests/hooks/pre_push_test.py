@@ -243,3 +243,19 @@ def test_branch_name_only_on_pushed_branches(work, local_ref, remote_ref, fires)
              else line(local_ref, sha, remote_ref, zeros))
     result = run_pushguard('hook', 'pre-push', 'origin', 'x', '--only', 'branch-name', stdin=stdin)
     assert (result.code, '[branch-name]' in result.out) == (int(fires), fires)
+
+
+def test_pre_commit_run_by_hand_with_ref_names(work, monkeypatch):
+    """`pre-commit run --hook-stage pre-push --from-ref origin/main --to-ref HEAD`."""
+    gitrepo.git('fetch', '-q', 'origin')
+    new = gitrepo.commit(work, 'no key')
+    pre_commit_env(monkeypatch, FROM_REF='origin/main', TO_REF='HEAD')
+    code, report = pre_push('', 'origin')
+    assert blamed(report) == [('refs/heads/main', new)]
+
+
+def test_pre_commit_sha256_deletion_is_nothing_to_push(work, monkeypatch):
+    """pre-commit 4.7 knows only 40 zeros as a deletion, so a SHA-256 one arrives as TO_REF."""
+    pre_commit_env(monkeypatch, FROM_REF=gitrepo.head(work), TO_REF='0' * 64,
+                   REMOTE_BRANCH='refs/heads/gone')
+    assert run_pushguard('hook', 'pre-push') == (0, '', '')

@@ -88,8 +88,11 @@ def _from_pre_commit(env: Mapping[str, str]) -> RefUpdate:
     local_sha = to_ref if _SHA.fullmatch(to_ref) else git.resolve(to_ref)
     if local_sha is None:
         raise PushguardError(f'PRE_COMMIT_TO_REF: {to_ref!r} is not a commit in this repository')
+    # `pre-commit run --hook-stage pre-push --from-ref origin/main --to-ref HEAD` passes names
     from_ref = env.get('PRE_COMMIT_FROM_REF') or ''
-    old = from_ref if _SHA.fullmatch(from_ref) and set(from_ref) != {'0'} else '0' * len(local_sha)
+    old = from_ref if _SHA.fullmatch(from_ref) else (git.resolve(from_ref) if from_ref else None)
+    if old is None or set(old) == {'0'}:
+        old = '0' * len(local_sha)
     remote_ref = env.get('PRE_COMMIT_REMOTE_BRANCH') or local_ref or _current_ref()
     return RefUpdate(local_ref or remote_ref, local_sha, remote_ref, old)
 
