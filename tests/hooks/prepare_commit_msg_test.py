@@ -94,6 +94,10 @@ def test_inserts_the_branch_key(branch_repo, where, message, expected, passes):
                  id='jira-skipped'),
     pytest.param(None, 'add login\n', ('message', '', '--skip', 'jira-ticket'), id='skip-flag'),
     pytest.param(None, b'add caf\xe9 \xff login\n', (), id='not-utf8-left-alone'),
+    pytest.param(None, 'fixup! add login\n', ('message',), id='fixup-stays-first'),
+    pytest.param(None, 'amend! add login\n\nbetter words\n', ('message',), id='amend-bang'),
+    pytest.param(None, 'Revert "add login"\n\nThis reverts commit 1234.\n' + TEMPLATE,
+                 ('message',), id='revert'),
 ))
 def test_leaves_the_file_alone(branch_repo, toml, message, args):
     raw = message.encode() if isinstance(message, str) else message
@@ -213,3 +217,22 @@ def test_real_git_commit_m_with_hash_subject(branch_repo):
     result = _git_commit(branch_repo, '-m', '#12 fix crash')
     assert result.returncode == 0, result.stdout + result.stderr
     assert gitrepo.git('log', '-1', '--format=%s', cwd=branch_repo) == 'PROJ-123 #12 fix crash\n'
+
+
+@pytest.mark.parametrize(('source', 'expected'), (
+    pytest.param('merge', b'add login\n', id='merge'),
+    pytest.param('commit', b'add login\n', id='amend'),
+    pytest.param('message', b'PROJ-123 add login\n', id='message'),
+))
+def test_source_from_pre_commit_environment(branch_repo, monkeypatch, source, expected):
+    monkeypatch.setenv('PRE_COMMIT_COMMIT_MSG_SOURCE', source)
+    assert _prepare(branch_repo, 'add login\n') == expected
+
+
+def test_real_git_commit_fixup_keeps_fixup_first(branch_repo):
+    (branch_repo / '.pushguard.toml').write_text(_jira())
+    gitrepo.commit(branch_repo, 'feat: add login')  # before the hooks exist
+    _install_hooks(branch_repo)
+    fixup = _git_commit(branch_repo, '--fixup=HEAD')
+    assert fixup.returncode == 0, fixup.stdout + fixup.stderr
+    assert gitrepo.git('log', '-1', '--format=%s', cwd=branch_repo) == 'fixup! feat: add login\n'

@@ -13,13 +13,16 @@ With `[commit.jira]` configured and `from-branch = true`, the key found in the b
 - an empty message (only git's comment lines): `PROJ-123 ` as the first line, the comments below.
 
 The file is left untouched (byte for byte) when there is nothing to do: a merge, squash or amend
-(SOURCE merge, squash, commit), a detached HEAD, a branch without a key, a message that already
-names the branch's key anywhere or already passes jira-ticket, or a file that does not decode in
-i18n.commitEncoding. It exits 0 (2 for a bad config, like every hook).
+(SOURCE merge, squash, commit; under pre-commit, $PRE_COMMIT_COMMIT_MSG_SOURCE), a message
+`[commit] exempt` exempts (`git commit --fixup` must keep its `fixup! ` first), a detached
+HEAD, a branch without a key, a message that already names the branch's key anywhere or already
+passes jira-ticket, or a file that does not decode in i18n.commitEncoding.
+It exits 0 (2 for a bad config, like every hook).
 """
 from __future__ import annotations
 
 import argparse
+import os
 import re
 
 from pushguard import git
@@ -84,11 +87,14 @@ def effective_comment(text: str, comment: str, source: str) -> str | None:
     return comment
 
 
-def insert_key(text: str, key: str, jira: Jira, comment: str | None) -> str | None:
+def insert_key(text: str, key: str, jira: Jira, comment: str | None,
+               exempt: tuple[str, ...] = ()) -> str | None:
     """The message file's text with `key` inserted, or None when it should stay as it is."""
     message = clean(text, comment)
     named = {found[0] for found in key_pattern(jira.projects).finditer(message)}
     if key in named or find_key(message, jira) is not None:
+        return None
+    if any(re.search(pattern, message) for pattern in exempt):
         return None
     lines = text.split('\n')
     index = _subject_index(lines, comment)
@@ -103,8 +109,14 @@ def _wanted(args: argparse.Namespace, skipped: frozenset[str]) -> bool:
     return 'jira-ticket' not in {*skip, *skipped} and (not only or 'jira-ticket' in only)
 
 
+def _source(args: argparse.Namespace) -> str:
+    """git's SOURCE argument; under pre-commit, which passes only FILE, its environment variable."""
+    return str(args.source or os.environ.get('PRE_COMMIT_COMMIT_MSG_SOURCE', ''))
+
+
 def prepare_commit_msg(args: argparse.Namespace) -> int:
-    if args.source in LEFT_ALONE:
+    source = _source(args)
+    if source in LEFT_ALONE:
         return Status.OK
     cfg = load_config(args, git.toplevel())
     if cfg.jira is None or not cfg.jira.from_branch or not _wanted(args, cfg.skip):
@@ -116,8 +128,8 @@ def prepare_commit_msg(args: argparse.Namespace) -> int:
     raw, charset = read_bytes(args.file), encoding()
     try:
         text = raw.decode(charset)
-        comment = effective_comment(text, comment_char(), args.source)
-        new = insert_key(text, key, cfg.jira, comment)
+        comment = effective_comment(text, comment_char(), source)
+        new = insert_key(text, key, cfg.jira, comment, cfg.exempt)
         if new is not None:
             _write(args.file, new.encode(charset))
     except UnicodeError:  # undecodable: a file we cannot read faithfully is not ours to rewrite
