@@ -213,3 +213,17 @@ def test_real_git_commit_with_editor_template_and_verbose_diff(repo):
         cwd=repo, capture_output=True, text=True, env={**os.environ, 'GIT_EDITOR': editor},
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_hash_subject_given_with_m_is_the_message(repo):
+    toml = "[commit]\npattern = '^#12 fix crash$'\n"
+    assert _hook(repo, '#12 fix crash\n', toml).code == 0
+    assert _hook(repo, '#12 fix crash\n' + TEMPLATE, toml).code == 1  # edited: a comment
+
+
+def test_real_git_commit_m_with_hash_subject(repo):
+    (repo / '.pushguard.toml').write_text("[commit]\npattern = '^#12 fix crash$'\n")
+    _install_hook(repo, 'commit-msg')
+    result = _git_commit(repo, '-m', '#12 fix crash')
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert gitrepo.git('log', '-1', '--format=%s', cwd=repo) == '#12 fix crash\n'

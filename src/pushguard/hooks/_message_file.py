@@ -54,6 +54,21 @@ def clean(message: str, comment: str | None) -> str:
     return text.strip('\n')
 
 
+def _has_git_comments(message: str, comment: str) -> bool:
+    """Whether git wrote its help lines (`# Please enter ...`, a bare `#`) into the message."""
+    return any(line.rstrip() == comment or line.startswith(f'{comment} ')
+               for line in message.split('\n'))
+
+
 def read_clean(path: str) -> str:
-    """The message in FILE as git will store it."""
-    return clean(decode(read_bytes(path), encoding()), comment_char())
+    """The message in FILE as git will store it.
+
+    `git commit -m '#12 fix crash'` stores `#12 fix crash`: a message not edited is cleaned of
+    whitespace only. So a message that is nothing but comment-like lines, none of them git's
+    own help lines, is taken as it is.
+    """
+    message, comment = decode(read_bytes(path), encoding()), comment_char()
+    cleaned = clean(message, comment)
+    if not cleaned and not _has_git_comments(message, comment):
+        return clean(message, None)
+    return cleaned
