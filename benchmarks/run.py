@@ -58,6 +58,15 @@ class Bench:
     results: dict[str, float | None] = dataclasses.field(default_factory=dict)
     notes: list[str] = dataclasses.field(default_factory=list)
     memory: dict[str, int] = dataclasses.field(default_factory=dict)
+    load: str = dataclasses.field(default_factory=lambda: _load())
+
+
+def _load() -> str:
+    """The load average: other work on the machine skews every figure."""
+    try:
+        return ', '.join(f'{value:.2f}' for value in os.getloadavg())
+    except OSError:
+        return 'unknown'
 
 
 class Skip(Exception):
@@ -231,6 +240,16 @@ def _with_hook(bench: Bench, shim: str | None, config: str = '') -> tuple[list[s
     return ['git', 'commit', '-q', '--allow-empty', '--no-gpg-sign', '-F', 'msg'], repo
 
 
+def _installed(bench: Bench, checks: tuple[str, ...]) -> tuple[list[str], Path]:
+    """The hook `pushguard install` writes: a sh shim that runs this interpreter with -c."""
+    _require(*checks, module='pushguard.commands.install')
+    argv, repo = _with_hook(bench, None, policy(checks))
+    (repo / '.git' / 'hooks' / 'commit-msg.legacy').unlink(missing_ok=True)
+    subprocess.run([tool('pushguard'), 'install', '--hook', 'commit-msg'], cwd=repo, env=bench.env,
+                   check=True, stdout=subprocess.DEVNULL)
+    return argv, repo
+
+
 def _require(*checks: str, module: str | None = None) -> None:
     for check_id in checks:
         if not has_check(check_id):
@@ -250,6 +269,8 @@ def hooks(bench: Bench) -> None:
 
     measure(bench, 'commit, no hook', lambda: _with_hook(bench, None))
     measure(bench, 'commit, pushguard hook (jira + conventional)', pushguard(HOOK_CHECKS))
+    measure(bench, 'commit, pushguard hook as `pushguard install` writes it (jira + conventional)',
+            lambda: _installed(bench, HOOK_CHECKS))
     measure(bench, 'commit, pushguard hook (jira + conventional + style)',
             pushguard((*HOOK_CHECKS, 'commit-style')))
     measure(bench, 'commit, conventional-pre-commit hook', lambda: _with_hook(
@@ -396,6 +417,7 @@ def render(bench: Bench, args: argparse.Namespace) -> str:
         f'pushguard benchmarks, {now}', '',
         f'- machine: {machine()}',
         f'- runs: median of {bench.runs} runs each, after one warm-up run',
+        f'- load average (1, 5, 15 min) at the start: {bench.load}; at the end: {_load()}',
         f'- ranges: {args.commits:,} commits (c, d), {args.big:,} commits (e)', '',
         '| measurement | median |', '|---|---:|',
     ]
