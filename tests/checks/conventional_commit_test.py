@@ -117,6 +117,8 @@ def test_rejected(repo, message, why, fixed):
     pytest.param('scopes = ["api", "ui"]', 'feat: x', None, id='scope-optional'),
     pytest.param('scopes = ["api", "ui"]', 'feat(db): x',
                  ("scope 'db' is not allowed (allowed: api, ui)", 'feat(api): x'), id='bad-scope'),
+    pytest.param('scopes = ["api", "ui"]', 'feat(UI): x',
+                 ("scope 'UI' is not allowed", 'feat(ui): x'), id='scope-case'),
     pytest.param('require-scope = true', 'feat: x',
                  ('a scope is required', 'feat(scope): x'), id='required-scope'),
     pytest.param('require-scope = true\nscopes = ["ui"]', 'feat!: x',

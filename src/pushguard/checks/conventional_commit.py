@@ -123,8 +123,9 @@ def _scope_problems(header: Header, rules: Conventional) -> Iterator[tuple[str, 
         scope = suggested if rules.require_scope else None
         yield 'the scope in parentheses is empty', dataclasses.replace(header, scope=scope)
     elif header.scope is not None and rules.scopes and header.scope not in rules.scopes:
+        close = difflib.get_close_matches(header.scope.lower(), rules.scopes, n=1)
         yield (f'scope {header.scope!r} is not allowed (allowed: {", ".join(rules.scopes)})',
-               dataclasses.replace(header, scope=suggested))
+               dataclasses.replace(header, scope=close[0] if close else suggested))
     elif header.scope is None and rules.require_scope:
         yield 'a scope is required: type(scope): description', dataclasses.replace(
             header, scope=suggested)
