@@ -9,6 +9,7 @@ import pytest
 
 from pushguard.model import Finding, Severity
 from pushguard.report import Report, sarif
+from testing import gitrepo
 from testing.run import run_pushguard
 
 REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -121,3 +122,22 @@ def test_commit_msg_hook_passing_message_is_an_empty_run(repo):
     log = json.loads(result.out)
     _validate(log)
     assert log['runs'][0]['results'] == []
+
+
+@pytest.mark.parametrize(('name', 'uri'), [
+    pytest.param('my dir/key file.pem', 'my%20dir/key%20file.pem', id='spaces'),
+    pytest.param(b'keys/\xff.pem', 'keys/%FF.pem', id='not-utf-8'),
+])
+def test_check_end_to_end_places_a_file_finding(repo, name, uri):
+    (repo / '.pushguard.toml').write_text('[files]\nforbidden = ["*.pem"]\n')
+    sha = gitrepo.commit(repo, 'chore: add a key', {name: 'x\n'})
+    result = run_pushguard('check', 'HEAD', '--format', 'sarif', '--only', 'forbidden-path')
+    assert result.code == 1, result.err
+    log = json.loads(result.out)
+    _validate(log)
+    [result_] = log['runs'][0]['results']
+    assert result_['ruleId'] == 'forbidden-path'
+    [location] = result_['locations']
+    assert location['physicalLocation']['artifactLocation']['uri'] == uri
+    assert result_['properties']['commit'] == sha
+    assert result_['properties']['ref'] == 'refs/heads/main'
