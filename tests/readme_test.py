@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
 from pushguard import checks, cli, config
 from pushguard.status import Status
@@ -23,6 +22,7 @@ README = (ROOT / 'README.md').read_text(encoding='utf-8')
 SPEC = ROOT.parent / 'shared' / 'SPEC.md'
 FIRST_SCREEN = 25  # lines
 HOOK_IDS_IN_SPEC = re.compile(r'`(pushguard-[a-z-]+)`')
+MANIFEST_ID = re.compile(r'^- +id: *([\w-]+)', re.MULTILINE)
 TABLE_ROW_ID = re.compile(r'^\| `([a-z-]+)` \|', re.MULTILINE)
 
 
@@ -36,7 +36,7 @@ def _section(text: str, heading: str) -> str:
 def _hook_ids() -> list[str]:
     manifest = ROOT / '.pre-commit-hooks.yaml'
     if manifest.exists():
-        return [hook['id'] for hook in yaml.safe_load(manifest.read_text())]
+        return MANIFEST_ID.findall(manifest.read_text())
     return HOOK_IDS_IN_SPEC.findall(SPEC.read_text())
 
 
