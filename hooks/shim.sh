@@ -5,6 +5,8 @@
 # pre-commit, pre-push) and make it executable; the hook type is then the file's name and
 # pushguard is looked for on PATH. A hook that was there before is kept as <hook>.legacy and
 # runs first, with the same arguments and the same standard input; when it fails, so does this.
+# pushguard is looked for in the interpreter that installed the hook, then on PATH, then in
+# python3; with none of them the hook fails (exit 2) and says how to reinstall or skip it.
 
 # filled in by `pushguard install`
 pg_python=''
