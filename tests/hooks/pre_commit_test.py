@@ -157,6 +157,21 @@ def test_real_git_commit_is_refused_for_a_staged_secret(repo):
     assert gitrepo.head(repo) != before
 
 
+@pytest.mark.parametrize('how', (
+    pytest.param(('-a',), id='commit-a'),
+    pytest.param(('--', 'config.py'), id='commit-only-path'),
+))
+def test_real_git_commit_of_work_tree_changes_checks_the_index_git_builds(repo, how):
+    # git commit -a / git commit PATH stage into a temporary index named by GIT_INDEX_FILE
+    _install_hook(repo)
+    gitrepo.commit(repo, 'chore: start', {'config.py': 'a = 1\n'})
+    gitrepo.write(repo, 'config.py', SECRET_LINE)
+    proc = subprocess.run(('git', 'commit', '-q', '--no-gpg-sign', '-m', 'feat: key', *how),
+                          capture_output=True)
+    assert proc.returncode != 0
+    assert b'[secrets] AWS Access Key in a staged line (config.py:1)' in proc.stdout + proc.stderr
+
+
 def test_console_script_does_not_crash_without_head(repo):
     stage(repo, 'a.py', SECRET_LINE)
     result = run_console('hook', 'pre-commit', 'a.py', cwd=repo)
