@@ -210,7 +210,9 @@ def range_ends(revisions: Sequence[str]) -> tuple[list[str], list[str]]:
     try:
         out = [r for r in _text(run('rev-parse', *revisions, '--')).split() if r != '--']
     except GitError as e:
-        raise GitError(f'not a revision or range in this repository: {e.message}') from None
+        said = e.message.rsplit('): ', 1)[-1].removeprefix('fatal: ')
+        raise GitError(f'{said}: not a commit or range in this repository '
+                       f'(a range looks like origin/main..HEAD)') from None
     return [r for r in out if not r.startswith('^')], [r[1:] for r in out if r.startswith('^')]
 
 
