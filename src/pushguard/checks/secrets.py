@@ -62,7 +62,8 @@ def _fix(added: AddedLines, commit: Commit | None, baseline: str) -> str:
                   f'(detect-secrets scan --baseline {shlex.quote(baseline)})')
     if added.commit is None:
         return (f'remove it from {path} and stage that (git add {path}), or unstage the file: '
-                f'git restore --staged {path}; rotate it if it was ever shared\n{not_secret}')
+                f'git restore --staged {path} (before the first commit: git rm --cached {path}); '
+                f'rotate it if it was ever shared\n{not_secret}')
     short = added.commit[:12]
     rebase = 'git rebase -i --root' if commit is not None and not commit.parents else \
         f'git rebase -i {short}~1'
