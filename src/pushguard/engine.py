@@ -54,6 +54,8 @@ def run(
     if Need.SIZES in needs:
         ctx.changes = tuple(_with_sizes(ctx.changes))
     if Need.ADDED_LINES in needs:
+        from pushguard import git
+        ctx.root = ctx.root or git.work_tree_top()
         ctx._added_lines = source.added_lines(ctx.commits)
     findings: list[Finding] = []
     for check in selected:

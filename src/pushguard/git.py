@@ -21,9 +21,12 @@ DIFF_FLAGS = ('--no-ext-diff', '--no-textconv', '--no-color')
 # (_merges_own): a merge of upstream work (`git pull`) is not blamed for what upstream already
 # has, while an evil merge or a conflict resolution is still seen, as with `git diff --cc`.
 MERGES = '-m'
-# Blobs over core.bigFileThreshold diff as "Binary files differ": a 200 MB text file is never
-# diffed into memory. 1 MiB is where GitLab's secret push protection stops scanning a blob too.
-NO_BIG_DIFFS = ('-c', 'core.bigFileThreshold=1m')
+# Blobs over core.bigFileThreshold diff as "Binary files differ", so no big text file is diffed
+# line by line. 1 MiB is where GitLab's secret push protection stops scanning a blob too. git 2.39
+# still reads a big *added* blob whole before saying so (builtin_diff's fill_mmfile), so the
+# paths of big blobs are also left out of the diff (big_blob_paths, added_lines(skip=...)).
+MAX_DIFF_BLOB = 1 << 20
+NO_BIG_DIFFS = ('-c', f'core.bigFileThreshold={MAX_DIFF_BLOB}')
 _FIELDS = '%H%x00%S%x00%P%x00%an%x00%ae%x00%cn%x00%ce%x00%B'
 _COMMIT_LINE = re.compile(rb'[0-9a-f]{40}|[0-9a-f]{64}')
 _SIG_PREFIX = {
@@ -85,6 +88,12 @@ def toplevel() -> str:
         return os.fsdecode(run('rev-parse', '--show-toplevel').rstrip(b'\n'))
     except GitError:
         raise GitError('not inside a git repository (run this in a git work tree)') from None
+
+
+def work_tree_top() -> str | None:
+    """`git rev-parse --show-toplevel`; None in a bare repository or outside one."""
+    out = run('rev-parse', '--show-toplevel', ok=(0, 128))
+    return os.fsdecode(out.rstrip(b'\n')) or None
 
 
 def git_path(name: str) -> str:
@@ -373,12 +382,23 @@ def attributes(paths: Iterable[str], attribute: str, cached: bool = False) -> di
     return {_path(out[i]): _text(out[i + 2]) for i in range(0, len(out) - 2, 3)}
 
 
-def added_lines(commits: Sequence[Commit]) -> Iterator[AddedLines]:
-    """`git diff-tree --stdin -p -U0 --root`, streamed: the lines each commit adds, per path."""
+def big_blob_paths(commits: Sequence[Commit], limit: int = MAX_DIFF_BLOB) -> list[str]:
+    """The paths to which these commits write a blob over `limit` bytes (two git commands)."""
+    found = changes(commits)
+    sizes = blob_sizes(c.blob for c in found if c.status != 'D' and c.mode != '160000')
+    return list(dict.fromkeys(c.path for c in found if sizes.get(c.blob, 0) > limit))
+
+
+def added_lines(commits: Sequence[Commit], skip: Sequence[str] = ()) -> Iterator[AddedLines]:
+    """`git diff-tree --stdin -p -U0 --root`, streamed: the lines each commit adds, per path.
+
+    Paths in `skip` are left out of the diff (pathspec `:(exclude,literal)`).
+    """
     if not commits:
         return
     refs = {c.sha: c.ref for c in commits}
-    args = (*NO_BIG_DIFFS, 'diff-tree', '--stdin', '-p', '-U0', '--root', MERGES, *DIFF_FLAGS)
+    args = (*NO_BIG_DIFFS, 'diff-tree', '--stdin', '-p', '-U0', '--root', MERGES, *DIFF_FLAGS,
+            *(['--', *(f':(exclude,literal){path}' for path in skip)] if skip else []))
     with _streamed(*args, stdin=_lines(c.sha for c in commits if c.sha)) as out:
         yield from _merges_own(_parse_patch(out, refs), _parent_counts(commits))
 

@@ -150,6 +150,7 @@ class Context:
     commits: tuple[Commit, ...] = ()
     changes: tuple[FileChange, ...] = ()
     branch: str | None = None  # the branch being committed on (commit-time hooks)
+    root: str | None = None  # the work tree's top, where repository files such as baselines live
     notes: list[str] = dataclasses.field(default_factory=list)  # said once, above findings
     _added_lines: Iterator[AddedLines] | None = None
 

@@ -254,3 +254,24 @@ def test_importing_the_check_does_not_import_detect_secrets():
     code = ('import sys, pushguard.checks.secrets, pushguard.cli; '
             'sys.exit("detect_secrets" in sys.modules)')
     assert subprocess.run((sys.executable, '-c', code)).returncode == 0
+
+
+PINNED_REVS = (
+    'repos:\n'
+    '-   repo: https://github.com/pre-commit/pre-commit-hooks\n'
+    '    rev: 2c9f875913ee60ca25ce70243dc24d5b6415598c\n'
+    'integrity: sha512-Q2ZsY0aXZpQ2h3b0dGVzdGluZ0Jhc2U2NEVudHJvcHlTdHJpbmdzT2thWQ==\n'
+)
+
+
+def test_commit_hashes_and_checksums_pass_without_a_baseline(repo):
+    gitrepo.commit(repo, 'chore: pin hooks', {'.pre-commit-config.yaml': PINNED_REVS})
+    assert findings('HEAD') == []
+
+
+def test_a_baseline_can_turn_the_entropy_plugins_back_on(repo):
+    gitrepo.commit(repo, 'chore: start', {'README': 'hi\n'})
+    make_baseline(repo, 'README')
+    gitrepo.commit(repo, 'chore: pin hooks', {'.pre-commit-config.yaml': PINNED_REVS})
+    assert 'Hex High Entropy String' in {f['message'].split(' in ')[0]
+                                          for f in findings('HEAD~1..HEAD')}

@@ -1,13 +1,18 @@
 """secrets: a line that a commit (or the index) adds holds a secret.
 
 detect-secrets scans only the added lines of each commit, never whole files nor removed lines,
-with its default plugins and filters, or with those of the repository's baseline
+with its plugins and default filters, or with those of the repository's baseline
 (`[secrets] baseline`, `.secrets.baseline` at the top) when there is one. Secrets the baseline
 lists pass, matched by their hash (not their file: a commit in the push may hold the secret under
 a path the file had before a rename, and the value is what was audited); `pragma: allowlist secret`
 passes through detect-secrets' own filter. A finding names the secret's type and where it is,
 never the secret nor its hash. Mirrors GitLab's `prevent_secrets` and GitHub push protection.
+
+With no baseline, the two generic high-entropy plugins are off: they flag every commit hash and
+checksum (a pinned `rev:` in .pre-commit-config.yaml, lock files), while the forges' push
+protection looks for known credential formats. A baseline's `plugins_used` applies as written.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -26,6 +31,7 @@ from pushguard.model import AddedLines, Commit, Context, Finding, Need, Severity
 ID = 'secrets'
 NEEDS = frozenset({Need.ADDED_LINES})
 PRAGMA = 'pragma: allowlist secret'
+ENTROPY_PLUGINS = frozenset({'Base64HighEntropyString', 'HexHighEntropyString'})
 
 
 class Hit(NamedTuple):
@@ -38,7 +44,7 @@ class Hit(NamedTuple):
 
 def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
     commits: dict[str | None, Commit] = {c.sha: c for c in ctx.commits if c.sha}
-    baseline = os.path.join(_work_tree_top(), cfg.secrets_baseline)
+    baseline = os.path.join(ctx.root or os.getcwd(), cfg.secrets_baseline)
     seen: set[tuple[str, str, str]] = set()
     for added, hit in find_secrets(ctx.added_lines(), baseline):
         # a merge's first-parent diff repeats lines its branch already added: say it once
@@ -77,19 +83,6 @@ def _printable(path: str) -> str:
     return path.encode('utf-8', 'surrogateescape').decode('utf-8', 'replace')
 
 
-def _work_tree_top() -> str:
-    """The nearest directory up from here holding `.git` (without starting git), else here."""
-    if os.environ.get('GIT_WORK_TREE'):
-        return os.path.abspath(os.environ['GIT_WORK_TREE'])
-    here = start = os.getcwd()
-    while not os.path.exists(os.path.join(here, '.git')):
-        parent = os.path.dirname(here)
-        if parent == here:
-            return start
-        here = parent
-    return here
-
-
 # --- detect-secrets ---------------------------------------------------------------------------
 
 def find_secrets(stream: Iterable[AddedLines], baseline: str) -> Iterator[tuple[AddedLines, Hit]]:
@@ -99,16 +92,24 @@ def find_secrets(stream: Iterable[AddedLines], baseline: str) -> Iterator[tuple[
     name and extension) in a temporary folder, scanned, then removed: memory and disk stay
     bounded by one diff. detect-secrets' process pool is not used (one process, no forks).
     """
-    from detect_secrets.settings import default_settings, transient_settings
+    from detect_secrets.settings import transient_settings
 
     raw = read_baseline(baseline)
-    settings = default_settings() if raw is None else transient_settings({})
+    settings = transient_settings(_default_plugins() if raw is None else {})
     with settings, tempfile.TemporaryDirectory(prefix='pushguard-secrets-') as tmp:
         known = _load_baseline(raw, baseline) if raw is not None else frozenset()
         slot = os.path.join(tmp, 'tree')
         for added in stream:
             hits = _scan(added, slot)
             yield from ((added, hit) for hit in hits if hit.hashed not in known)
+
+
+def _default_plugins() -> dict[str, Any]:
+    from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
+
+    plugins = get_mapping_from_secret_type_to_class().values()
+    return {'plugins_used': [{'name': plugin.__name__} for plugin in plugins
+                             if plugin.__name__ not in ENTROPY_PLUGINS]}
 
 
 def read_baseline(path: str) -> dict[str, Any] | None:
