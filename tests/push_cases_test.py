@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -324,3 +325,19 @@ def test_an_evil_merge_is_blamed_for_what_it_adds_itself(work, server):
     lines = [(a.commit, a.path, a.lines) for a in git.added_lines(pushed)]
     assert (merge, 'notes.txt', ((3, 'c'),)) in lines  # the line the merge added, not a, b
     assert not [path for commit, path, _ in lines if commit == merge and path == 'upstream.pem']
+
+
+@pytest.mark.parametrize('name', [
+    pytest.param(b'big file.txt', id='space'),
+    pytest.param(b'big\nline [1]*.txt', id='newline-and-glob'),
+    pytest.param(b'big\xe9.txt', id='not-utf8'),
+])
+def test_big_blobs_are_left_out_of_the_diff(work, name):
+    gitrepo.write(work, name, 'x = 1\n' * (git.MAX_DIFF_BLOB // 6 + 1))
+    gitrepo.write(work, b'big [1]-small.txt', 'token = 1\n')  # what the glob would also match
+    sha = gitrepo.commit(work, 'PROJ-1 big and small')
+    commits = git.commits_in([f'{sha}~1..{sha}'])
+    big = git.big_blob_paths(commits)
+    assert [os.fsencode(p) for p in big] == [name]
+    added = [(os.fsencode(a.path), a.lines) for a in git.added_lines(commits, skip=big)]
+    assert added == [(b'big [1]-small.txt', ((1, 'token = 1'),))]
