@@ -272,7 +272,8 @@ def test_a_200_mb_blob_is_never_read_whole(work, capsys):
               f'largest git child {int(git_kib) // 1024} MiB')
     found = json.loads(proc.stdout)['findings']
     assert int(code) == 1
-    assert [(f['check'], f['path']) for f in found] == [('file-size', 'huge.txt')]
+    assert [(f['check'], f['severity'], f['path']) for f in found] == [
+        ('file-size', 'error', 'huge.txt'), ('secrets', 'warning', 'huge.txt')]
     assert int(own_kib) < 150 * 1024  # far below the blob: it never sat in our memory
     assert int(git_kib) < 150 * 1024  # git did not load it to diff it either
 
@@ -337,7 +338,8 @@ def test_big_blobs_are_left_out_of_the_diff(work, name):
     gitrepo.write(work, b'big [1]-small.txt', 'token = 1\n')  # what the glob would also match
     sha = gitrepo.commit(work, 'PROJ-1 big and small')
     commits = git.commits_in([f'{sha}~1..{sha}'])
-    big = git.big_blob_paths(commits)
-    assert [os.fsencode(p) for p in big] == [name]
-    added = [(os.fsencode(a.path), a.lines) for a in git.added_lines(commits, skip=big)]
-    assert added == [(b'big [1]-small.txt', ((1, 'token = 1'),))]
+    big = git.big_blobs(commits)
+    assert [os.fsencode(c.path) for c in big] == [name]
+    added = [(os.fsencode(a.path), a.lines, a.unread)
+             for a in git.added_lines(commits, skip=big)]
+    assert added == [(name, (), True), (b'big [1]-small.txt', ((1, 'token = 1'),), False)]

@@ -13,7 +13,7 @@ from pushguard import checks
 from pushguard.config import Config
 from pushguard.errors import ConfigError
 from pushguard.model import (
-    AddedLines, Commit, Context, FileChange, Finding, Need, Place, RefUpdate, Severity,
+    AddedLines, Commit, Context, FileChange, Finding, Need, Place, Severity,
 )
 
 SUBMODULE_MODE = '160000'
@@ -89,12 +89,3 @@ def _with_sizes(changes: Sequence[FileChange]) -> Iterator[FileChange]:
 
 def blocks(findings: Iterable[Finding]) -> bool:
     return any(f.severity is Severity.ERROR for f in findings)
-
-
-def ref_names(updates: Iterable[RefUpdate]) -> dict[str, str]:
-    """tip sha -> remote ref, the first ref that pushes that sha."""
-    names: dict[str, str] = {}
-    for update in updates:
-        if not update.is_deletion:
-            names.setdefault(update.local_sha, update.remote_ref)
-    return names

@@ -24,7 +24,7 @@ MERGES = '-m'
 # Blobs over core.bigFileThreshold diff as "Binary files differ", so no big text file is diffed
 # line by line. 1 MiB is where GitLab's secret push protection stops scanning a blob too. git 2.39
 # still reads a big *added* blob whole before saying so (builtin_diff's fill_mmfile), so the
-# paths of big blobs are also left out of the diff (big_blob_paths, added_lines(skip=...)).
+# paths of big blobs are also left out of the diff (big_blobs, added_lines(skip=...)).
 MAX_DIFF_BLOB = 1 << 20
 NO_BIG_DIFFS = ('-c', f'core.bigFileThreshold={MAX_DIFF_BLOB}')
 _FIELDS = '%H%x00%S%x00%P%x00%an%x00%ae%x00%cn%x00%ce%x00%B'
@@ -148,15 +148,6 @@ def shallow_roots() -> frozenset[str]:
 def empty_tree() -> str:
     """`git hash-object -t tree --stdin`: the empty tree in this repository's hash."""
     return _text(run('hash-object', '-t', 'tree', '--stdin', stdin=b'').strip())
-
-
-def existing(shas: Iterable[str]) -> frozenset[str]:
-    """`git cat-file --batch-check`: which of these objects the repository has."""
-    wanted = list(dict.fromkeys(shas))
-    if not wanted:
-        return frozenset()
-    out = run('cat-file', '--batch-check=%(objectname)', stdin=_lines(wanted))
-    return frozenset(line for line in _text(out).split('\n') if line and ' ' not in line)
 
 
 def peel_commits(revs: Iterable[str]) -> dict[str, str]:
@@ -382,23 +373,28 @@ def attributes(paths: Iterable[str], attribute: str, cached: bool = False) -> di
     return {_path(out[i]): _text(out[i + 2]) for i in range(0, len(out) - 2, 3)}
 
 
-def big_blob_paths(commits: Sequence[Commit], limit: int = MAX_DIFF_BLOB) -> list[str]:
-    """The paths to which these commits write a blob over `limit` bytes (two git commands)."""
+def big_blobs(commits: Sequence[Commit], limit: int = MAX_DIFF_BLOB) -> list[FileChange]:
+    """The changes by which these commits write a blob over `limit` bytes (two git commands)."""
     found = changes(commits)
     sizes = blob_sizes(c.blob for c in found if c.status != 'D' and c.mode != '160000')
-    return list(dict.fromkeys(c.path for c in found if sizes.get(c.blob, 0) > limit))
+    return [c for c in found if sizes.get(c.blob, 0) > limit]
 
 
-def added_lines(commits: Sequence[Commit], skip: Sequence[str] = ()) -> Iterator[AddedLines]:
+def added_lines(commits: Sequence[Commit], skip: Sequence[FileChange] = ()
+                ) -> Iterator[AddedLines]:
     """`git diff-tree --stdin -p -U0 --root`, streamed: the lines each commit adds, per path.
 
-    Paths in `skip` are left out of the diff (pathspec `:(exclude,literal)`).
+    The paths of `skip` are left out of the diff (pathspec `:(exclude,literal)`); each skipped
+    change comes first, as an AddedLines with no lines and `unread` set.
     """
     if not commits:
         return
+    for change in skip:
+        yield AddedLines(change.commit, change.ref, change.path, (), unread=True)
+    paths = dict.fromkeys(change.path for change in skip)
     refs = {c.sha: c.ref for c in commits}
     args = (*NO_BIG_DIFFS, 'diff-tree', '--stdin', '-p', '-U0', '--root', MERGES, *DIFF_FLAGS,
-            *(['--', *(f':(exclude,literal){path}' for path in skip)] if skip else []))
+            *(['--', *(f':(exclude,literal){path}' for path in paths)] if paths else []))
     with _streamed(*args, stdin=_lines(c.sha for c in commits if c.sha)) as out:
         yield from _merges_own(_parse_patch(out, refs), _parent_counts(commits))
 

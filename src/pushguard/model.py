@@ -128,6 +128,7 @@ class AddedLines:
     ref: str | None
     path: str
     lines: tuple[tuple[int, str], ...]
+    unread: bool = False  # too big to diff: its lines were not read
 
 
 class Need(str, enum.Enum):

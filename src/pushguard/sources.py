@@ -21,7 +21,7 @@ class _CommitData:
         return git.changes(commits)
 
     def added_lines(self, commits: Sequence[Commit]) -> Iterator[AddedLines]:
-        return git.added_lines(commits, skip=git.big_blob_paths(commits) if commits else ())
+        return git.added_lines(commits, skip=git.big_blobs(commits) if commits else ())
 
 
 @dataclasses.dataclass

@@ -275,3 +275,13 @@ def test_a_baseline_can_turn_the_entropy_plugins_back_on(repo):
     gitrepo.commit(repo, 'chore: pin hooks', {'.pre-commit-config.yaml': PINNED_REVS})
     assert 'Hex High Entropy String' in {f['message'].split(' in ')[0]
                                           for f in findings('HEAD~1..HEAD')}
+
+
+def test_a_file_too_big_to_diff_is_named_as_not_scanned(repo):
+    gitrepo.commit(repo, 'chore: start', {'README': 'hi\n'})
+    big = gitrepo.commit(repo, 'feat: data', {'data/dump.sql': f'k = "{AWS_KEY}"\n' * 100_000})
+    [finding] = findings('HEAD~1..HEAD')
+    assert (finding['severity'], finding['commit'], finding['path']) == (
+        'warning', big, 'data/dump.sql')
+    assert 'not scanned for secrets' in finding['message']
+    assert check('HEAD~1..HEAD').code == 0

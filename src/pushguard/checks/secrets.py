@@ -46,12 +46,34 @@ def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
     commits: dict[str | None, Commit] = {c.sha: c for c in ctx.commits if c.sha}
     baseline = os.path.join(ctx.root or os.getcwd(), cfg.secrets_baseline)
     seen: set[tuple[str, str, str]] = set()
-    for added, hit in find_secrets(ctx.added_lines(), baseline):
+    unread: list[AddedLines] = []
+    readable = _set_aside_unread(ctx.added_lines(), unread)
+    for added, hit in find_secrets(readable, baseline):
         # a merge's first-parent diff repeats lines its branch already added: say it once
         key = (added.path, hit.type, hit.hashed)
         if key not in seen:
             seen.add(key)
             yield _finding(added, hit, commits.get(added.commit), cfg.secrets_baseline)
+    yield from (_not_scanned(added) for added in unread)
+
+
+def _set_aside_unread(stream: Iterable[AddedLines], unread: list[AddedLines]
+                      ) -> Iterator[AddedLines]:
+    for added in stream:
+        if added.unread:
+            unread.append(added)
+        else:
+            yield added
+
+
+def _not_scanned(added: AddedLines) -> Finding:
+    return Finding(
+        ID, Severity.WARNING,
+        'not scanned for secrets: the file is over 1 MiB (GitLab\'s secret push protection '
+        'skips such blobs too)',
+        f'scan it by hand: detect-secrets scan {shlex.quote(_printable(added.path))}',
+        ref=added.ref, commit=added.commit, path=added.path,
+    )
 
 
 def _finding(added: AddedLines, hit: Hit, commit: Commit | None, baseline: str) -> Finding:
