@@ -54,7 +54,15 @@ def test_rejected(repo, where, message):
     result = _hook(repo, message, f'[commit.jira]\nprojects = ["PROJ", "OPS"]\nwhere = "{where}"\n')
     assert result.code == 1
     assert '[jira-ticket] no Jira issue key (PROJ, OPS)' in result.out
-    assert ('feat(PROJ-123): add login' if where == 'scope' else 'PROJ-123 add login') in result.out
+    suggested = result.out.split('write the message like: ', 1)[1].split('\n', 1)[0]
+    assert 'PROJ-123' in suggested
+    assert jira_ticket.find_key(suggested, Jira(('PROJ', 'OPS'), where)) == 'PROJ-123'
+
+
+def test_the_suggestion_keeps_the_subject_and_uses_the_branch_key(repo):
+    gitrepo.git('checkout', '-q', '-b', 'feat/OPS-42-login')
+    result = _hook(repo, 'feat(ui): add login')
+    assert 'write the message like: feat(ui): OPS-42 add login' in result.out
 
 
 def test_any_project_when_projects_empty(repo):

@@ -11,12 +11,13 @@ from collections.abc import Iterator
 
 from pushguard.checks._message import checked_commits, finding, reword_fix, subject
 from pushguard.config import Config, Jira
-from pushguard.model import Context, Finding, Need
+from pushguard.model import Commit, Context, Finding, Need
 
 ID = 'jira-ticket'
 NEEDS = frozenset({Need.MESSAGES})
 ANY_PROJECT = r'[A-Z][A-Z0-9_]+'
-_CONVENTIONAL_SCOPE = re.compile(r'[^\s(:!]+\(([^)]*)\)!?:')
+# a Conventional Commits prefix; the colon must end a word, so `http://...` is no prefix
+_PREFIX = re.compile(r'(?P<type>[^\s():!]+)(?P<scope>\([^()]*\))?(?P<bang>!)?:(?:[ \t]+|$)')
 
 
 def key_pattern(projects: tuple[str, ...]) -> re.Pattern[str]:
@@ -30,8 +31,8 @@ def where_to_look(message: str, where: str) -> str:
     if where == 'anywhere':
         return message
     if where == 'scope':
-        scope = _CONVENTIONAL_SCOPE.match(subject(message))
-        return scope[1] if scope else ''
+        prefix = _PREFIX.match(subject(message))
+        return prefix['scope'][1:-1] if prefix and prefix['scope'] else ''
     return subject(message)
 
 
@@ -47,13 +48,44 @@ def _describe(jira: Jira) -> str:
     return f'no Jira issue key ({projects}) {place}'
 
 
-def _example(jira: Jira) -> str:
-    key = f'{jira.projects[0] if jira.projects else "PROJ"}-123'
-    return f'feat({key}): add login' if jira.where == 'scope' else f'{key} add login'
+def branch_key(branch: str, jira: Jira) -> str | None:
+    """The first issue key of an allowed project in the branch name.
+
+    Unlike in a message, `-` and `_` may surround the key: `bugfix-PROJ-12`, `ada_PROJ-12_x`.
+    """
+    names = '|'.join(map(re.escape, jira.projects)) if jira.projects else ANY_PROJECT
+    found = re.search(rf'(?<![A-Za-z0-9])(?:{names})-[1-9][0-9]*(?![A-Za-z0-9])', branch)
+    return found[0] if found else None
+
+
+def with_key(subject_line: str, key: str, where: str) -> str:
+    """`subject_line` with `key` put where `[commit.jira] where` looks for it."""
+    text = subject_line.lstrip()
+    indent = subject_line[:len(subject_line) - len(text)]
+    prefix = _PREFIX.match(text)
+    if prefix is None:
+        return f'{indent}{key} {text}'
+    rest = text[prefix.end():]
+    if where == 'scope' and prefix['scope'] is None:
+        return f'{indent}{prefix["type"]}({key}){"!" if prefix["bang"] else ""}: {rest}'
+    return f'{indent}{text[:prefix.end()].rstrip()} {key} {rest}'
+
+
+def _example(commit: Commit, jira: Jira) -> str:
+    """The commit's own subject with a key where it belongs: the branch's key, or a placeholder."""
+    branch = (commit.ref or '').removeprefix('refs/heads/')
+    key = branch_key(branch, jira) or f'{jira.projects[0] if jira.projects else "PROJ"}-123'
+    line = subject(commit.message) or 'describe the change'
+    prefix = _PREFIX.match(line)
+    if jira.where == 'scope' and (prefix is None or prefix['scope'] is not None):
+        kind, rest = (prefix['type'], line[prefix.end():]) if prefix else ('feat', line)
+        return f'{kind}({key}): {rest}'
+    return with_key(line, key, jira.where)
 
 
 def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
     jira = cfg.jira or Jira()
     for commit in checked_commits(ctx, cfg):
         if find_key(commit.message, jira) is None:
-            yield finding(ID, commit, _describe(jira), reword_fix(commit, _example(jira)))
+            fix = reword_fix(commit, _example(commit, jira))
+            yield finding(ID, commit, _describe(jira), fix)

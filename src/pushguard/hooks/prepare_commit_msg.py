@@ -26,27 +26,13 @@ import os
 import re
 
 from pushguard import git
-from pushguard.checks.jira_ticket import ANY_PROJECT, find_key, key_pattern
+from pushguard.checks.jira_ticket import branch_key, find_key, key_pattern, with_key
 from pushguard.config import Jira
 from pushguard.hooks._message_file import SCISSORS, clean, comment_char, encoding, read_bytes
 from pushguard.status import Status
 from pushguard.verdict import load_config
 
 LEFT_ALONE = frozenset({'merge', 'squash', 'commit'})
-# a Conventional Commits prefix; the colon must end a word, so `http://...` is no prefix
-_PREFIX = re.compile(r'(?P<type>[^\s():!]+)(?P<scope>\([^()]*\))?(?P<bang>!)?:(?:[ \t]+|$)')
-
-
-def branch_key(branch: str, jira: Jira) -> str | None:
-    """The first issue key of an allowed project in the branch name.
-
-    Unlike in a message, `-` and `_` may surround the key: `bugfix-PROJ-12`, `ada_PROJ-12_x`.
-    """
-    names = '|'.join(map(re.escape, jira.projects)) if jira.projects else ANY_PROJECT
-    found = re.search(rf'(?<![A-Za-z0-9])(?:{names})-[1-9][0-9]*(?![A-Za-z0-9])', branch)
-    return found[0] if found else None
-
-
 def _is_comment(line: str, comment: str | None) -> bool:
     return comment is not None and line.startswith(comment)
 
@@ -61,19 +47,6 @@ def _subject_index(lines: list[str], comment: str | None) -> int | None:
         if line.strip():
             return index
     return None
-
-
-def with_key(subject_line: str, key: str, where: str) -> str:
-    """`subject_line` with `key` put where `[commit.jira] where` looks for it."""
-    text = subject_line.lstrip()
-    indent = subject_line[:len(subject_line) - len(text)]
-    prefix = _PREFIX.match(text)
-    if prefix is None:
-        return f'{indent}{key} {text}'
-    rest = text[prefix.end():]
-    if where == 'scope' and prefix['scope'] is None:
-        return f'{indent}{prefix["type"]}({key}){"!" if prefix["bang"] else ""}: {rest}'
-    return f'{indent}{text[:prefix.end()].rstrip()} {key} {rest}'
 
 
 def effective_comment(text: str, comment: str, source: str) -> str | None:
