@@ -267,6 +267,8 @@ def hooks(bench: Bench) -> None:
                               policy(checks))
         return make
 
+    measure(bench, 'python -c pass (interpreter start-up, the floor of every Python hook)',
+            lambda: ([sys.executable, '-c', 'pass'], bench.tmp))
     measure(bench, 'commit, no hook', lambda: _with_hook(bench, None))
     measure(bench, 'commit, pushguard hook (jira + conventional)', pushguard(HOOK_CHECKS))
     measure(bench, 'commit, pushguard hook as `pushguard install` writes it (jira + conventional)',
