@@ -53,3 +53,19 @@ def bare_remote(tmp: Path, name: str = 'server.git') -> Path:
 
 def zeros(repo: Path) -> str:
     return '0' * len(head(repo))
+
+
+def with_origin(path: Path, server: Path, policy: str, message: str = 'PROJ-1 start',
+                *init_args: str) -> Path:
+    """A new repo at `path` whose `origin` is `server`; its first commit adds `.pushguard.toml`."""
+    repo = init(path, *init_args)
+    git('remote', 'add', 'origin', str(server), cwd=repo)
+    commit(repo, message, {'.pushguard.toml': policy})
+    return repo
+
+
+def pushed_work(tmp: Path, policy: str, message: str = 'PROJ-1 start') -> Path:
+    """`tmp/work`, with_origin a new bare `tmp/server.git` that already has main's first commit."""
+    repo = with_origin(tmp / 'work', bare_remote(tmp), policy, message)
+    git('push', '-q', '-u', 'origin', 'main', cwd=repo)
+    return repo

@@ -5,6 +5,7 @@ import pytest
 from pushguard import config, engine
 from pushguard.errors import ConfigError
 from pushguard.model import Place
+from testing.policies import JIRA
 from testing.run import run_pushguard
 
 
@@ -40,9 +41,7 @@ def test_unknown_id_is_a_config_error():
 
 
 def test_warn_turns_an_error_into_a_warning_that_does_not_block(repo):
-    (repo / '.pushguard.toml').write_text(
-        '[commit.jira]\nprojects = ["PROJ"]\n[checks]\nwarn = ["jira-ticket"]\n',
-    )
+    (repo / '.pushguard.toml').write_text(JIRA + '[checks]\nwarn = ["jira-ticket"]\n')
     (repo / 'msg').write_text('add login\n')
     result = run_pushguard('hook', 'commit-msg', 'msg')
     assert result.code == 0

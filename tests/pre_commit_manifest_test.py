@@ -18,12 +18,12 @@ from pre_commit.clientlib import load_manifest
 
 from pushguard.cli import HOOKS
 from testing import gitrepo
+from testing.policies import JIRA
 
 ROOT = Path(__file__).resolve().parents[1]
 MANIFEST = ROOT / '.pre-commit-hooks.yaml'
 HOOK_IDS = {f'pushguard-{hook_type}': hook_type for hook_type in
             ('commit-msg', 'prepare-commit-msg', 'pre-commit', 'pre-push')}
-JIRA_POLICY = '[commit.jira]\nprojects = ["PROJ"]\n'
 framework = pytest.mark.pre_commit_framework
 
 
@@ -116,7 +116,7 @@ def _pre_commit(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     pytest.param('add login', False, id='no-key'),
 ])
 def test_try_repo_commit_msg(repo, snapshot, message, passes):
-    (repo / '.pushguard.toml').write_text(JIRA_POLICY)
+    (repo / '.pushguard.toml').write_text(JIRA)
     (repo / 'MSG').write_text(f'{message}\n')
     result = _pre_commit('try-repo', snapshot[0], 'pushguard-commit-msg',
                          '--hook-stage', 'commit-msg', '--commit-msg-filename', 'MSG', cwd=repo)
@@ -137,7 +137,7 @@ def test_try_repo_prepare_commit_msg_inserts_the_branchs_key(repo, snapshot):
 def _on_a_branch_with_a_key(repo: Path) -> None:
     gitrepo.commit(repo, 'PROJ-1 first')
     gitrepo.git('switch', '-q', '-c', 'feat/PROJ-123-login', cwd=repo)
-    (repo / '.pushguard.toml').write_text(JIRA_POLICY)
+    (repo / '.pushguard.toml').write_text(JIRA)
     (repo / 'MSG').write_text('add login\n')
 
 
@@ -187,7 +187,7 @@ def _git_run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 @framework
 def test_installed_by_pre_commit_the_hooks_check_real_commits_and_pushes(
         repo, tmp_path, pre_commit_config):
-    _install_with_pre_commit(repo, pre_commit_config, JIRA_POLICY)
+    _install_with_pre_commit(repo, pre_commit_config, JIRA)
     gitrepo.git('switch', '-q', '-c', 'feat/PROJ-9-login', cwd=repo)
     gitrepo.write(repo, 'login.txt', 'hello\n')
     gitrepo.git('add', 'login.txt', cwd=repo)

@@ -10,11 +10,11 @@ import pytest
 
 from pushguard.commands import install as install_mod
 from testing import gitrepo
+from testing.policies import JIRA
 from testing.run import run_pushguard
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_HOOKS = ('commit-msg', 'prepare-commit-msg', 'pre-commit', 'pre-push')
-JIRA_POLICY = '[commit.jira]\nprojects = ["PROJ"]\n'
 
 
 def _commit(repo: Path, message: str, env: dict[str, str] | None = None
@@ -178,7 +178,7 @@ def test_a_bad_policy_file_fails_at_install(repo):
     pytest.param('OPS-7 add the login page', False, id='other-project'),
 ])
 def test_a_real_commit_runs_the_commit_msg_hook(repo, message, lands):
-    (repo / '.pushguard.toml').write_text(JIRA_POLICY)
+    (repo / '.pushguard.toml').write_text(JIRA)
     run_pushguard('install', '--hook', 'commit-msg')
     result = _commit(repo, message)
     assert (result.returncode == 0) is lands, result.stdout + result.stderr
@@ -189,7 +189,7 @@ def test_a_real_commit_runs_the_commit_msg_hook(repo, message, lands):
 
 def test_install_config_is_passed_to_the_hook(repo):
     (repo / 'policies').mkdir()
-    (repo / 'policies' / 'strict.toml').write_text(JIRA_POLICY)
+    (repo / 'policies' / 'strict.toml').write_text(JIRA)
     sub = repo / 'src'
     sub.mkdir()
     result = run_pushguard('install', '--hook', 'commit-msg', '--config', '../policies/strict.toml',
@@ -207,7 +207,7 @@ def test_install_config_is_passed_to_the_hook(repo):
 def test_a_failing_foreign_hook_still_blocks(repo, body, code):
     _write_hook(_hooks(repo) / 'commit-msg', body)
     run_pushguard('install', '--hook', 'commit-msg')
-    (repo / '.pushguard.toml').write_text(JIRA_POLICY)
+    (repo / '.pushguard.toml').write_text(JIRA)
     result = _commit(repo, 'PROJ-1 a message pushguard accepts')
     assert result.returncode != 0
     assert 'legacy says no' in result.stderr
@@ -222,7 +222,7 @@ def test_a_foreign_hook_runs_first_with_the_same_arguments(repo, tmp_path):
     _write_hook(_hooks(repo) / 'commit-msg',
                 f'echo "legacy: $# $1" >> "{seen}"; cat "$1" >> "{seen}"')
     run_pushguard('install', '--hook', 'commit-msg')
-    (repo / '.pushguard.toml').write_text(JIRA_POLICY)
+    (repo / '.pushguard.toml').write_text(JIRA)
     assert _commit(repo, 'PROJ-2 with a key').returncode == 0
     assert seen.read_text() == 'legacy: 1 .git/COMMIT_EDITMSG\nPROJ-2 with a key\n'
     assert _commit(repo, 'without a key').returncode == 1  # ran, then pushguard refused
@@ -269,7 +269,7 @@ def test_git_lfs_pre_push_hook_is_kept_and_still_runs(repo, tmp_path, monkeypatc
 
 def test_relative_core_hooks_path_is_honoured(repo):
     gitrepo.git('config', 'core.hooksPath', '.githooks', cwd=repo)
-    (repo / '.pushguard.toml').write_text(JIRA_POLICY)
+    (repo / '.pushguard.toml').write_text(JIRA)
     sub = repo / 'deep' / 'down'
     sub.mkdir(parents=True)
     result = run_pushguard('install', '--hook', 'commit-msg', cwd=sub)
@@ -283,7 +283,7 @@ def test_a_linked_worktree_installs_into_the_shared_hooks(repo, tmp_path):
     gitrepo.commit(repo, 'PROJ-1 first')
     worktree = tmp_path / 'wt'
     gitrepo.git('worktree', 'add', '-q', '-b', 'other', str(worktree), cwd=repo)
-    (worktree / '.pushguard.toml').write_text(JIRA_POLICY)
+    (worktree / '.pushguard.toml').write_text(JIRA)
     result = run_pushguard('install', '--hook', 'commit-msg', cwd=worktree)
     assert result.code == 0, result.err
     assert (_hooks(repo) / 'commit-msg').exists()
@@ -313,7 +313,7 @@ def _python_without_pushguard(tmp_path: Path) -> str:
     pytest.param(_python_without_pushguard, id='interpreter-without-pushguard'),
 ])
 def test_the_shim_falls_back_to_pushguard_on_path(repo, tmp_path, monkeypatch, baked):
-    (repo / '.pushguard.toml').write_text(JIRA_POLICY)
+    (repo / '.pushguard.toml').write_text(JIRA)
     run_pushguard('install', '--hook', 'commit-msg')
     _rebake(_hooks(repo) / 'commit-msg', baked(tmp_path))
     record = tmp_path / 'calls'
@@ -346,7 +346,7 @@ def test_top_level_hooks_shim_is_the_packaged_template():
 
 
 def test_a_hand_copied_shim_takes_its_type_from_its_name(repo, tmp_path, monkeypatch):
-    (repo / '.pushguard.toml').write_text(JIRA_POLICY)
+    (repo / '.pushguard.toml').write_text(JIRA)
     hook = _hooks(repo) / 'commit-msg'
     hook.parent.mkdir()
     hook.write_bytes((ROOT / 'hooks' / 'shim.sh').read_bytes())

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from testing import gitrepo
+from testing.policies import JIRA
 from testing.run import run_pushguard
 
 ALL_MESSAGE_CHECKS = '''\
@@ -26,7 +27,7 @@ ignore = ["body-is-missing"]
 pattern = '[A-Z]+-[0-9]+'
 forbidden-pattern = '(?i)\\bwip\\b'
 '''
-JIRA_CONVENTIONAL = '[commit.jira]\nprojects = ["PROJ"]\n\n[commit.conventional]\n'
+JIRA_CONVENTIONAL = JIRA + '\n[commit.conventional]\n'
 TEMPLATE = '''
 # Please enter the commit message for your changes. Lines starting
 # with '#' will be ignored, and an empty message aborts the commit.
@@ -81,7 +82,7 @@ def test_custom_comment_char(repo):
     message = ('; the template, commented with ;\nfeat: PROJ-1 add login\n'
                '# not a comment now\n; ------------------------ >8 ------------------------\n'
                'garbage\n')
-    toml = ('[commit.jira]\nprojects = ["PROJ"]\n[commit]\n'
+    toml = (JIRA + '[commit]\n'
             "forbidden-pattern = 'garbage|template'\npattern = '# not a comment'\n")
     result = _hook(repo, message, toml)
     assert (result.code, result.out) == (0, '')
