@@ -1,51 +1,17 @@
 """A push costs a fixed number of git processes, however many commits or refs it has."""
 from __future__ import annotations
 
-import importlib
 import shutil
 
 import pytest
 
-from pushguard import checks
-from pushguard.checks import PLACES
-from pushguard.model import Place
 from testing import gitrepo
+from testing.policies import EVERY_CHECK
 from testing.run import run_console
 
-# every check turned on, so every kind of data is fetched
-EVERY_CHECK = '''
-[commit]
-pattern = 'PROJ-[0-9]+'
-forbidden-pattern = 'WIP'
-dco = true
-[commit.jira]
-projects = ["PROJ"]
-[commit.conventional]
-[branch]
-pattern = '^feat/PROJ-[0-9]+$'
-[files]
-max-size = "1KB"
-forbidden = ["*.pem"]
-[author]
-email = '@corp\\.example$'
-[signing]
-required = true
-'''
-WANTED = ('jira-ticket', 'conventional-commit', 'message-pattern', 'file-size', 'forbidden-path',
-          'author-email', 'dco', 'signature', 'branch-name', 'secrets')
-
-
-def available(place: Place) -> str:
-    """The wanted checks that exist yet (other checks arrive while this is being written)."""
-    found = []
-    for check_id in WANTED:
-        try:
-            importlib.import_module(checks.CHECKS[check_id])
-        except ImportError:
-            continue
-        if place in PLACES[check_id]:
-            found.append(check_id)
-    return ','.join(found)
+# all of them run both in pre-push and in check
+WANTED = ','.join(('jira-ticket', 'conventional-commit', 'message-pattern', 'file-size',
+                   'forbidden-path', 'author-email', 'dco', 'signature', 'branch-name', 'secrets'))
 
 
 @pytest.fixture
@@ -71,11 +37,7 @@ def counted(tmp_path):
 
 @pytest.fixture
 def work(tmp_path, monkeypatch):
-    server = gitrepo.bare_remote(tmp_path)
-    repo = gitrepo.init(tmp_path / 'work')
-    gitrepo.git('remote', 'add', 'origin', str(server), cwd=repo)
-    gitrepo.commit(repo, 'PROJ-1 start', {'.pushguard.toml': EVERY_CHECK})
-    gitrepo.git('push', '-q', 'origin', 'main', cwd=repo)
+    repo = gitrepo.pushed_work(tmp_path, EVERY_CHECK)
     monkeypatch.chdir(repo)
     return repo
 
@@ -102,10 +64,9 @@ def pre_push_line(repo, tip: str, ref: str) -> str:
 
 
 def test_3_and_300_commit_pushes_start_the_same_git_processes(work, counted):
-    only = available(Place.PRE_PUSH)
     small = branch_of(work, 'small', 3)
     large = branch_of(work, 'large', 300)
-    argv = ('hook', 'pre-push', 'origin', 'x', '--only', only, '--format', 'json')
+    argv = ('hook', 'pre-push', 'origin', 'x', '--only', WANTED, '--format', 'json')
     few = counted(*argv, stdin=pre_push_line(work, small, 'small').encode())
     many = counted(*argv, stdin=pre_push_line(work, large, 'large').encode())
     assert few == many
@@ -113,19 +74,17 @@ def test_3_and_300_commit_pushes_start_the_same_git_processes(work, counted):
 
 
 def test_1_and_1000_refs_start_the_same_git_processes(work, counted):
-    only = available(Place.PRE_PUSH)
     tips = [branch_of(work, f'b{n}', 2) for n in range(3)]
     one = pre_push_line(work, tips[0], 'b0')
     thousand = ''.join(pre_push_line(work, tips[n % 3], f'r{n}') for n in range(1000))
-    argv = ('hook', 'pre-push', 'origin', 'x', '--only', only)
+    argv = ('hook', 'pre-push', 'origin', 'x', '--only', WANTED)
     assert counted(*argv, stdin=one.encode()) == counted(*argv, stdin=thousand.encode())
 
 
 def test_check_range_starts_the_same_git_processes(work, counted):
-    only = available(Place.CHECK)
     branch_of(work, 'small', 3)
     branch_of(work, 'large', 300)
-    few = counted('check', 'main..small', '--branch', 'small', '--only', only)
-    many = counted('check', 'main..large', '--branch', 'large', '--only', only)
+    few = counted('check', 'main..small', '--branch', 'small', '--only', WANTED)
+    many = counted('check', 'main..large', '--branch', 'large', '--only', WANTED)
     assert few == many
     assert len(few) <= 12, few

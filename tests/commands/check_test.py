@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import stat
@@ -12,48 +11,14 @@ import pytest
 from pushguard import checks
 from pushguard.commands.check import DETACHED_NOTE, UNBORN_NOTE
 from testing import gitrepo
+from testing.policies import BRANCH, EVERY_CHECK, JIRA
 from testing.run import run_pushguard
-
-JIRA = '[commit.jira]\nprojects = ["PROJ"]\n'
-# a policy that turns on every content and message check, for comparing check with a push
-EVERY_CHECK = '''
-[commit]
-pattern = 'PROJ-[0-9]+'
-forbidden-pattern = 'WIP'
-dco = true
-[commit.jira]
-projects = ["PROJ"]
-[commit.conventional]
-[branch]
-pattern = '^feat/PROJ-[0-9]+$'
-[files]
-max-size = "1KB"
-forbidden = ["*.pem"]
-[author]
-email = '@corp\\.example$'
-'''
-
-
-def importable_checks() -> list[str]:
-    """Check ids whose module exists now (other checks arrive while this is being written)."""
-    found = []
-    for check_id, module in checks.CHECKS.items():
-        try:
-            importlib.import_module(module)
-        except ImportError:
-            continue
-        found.append(check_id)
-    return found
 
 
 @pytest.fixture
 def work(tmp_path, monkeypatch):
     """A repo whose main is pushed to `origin`, on a branch `feat` tracking origin/main."""
-    server = gitrepo.bare_remote(tmp_path)
-    repo = gitrepo.init(tmp_path / 'work')
-    gitrepo.git('remote', 'add', 'origin', str(server), cwd=repo)
-    gitrepo.commit(repo, 'no key, already pushed', {'.pushguard.toml': JIRA})
-    gitrepo.git('push', '-q', '-u', 'origin', 'main', cwd=repo)
+    repo = gitrepo.pushed_work(tmp_path, JIRA, 'no key, already pushed')
     gitrepo.git('switch', '-q', '-c', 'feat', '--track', 'origin/main', cwd=repo)
     monkeypatch.chdir(repo)
     return repo
@@ -145,7 +110,7 @@ def test_check_and_a_real_pre_push_agree(work, tmp_path):
     gitrepo.git('switch', '-q', '-c', 'topic/bad-name')
     gitrepo.commit(work, 'WIP no key', {'key.pem': 'x', 'big.bin': 'y' * 4000})
     gitrepo.commit(work, 'feat: PROJ-9 fine\n\nSigned-off-by: Ada Tester <ada@example.com>')
-    only = ','.join(importable_checks())
+    only = ','.join(checks.CHECKS)
     out = tmp_path / 'pushed.json'
     hook = work / '.git' / 'hooks' / 'pre-push'
     hook.parent.mkdir(exist_ok=True)
@@ -164,10 +129,8 @@ def test_check_and_a_real_pre_push_agree(work, tmp_path):
     assert from_check == from_push
 
 
-
 def test_branch_checks_follow_the_branch(work):
-    pytest.importorskip('pushguard.checks.branch_name')
-    (work / '.pushguard.toml').write_text("[branch]\npattern = '^feat/PROJ-[0-9]+$'\n")
+    (work / '.pushguard.toml').write_text(BRANCH)
     gitrepo.commit(work, 'a change')
     named = run_pushguard('check', 'origin/main..HEAD', '--only', 'branch-name')
     assert named.code == 1 and "branch name 'feat'" in named.out

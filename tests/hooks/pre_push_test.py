@@ -8,19 +8,14 @@ import pytest
 
 from pushguard.hooks.pre_push import PRE_COMMIT_NOTE
 from testing import gitrepo
+from testing.policies import BRANCH, JIRA
 from testing.run import run_pushguard
-
-JIRA = '[commit.jira]\nprojects = ["PROJ"]\n'
 
 
 @pytest.fixture
 def work(tmp_path, monkeypatch):
     """A clone-like repo with `origin` (a bare server) that already has main's first commit."""
-    server = gitrepo.bare_remote(tmp_path)
-    repo = gitrepo.init(tmp_path / 'work')
-    gitrepo.git('remote', 'add', 'origin', str(server), cwd=repo)
-    gitrepo.commit(repo, 'PROJ-1 start', {'.pushguard.toml': JIRA})
-    gitrepo.git('push', '-q', 'origin', 'main', cwd=repo)
+    repo = gitrepo.pushed_work(tmp_path, JIRA)
     monkeypatch.chdir(repo)
     return repo
 
@@ -227,17 +222,13 @@ def test_real_pre_commit_framework_push(work, tmp_path):
     assert gitrepo.head(server, 'refs/heads/main') != bad
 
 
-BRANCH_POLICY = "[branch]\npattern = '^feat/PROJ-[0-9]+$'\n"
-
-
 @pytest.mark.parametrize(('local_ref', 'remote_ref', 'fires'), [
     pytest.param('refs/heads/bad', 'refs/heads/bad', True, id='new-branch'),
     pytest.param('(delete)', 'refs/heads/bad', False, id='deletion'),
     pytest.param('refs/tags/bad', 'refs/tags/bad', False, id='tag'),
 ])
 def test_branch_name_only_on_pushed_branches(work, local_ref, remote_ref, fires):
-    pytest.importorskip('pushguard.checks.branch_name')
-    (work / '.pushguard.toml').write_text(BRANCH_POLICY)
+    (work / '.pushguard.toml').write_text(BRANCH)
     sha, zeros = gitrepo.head(work), gitrepo.zeros(work)
     stdin = (line(local_ref, zeros, remote_ref, sha) if local_ref == '(delete)'
              else line(local_ref, sha, remote_ref, zeros))
