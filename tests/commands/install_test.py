@@ -338,7 +338,7 @@ def test_without_any_pushguard_the_hook_fails_and_says_what_to_do(repo, tmp_path
     assert 'pip install pushguard' in result.stderr and '--no-verify' in result.stderr
 
 
-# --- the shim template: one source, shipped in the package, copied by hand from hooks/ ---------
+# --- the shim template: one source, shipped in the package; hooks/shim.sh links to it ----------
 
 def test_top_level_hooks_shim_is_the_packaged_template():
     assert (ROOT / 'hooks' / 'shim.sh').read_bytes() == install_mod.template()
