@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import subprocess
 import sys
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from pushguard.cli import main
 
@@ -38,6 +39,15 @@ def run_pushguard(*argv: str, stdin: str | bytes = b'', cwd: str | os.PathLike[s
         os.chdir(old_cwd)
         sys.stdin = old_stdin
     return Result(code, out.getvalue(), err.getvalue())
+
+
+def check_json(check_id: str, *argv: str) -> tuple[int, list[dict[str, Any]]]:
+    """`pushguard check ARGV --only CHECK_ID --format json`: the exit code and the findings.
+
+    Asserts that nothing went to stderr."""
+    result = run_pushguard('check', *argv, '--only', check_id, '--format', 'json')
+    assert result.err == ''
+    return result.code, json.loads(result.out)['findings']
 
 
 def run_console(*argv: str, stdin: bytes = b'', cwd: str | os.PathLike[str] | None = None,

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 
@@ -8,15 +7,13 @@ import pytest
 
 from pushguard.checks.author_email import example_email
 from testing.gitrepo import commit, git
-from testing.run import run_pushguard
+from testing.run import check_json, run_pushguard
 
 POLICY = "[author]\nemail = '@example\\.com$'\n"
 
 
 def _check(*argv):
-    result = run_pushguard('check', *argv, '--only', 'author-email', '--format', 'json')
-    assert result.err == ''
-    return result.code, json.loads(result.out)['findings']
+    return check_json('author-email', *argv)
 
 
 def _as(monkeypatch, author, committer=None):

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 
@@ -10,7 +9,7 @@ from pushguard import checks, engine, sources
 from pushguard.config import Config
 from pushguard.model import RefUpdate
 from testing.gitrepo import bare_remote, commit, git, zeros
-from testing.run import run_pushguard
+from testing.run import check_json, run_pushguard
 
 SPEC_PATTERN = r'^(feat|fix|chore|docs|hotfix|release)/[A-Z][A-Z0-9]+-[0-9]+(-[a-z0-9-]+)?$'
 
@@ -20,9 +19,7 @@ def _policy(repo, pattern=SPEC_PATTERN, extra=''):
 
 
 def _check(*argv):
-    result = run_pushguard('check', *argv, '--only', 'branch-name', '--format', 'json')
-    assert result.err == ''
-    return result.code, json.loads(result.out)['findings']
+    return check_json('branch-name', *argv)
 
 
 @pytest.fixture

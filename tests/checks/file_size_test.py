@@ -9,7 +9,7 @@ import pytest
 from pushguard import checks, engine, sources
 from pushguard.config import Config
 from testing.gitrepo import commit, git, write
-from testing.run import run_pushguard
+from testing.run import check_json, run_pushguard
 
 BRANCH = 'feat/PROJ-1-data'
 REF = f'refs/heads/{BRANCH}'
@@ -33,9 +33,7 @@ def _sized(repo, name, size, fill=b'\0'):
 
 
 def _check(*argv):
-    result = run_pushguard('check', *argv, '--only', 'file-size', '--format', 'json')
-    assert result.err == ''
-    return result.code, json.loads(result.out)['findings']
+    return check_json('file-size', *argv)
 
 
 def _ours(findings):

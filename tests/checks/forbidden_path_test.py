@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 
@@ -10,7 +9,7 @@ from pushguard import checks, engine, sources
 from pushguard.checks.forbidden_path import compile_rule, forbidding_rule
 from pushguard.config import Config
 from testing.gitrepo import commit, git, init, write
-from testing.run import run_pushguard
+from testing.run import check_json, run_pushguard
 
 BRANCH = 'feat/PROJ-1-keys'
 REF = f'refs/heads/{BRANCH}'
@@ -18,9 +17,7 @@ POLICY = '[files]\nforbidden = ["*.pem", "id_rsa", "secrets/", "/build", "!test/
 
 
 def _check(*argv):
-    result = run_pushguard('check', *argv, '--only', 'forbidden-path', '--format', 'json')
-    assert result.err == ''
-    return result.code, json.loads(result.out)['findings']
+    return check_json('forbidden-path', *argv)
 
 
 @pytest.fixture

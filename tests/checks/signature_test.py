@@ -1,21 +1,18 @@
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 
 import pytest
 
 from testing.gitrepo import commit, git
-from testing.run import run_pushguard
+from testing.run import check_json, run_pushguard
 
 EMAIL = 'ada@example.com'  # the committer conftest pins
 
 
 def _check(*argv):
-    result = run_pushguard('check', *argv, '--only', 'signature', '--format', 'json')
-    assert result.err == ''
-    return result.code, json.loads(result.out)['findings']
+    return check_json('signature', *argv)
 
 
 def _policy(repo, verify):
