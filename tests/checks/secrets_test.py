@@ -101,12 +101,19 @@ def test_pragma_allowlist_secret_passes(repo, line):
     assert check(sha).code == 0
 
 
-def test_nextline_pragma_does_not_reach_a_line_the_commit_added_further_down(repo):
-    lines = [f'line{i} = {i}' for i in range(1, 21)]
+def _edit_big_file(repo, count: int, edits: dict[int, str]) -> str:
+    """Commit big.py of `count` lines, then a commit replacing lines (numbered from 1) by `edits`;
+    return that commit's sha."""
+    lines = [f'line{i} = {i}' for i in range(1, count + 1)]
     gitrepo.commit(repo, 'feat: big', {'big.py': '\n'.join(lines) + '\n'})
-    lines[2] = '# pragma: allowlist nextline secret'
-    lines[14] = f'aws = "{AWS_KEY}"'
-    sha = gitrepo.commit(repo, 'feat: edit', {'big.py': '\n'.join(lines) + '\n'})
+    for number, text in edits.items():
+        lines[number - 1] = text
+    return gitrepo.commit(repo, 'feat: edit', {'big.py': '\n'.join(lines) + '\n'})
+
+
+def test_nextline_pragma_does_not_reach_a_line_the_commit_added_further_down(repo):
+    sha = _edit_big_file(repo, 20, {3: '# pragma: allowlist nextline secret',
+                                    15: f'aws = "{AWS_KEY}"'})
     [finding] = findings(f'{sha}~1..{sha}')
     assert finding['line'] == 15
 
@@ -184,11 +191,7 @@ def test_same_secret_in_two_files_is_reported_for_each(repo):
 
 
 def test_line_numbers_are_the_file_lines_across_hunks(repo):
-    lines = [f'line{i} = {i}' for i in range(1, 61)]
-    gitrepo.commit(repo, 'feat: big', {'big.py': '\n'.join(lines) + '\n'})
-    lines[2] = 'line3 = "changed"'
-    lines[39] = f'line40 = "{AWS_KEY}"'
-    sha = gitrepo.commit(repo, 'feat: edit', {'big.py': '\n'.join(lines) + '\n'})
+    sha = _edit_big_file(repo, 60, {3: 'line3 = "changed"', 40: f'line40 = "{AWS_KEY}"'})
     [finding] = findings(f'{sha}~1..{sha}')
     assert finding['line'] == 40
 
