@@ -208,7 +208,7 @@ def test_shallow_clone_names_what_it_cannot_see(work, server, tmp_path, monkeypa
     shallow = tmp_path / 'shallow'
     gitrepo.git('clone', '-q', '--depth', '1', f'file://{server}', str(shallow))
     monkeypatch.chdir(shallow)
-    mine = gitrepo.commit(shallow, 'no key in a shallow clone')
+    mine = gitrepo.commit(shallow, 'no key, made in the clone')
     result = run_pushguard('check', '--only', 'jira-ticket')
     assert result.code == 1 and mine[:12] in result.out and 'shallow' not in result.out
     everything = run_pushguard('check', 'HEAD', '--only', 'jira-ticket', '--format', 'json')
