@@ -10,7 +10,10 @@ from testing import gitrepo
 from testing.run import run_pushguard
 
 
-def _hook(repo, message, toml='[commit.jira]\nprojects = ["PROJ", "OPS"]\n'):
+PROJ_OPS = '[commit.jira]\nprojects = ["PROJ", "OPS"]\n'
+
+
+def _hook(repo, message, toml=PROJ_OPS):
     (repo / '.pushguard.toml').write_text(toml)
     (repo / 'msg').write_bytes(message.encode())
     return run_pushguard('hook', 'commit-msg', 'msg')
@@ -31,7 +34,7 @@ def _hook(repo, message, toml='[commit.jira]\nprojects = ["PROJ", "OPS"]\n'):
     pytest.param('subject', 'fixup! add login', id='exempt-fixup'),
 ))
 def test_accepted(repo, where, message):
-    result = _hook(repo, message, f'[commit.jira]\nprojects = ["PROJ", "OPS"]\nwhere = "{where}"\n')
+    result = _hook(repo, message, PROJ_OPS + f'where = "{where}"\n')
     assert (result.code, result.out) == (0, '')
 
 
@@ -51,7 +54,7 @@ def test_accepted(repo, where, message):
                  id='comment-does-not-count'),
 ))
 def test_rejected(repo, where, message):
-    result = _hook(repo, message, f'[commit.jira]\nprojects = ["PROJ", "OPS"]\nwhere = "{where}"\n')
+    result = _hook(repo, message, PROJ_OPS + f'where = "{where}"\n')
     assert result.code == 1
     assert '[jira-ticket] no Jira issue key (PROJ, OPS)' in result.out
     suggested = result.out.split('write the message like: ', 1)[1].split('\n', 1)[0]
