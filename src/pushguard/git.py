@@ -57,12 +57,16 @@ def _describe_failure(cmd: Sequence[str], code: int, stderr: bytes) -> str:
 @contextlib.contextmanager
 def _streamed(*args: str, stdin: bytes) -> Iterator[Iterator[bytes]]:
     """Run git with its stdout read line by line, so a big diff never sits in memory whole."""
-    proc = subprocess.Popen(
-        ('git', *args), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )
-    assert proc.stdin is not None and proc.stdout is not None
-    proc.stdin.write(stdin)
-    proc.stdin.close()
+    import tempfile
+    # stdin from a file, not a pipe: git answers each line as it reads it, so writing a long
+    # input (2,000 shas) to a pipe while nobody reads git's full stdout pipe deadlocks both
+    with tempfile.TemporaryFile() as feed:
+        feed.write(stdin)
+        feed.seek(0)
+        proc = subprocess.Popen(
+            ('git', *args), stdin=feed, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )
+    assert proc.stdout is not None
     try:
         yield iter(proc.stdout)
     finally:
