@@ -85,3 +85,16 @@ def test_failing_git_names_the_command(repo):
 
 def test_unquote_octal_and_escapes():
     assert git._unquote(b'"caf\\303\\251\\t\\"x\\\\"') == b'caf\xc3\xa9\t"x\\'
+
+
+def test_a_streamed_git_that_fails_names_the_command(repo):
+    with pytest.raises(git.GitError, match='`git log no-such-rev` failed'):
+        with git._streamed('log', 'no-such-rev', stdin=b'') as out:
+            list(out)
+
+
+def test_a_reader_that_stops_early_leaves_no_error(repo):
+    shas = [gitrepo.commit(repo, f'c{n}', {f'f{n}.txt': 'x\n' * 1000}) for n in range(30)]
+    stream = git.added_lines(git.commits_in([shas[-1]]))
+    next(stream)
+    stream.close()  # git is killed; closing must not raise

@@ -58,22 +58,24 @@ def _describe_failure(cmd: Sequence[str], code: int, stderr: bytes) -> str:
 def _streamed(*args: str, stdin: bytes) -> Iterator[Iterator[bytes]]:
     """Run git with its stdout read line by line, so a big diff never sits in memory whole."""
     import tempfile
-    # stdin from a file, not a pipe: git answers each line as it reads it, so writing a long
-    # input (2,000 shas) to a pipe while nobody reads git's full stdout pipe deadlocks both
-    with tempfile.TemporaryFile() as feed:
+    # stdin and stderr are files, not pipes: git answers each line as it reads it, so writing a
+    # long input (2,000 shas) to a pipe while nobody reads git's full stdout deadlocks both
+    with tempfile.TemporaryFile() as feed, tempfile.TemporaryFile() as said:
         feed.write(stdin)
         feed.seek(0)
-        proc = subprocess.Popen(
-            ('git', *args), stdin=feed, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        )
-    assert proc.stdout is not None
-    try:
-        yield iter(proc.stdout)
-    finally:
-        proc.stdout.close()
-        stderr = proc.stderr.read() if proc.stderr else b''
-        if proc.wait() != 0:
-            raise GitError(_describe_failure(('git', *args), proc.returncode, stderr))
+        proc = subprocess.Popen(('git', *args), stdin=feed, stdout=subprocess.PIPE, stderr=said)
+        assert proc.stdout is not None
+        read_to_the_end = False
+        try:
+            yield iter(proc.stdout)
+            read_to_the_end = True
+        finally:
+            proc.stdout.close()
+            if not read_to_the_end:  # the reader stopped early: git's failure is not news
+                proc.kill()
+            if proc.wait() != 0 and read_to_the_end:
+                said.seek(0)
+                raise GitError(_describe_failure(('git', *args), proc.returncode, said.read()))
 
 
 def _text(raw: bytes) -> str:
