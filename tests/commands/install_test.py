@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import stat
 import subprocess
 import sys
@@ -100,7 +101,9 @@ def test_an_outdated_shim_of_ours_is_rewritten_in_place(repo):
     path.write_bytes(path.read_bytes() + b'# an older version\n')
     result = run_pushguard('install', '--hook', 'commit-msg')
     assert result.out == 'updated commit-msg hook: .git/hooks/commit-msg\n'
-    assert path.read_bytes() == install_mod.render('commit-msg', sys.executable)
+    assert path.read_bytes() == install_mod.render(
+        'commit-msg', sys.executable, '', install_mod._import_path(),
+    )
     assert not (_hooks(repo) / 'commit-msg.legacy').exists()
 
 
@@ -295,10 +298,13 @@ def test_a_linked_worktree_installs_into_the_shared_hooks(repo, tmp_path):
 # --- finding pushguard when the interpreter that installed it is gone -------------------------
 
 def _rebake(hook: Path, python: str) -> None:
+    """Point the hook at `python`, with no import folders of the interpreter it was made with."""
     content = hook.read_bytes()
     baked = f'pg_python={sys.executable}\n'.encode()
-    assert baked in content
-    hook.write_bytes(content.replace(baked, f'pg_python={python}\n'.encode()))
+    folders = f'pg_path={shlex.quote(install_mod._import_path())}\n'.encode()
+    assert baked in content and folders in content
+    content = content.replace(baked, f'pg_python={python}\n'.encode())
+    hook.write_bytes(content.replace(folders, b"pg_path=''\n"))
 
 
 def _python_without_pushguard(tmp_path: Path) -> str:
@@ -375,3 +381,28 @@ def test_pushguard_reads_the_same_stdin_after_the_foreign_pre_push_hook(repo, tm
     expected = f'refs/heads/main {sha} refs/heads/main {gitrepo.zeros(repo)}\n'
     assert legacy_saw.read_text() == pushguard_saw.read_text() == expected
     assert Path(f'{pushguard_saw}.args').read_text() == f'hook pre-push origin {remote}\n'
+
+
+def test_the_hook_starts_python_without_site_and_finds_pushguard(repo):
+    run_pushguard('install', '--hook', 'commit-msg')
+    (repo / '.pushguard.toml').write_text('[commit.jira]\nprojects = ["PROJ"]\n')
+    (repo / 'msg').write_text('add login\n')
+    hook = _hooks(repo) / 'commit-msg'
+    assert f"pg_path={shlex.quote(install_mod._import_path())}" in hook.read_text()
+    proc = subprocess.run(('sh', str(hook), 'msg'), capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert '[jira-ticket]' in proc.stdout
+
+
+def test_stale_import_folders_fall_back_to_the_ordinary_start(repo):
+    run_pushguard('install', '--hook', 'commit-msg')
+    (repo / '.pushguard.toml').write_text('[commit.jira]\nprojects = ["PROJ"]\n')
+    (repo / 'msg').write_text('add login\n')
+    hook = _hooks(repo) / 'commit-msg'
+    text = hook.read_text()
+    start = text.index('pg_path=')
+    end = text.index('\n', start)
+    hook.write_text(text[:start] + "pg_path='/nonexistent/site-packages'" + text[end:])
+    proc = subprocess.run(('sh', str(hook), 'msg'), capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert '[jira-ticket]' in proc.stdout

@@ -35,10 +35,15 @@ def template() -> bytes:
     return shim.replace(b'\r\n', b'\n')
 
 
-def render(hook_type: str, python: str, config_path: str = '') -> bytes:
-    """The shim for `hook_type`, running `python` first and passing `--config config_path`."""
+def render(hook_type: str, python: str, config_path: str = '', import_path: str = '') -> bytes:
+    """The shim for `hook_type`, running `python` first and passing `--config config_path`.
+
+    With `import_path` (os.pathsep-joined folders), the shim starts `python -S` with those
+    folders on sys.path: no site module, no .pth files, a faster start for every commit.
+    """
     shim = template()
-    settings = {'pg_python': python, 'pg_hook': hook_type, 'pg_config': config_path}
+    settings = {'pg_python': python, 'pg_hook': hook_type, 'pg_config': config_path,
+                'pg_path': import_path}
     for name, value in settings.items():
         empty = f"{name}=''\n".encode()
         if shim.count(empty) != 1:
@@ -152,6 +157,14 @@ def _interpreter() -> str:
     return os.path.abspath(sys.executable) if sys.executable else ''
 
 
+def _import_path() -> str:
+    """This interpreter's sys.path as site and .pth files made it, for the shim's `python -S`."""
+    folders = [os.path.abspath(p) for p in sys.path if p and os.path.exists(p)]
+    if any(os.pathsep in folder or '\n' in folder for folder in folders):
+        return ''  # cannot be passed as one list: the shim starts Python the ordinary way
+    return os.pathsep.join(dict.fromkeys(folders))
+
+
 def install(args: argparse.Namespace) -> int:
     hooks_dir = _hooks_dir()
     hook_types = tuple(dict.fromkeys(args.hooks or DEFAULT_HOOKS))
@@ -161,7 +174,8 @@ def install(args: argparse.Namespace) -> int:
     else:
         policy = _policy_for_hooks(args.config) if args.config else ''
         python = _interpreter()
-        steps = [_install_step(hook_type, path, render(hook_type, python, policy))
+        import_path = _import_path()
+        steps = [_install_step(hook_type, path, render(hook_type, python, policy, import_path))
                  for hook_type, path in paths.items()]
         os.makedirs(hooks_dir, exist_ok=True)
     for step in steps:

@@ -12,6 +12,7 @@
 pg_python=''
 pg_hook=''
 pg_config=''
+pg_path=''
 
 [ -n "$pg_hook" ] || pg_hook=$(basename "$0")
 pg_legacy="$0.legacy"
@@ -24,12 +25,27 @@ except ModuleNotFoundError as e:
         raise
     sys.exit(127)
 sys.exit(main())'
+# the same, started with -S: the folders pushguard was installed with go on sys.path, so the
+# site module and every .pth file are skipped (much of an interpreter's start-up); 127 when
+# they no longer hold pushguard, so the ordinary start is tried next
+pg_fast='import sys, os
+sys.path[:0] = sys.argv.pop(1).split(os.pathsep)
+try:
+    from pushguard.cli import main
+except ImportError:
+    sys.exit(127)
+sys.exit(main())'
 
 pg_run() {
     if [ -n "$pg_config" ]; then
         set -- hook "$pg_hook" --config "$pg_config" "$@"
     else
         set -- hook "$pg_hook" "$@"
+    fi
+    if [ -n "$pg_python" ] && [ -x "$pg_python" ] && [ -n "$pg_path" ]; then
+        "$pg_python" -S -c "$pg_fast" "$pg_path" "$@"
+        pg_status=$?
+        [ "$pg_status" -eq 127 ] || return "$pg_status"
     fi
     if [ -n "$pg_python" ] && [ -x "$pg_python" ]; then
         "$pg_python" -c "$pg_main" "$@"
