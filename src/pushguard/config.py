@@ -5,12 +5,11 @@ file, the key path and why.
 """
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 import sys
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import cfgv
 
@@ -171,22 +170,19 @@ _ROOT = _table(
 
 # --- the records ------------------------------------------------------------------------------
 
-@dataclasses.dataclass(frozen=True)
-class Jira:
+class Jira(NamedTuple):
     projects: tuple[str, ...] = ()
     where: str = 'subject'
     from_branch: bool = True
 
 
-@dataclasses.dataclass(frozen=True)
-class Conventional:
+class Conventional(NamedTuple):
     types: tuple[str, ...] = CONVENTIONAL_TYPES
     scopes: tuple[str, ...] = ()
     require_scope: bool = False
 
 
-@dataclasses.dataclass(frozen=True)
-class Remote:
+class Remote(NamedTuple):
     enabled: bool = True
     platform: str = 'auto'
     api_url: str = ''
@@ -195,8 +191,7 @@ class Remote:
     offline: str = 'warn'
 
 
-@dataclasses.dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     """The policy. A section left out of the file is None; its check then runs only on --only."""
 
     source: str = DEFAULT_SOURCE

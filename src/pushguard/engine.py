@@ -5,7 +5,6 @@ only for the data that the selected checks declared in NEEDS.
 """
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Protocol
 
@@ -66,7 +65,7 @@ def run(
 def _apply_policy(found: Iterable[Finding], cfg: Config) -> Iterator[Finding]:
     for finding in found:
         if finding.check in cfg.warn and finding.severity is Severity.ERROR:
-            finding = dataclasses.replace(finding, severity=Severity.WARNING)
+            finding = finding._replace(severity=Severity.WARNING)
         yield finding
 
 
@@ -84,7 +83,7 @@ def _with_sizes(changes: Sequence[FileChange]) -> Iterator[FileChange]:
     from pushguard import git
     sizes = git.blob_sizes(c.blob for c in changes if c.status != 'D' and c.mode != SUBMODULE_MODE)
     for change in changes:
-        yield dataclasses.replace(change, size=sizes.get(change.blob))
+        yield change._replace(size=sizes.get(change.blob))
 
 
 def blocks(findings: Iterable[Finding]) -> bool:

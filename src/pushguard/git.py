@@ -119,6 +119,18 @@ def config_get(key: str, default: str | None = None) -> str | None:
     return _text(out.rstrip(b'\n')) if out else default
 
 
+def config_values(*keys: str) -> dict[str, str]:
+    """`git config -z --get-regexp`: several keys in one git process; keys lowercased."""
+    pattern = '^(' + '|'.join(re.escape(key.lower()) for key in keys) + ')$'
+    out = run('config', '-z', '--get-regexp', pattern, ok=(0, 1))
+    values: dict[str, str] = {}
+    for item in out.split(b'\0'):
+        if item:
+            key, _, value = _text(item).partition('\n')
+            values[key] = value  # the last one listed is the most local, as git reads it
+    return values
+
+
 def current_branch() -> str | None:
     """`git symbolic-ref -q --short HEAD`; None on a detached HEAD."""
     out = run('symbolic-ref', '-q', '--short', 'HEAD', ok=(0, 1))
@@ -285,13 +297,11 @@ def verify_signatures(shas: Sequence[str]) -> dict[str, str]:
 
 def with_signatures(commits: Sequence[Commit], verify: bool) -> list[Commit]:
     """The same commits with `signature` filled in: kind always, git's verdict when `verify`."""
-    import dataclasses
     shas = [c.sha for c in commits if c.sha]
     kinds = signature_kinds(shas)
     verdicts = verify_signatures(shas) if verify else {}
     return [
-        dataclasses.replace(c, signature=Signature(kinds.get(c.sha or ''),
-                                                   verdicts.get(c.sha or '')))
+        c._replace(signature=Signature(kinds.get(c.sha or ''), verdicts.get(c.sha or '')))
         for c in commits
     ]
 

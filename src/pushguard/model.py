@@ -1,7 +1,10 @@
-"""The records the engine passes around: frozen, typed, no behaviour beyond naming."""
+"""The records the engine passes around: frozen, typed, no behaviour beyond naming.
+
+NamedTuples, not dataclasses: importing `dataclasses` (it pulls in `inspect`) and building the
+classes were a large share of the commit-msg hook's start-up time.
+"""
 from __future__ import annotations
 
-import dataclasses
 import enum
 from collections.abc import Iterator
 from typing import NamedTuple
@@ -22,8 +25,7 @@ class Place(str, enum.Enum):
     PRE_RECEIVE = 'pre-receive'
 
 
-@dataclasses.dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     check: str
     severity: Severity
     message: str
@@ -34,20 +36,11 @@ class Finding:
     line: int | None = None
 
     def as_dict(self) -> dict[str, object]:
-        return {
-            'check': self.check,
-            'severity': self.severity.value,
-            'message': self.message,
-            'fix': self.fix,
-            'ref': self.ref,
-            'commit': self.commit,
-            'path': self.path,
-            'line': self.line,
-        }
+        """The SPEC's JSON keys, in field order: check, severity, message, fix, ref, commit, ..."""
+        return {**self._asdict(), 'severity': self.severity.value}
 
 
-@dataclasses.dataclass(frozen=True)
-class RefUpdate:
+class RefUpdate(NamedTuple):
     """One line of git's pre-push (or pre-receive) input."""
 
     local_ref: str
@@ -84,8 +77,7 @@ class Signature(NamedTuple):
     status: str | None  # git's %G? letter, only when verification was asked for
 
 
-@dataclasses.dataclass(frozen=True)
-class Commit:
+class Commit(NamedTuple):
     """A commit to check; sha is None for a message not yet committed."""
 
     sha: str | None
@@ -107,8 +99,7 @@ class Commit:
         return self.sha[:12] if self.sha else '(new commit)'
 
 
-@dataclasses.dataclass(frozen=True)
-class FileChange:
+class FileChange(NamedTuple):
     """A path a commit (or the index, commit None) adds, modifies, renames or deletes."""
 
     commit: str | None
@@ -120,8 +111,7 @@ class FileChange:
     size: int | None = None  # None when sizes were not fetched, or not a blob
 
 
-@dataclasses.dataclass(frozen=True)
-class AddedLines:
+class AddedLines(NamedTuple):
     """The lines one commit (or the index) adds to one path, with their line numbers."""
 
     commit: str | None
@@ -142,18 +132,32 @@ class Need(str, enum.Enum):
     REFS = 'refs'  # the ref updates themselves
 
 
-@dataclasses.dataclass
 class Context:
     """Everything a check may look at, fetched by the engine before any check runs."""
 
-    place: Place
-    updates: tuple[RefUpdate, ...] = ()
-    commits: tuple[Commit, ...] = ()
-    changes: tuple[FileChange, ...] = ()
-    branch: str | None = None  # the branch being committed on (commit-time hooks)
-    root: str | None = None  # the work tree's top, where repository files such as baselines live
-    notes: list[str] = dataclasses.field(default_factory=list)  # said once, above findings
-    _added_lines: Iterator[AddedLines] | None = None
+    __slots__ = (
+        'place', 'updates', 'commits', 'changes', 'branch', 'root', 'notes', '_added_lines',
+    )
+
+    def __init__(
+        self,
+        place: Place,
+        updates: tuple[RefUpdate, ...] = (),
+        commits: tuple[Commit, ...] = (),
+        changes: tuple[FileChange, ...] = (),
+        branch: str | None = None,
+        root: str | None = None,
+        notes: list[str] | None = None,
+        _added_lines: Iterator[AddedLines] | None = None,
+    ) -> None:
+        self.place = place
+        self.updates = updates
+        self.commits = commits
+        self.changes = changes
+        self.branch = branch  # the branch being committed on (commit-time hooks)
+        self.root = root  # the work tree's top, where repository files such as baselines live
+        self.notes: list[str] = [] if notes is None else notes  # said once, above findings
+        self._added_lines = _added_lines
 
     def added_lines(self) -> Iterator[AddedLines]:
         """Stream of added lines; read once, so memory stays bounded by one diff."""

@@ -4,7 +4,6 @@ Each source reads git only through `pushguard.git`, and only when the engine ask
 """
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator, Sequence
 
 from pushguard import git
@@ -24,13 +23,13 @@ class _CommitData:
         return git.added_lines(commits, skip=git.big_blobs(commits) if commits else ())
 
 
-@dataclasses.dataclass
 class MessageSource(_CommitData):
     """A message about to be committed (commit-msg hook)."""
 
-    message: str
-    branch: str | None
-    place: Place = Place.COMMIT_MSG
+    def __init__(self, message: str, branch: str | None, place: Place = Place.COMMIT_MSG) -> None:
+        self.message = message
+        self.branch = branch
+        self.place = place
 
     def context(self) -> Context:
         ref = f'refs/heads/{self.branch}' if self.branch else None
@@ -38,12 +37,12 @@ class MessageSource(_CommitData):
         return Context(self.place, commits=(commit,), branch=self.branch)
 
 
-@dataclasses.dataclass
 class StagedSource:
     """The index, as the pre-commit hook sees it: never the working tree."""
 
-    branch: str | None
-    place: Place = Place.PRE_COMMIT
+    def __init__(self, branch: str | None, place: Place = Place.PRE_COMMIT) -> None:
+        self.branch = branch
+        self.place = place
 
     def context(self) -> Context:
         return Context(self.place, branch=self.branch)
@@ -58,14 +57,15 @@ class StagedSource:
         return git.staged_added_lines()
 
 
-@dataclasses.dataclass
 class PushSource(_CommitData):
     """Ref updates as git hands them to pre-push: commits the remote lacks, each checked once."""
 
-    updates: Sequence[RefUpdate]
-    remote: str | None
-    place: Place = Place.PRE_PUSH
-    _context: Context | None = dataclasses.field(default=None, repr=False)
+    def __init__(self, updates: Sequence[RefUpdate], remote: str | None,
+                 place: Place = Place.PRE_PUSH) -> None:
+        self.updates = updates
+        self.remote = remote
+        self.place = place
+        self._context: Context | None = None
 
     def context(self) -> Context:
         """Computed once: the hook counts the commits for its summary before the engine runs."""
@@ -76,14 +76,15 @@ class PushSource(_CommitData):
         return self._context
 
 
-@dataclasses.dataclass
 class RangeSource(_CommitData):
     """`pushguard check A..B [--branch NAME]`: the commits of a range, as a push of them."""
 
-    revisions: Sequence[str]
-    branch: str | None
-    place: Place = Place.CHECK
-    _context: Context | None = dataclasses.field(default=None, repr=False)
+    def __init__(self, revisions: Sequence[str], branch: str | None,
+                 place: Place = Place.CHECK) -> None:
+        self.revisions = revisions
+        self.branch = branch
+        self.place = place
+        self._context: Context | None = None
 
     def context(self) -> Context:
         """Computed once: the command counts the commits for its summary before the engine runs."""
@@ -94,7 +95,7 @@ class RangeSource(_CommitData):
     def _fetch(self) -> Context:
         ref = f'refs/heads/{self.branch}' if self.branch else None
         tips, bottoms = git.range_ends(self.revisions) if self.revisions else ([], [])
-        commits = [dataclasses.replace(c, ref=ref) for c in git.new_commits(tips, bottoms)]
+        commits = [c._replace(ref=ref) for c in git.new_commits(tips, bottoms)]
         ctx = Context(self.place, commits=tuple(commits), branch=self.branch)
         if ref is not None and tips:
             # as a push would see it: an update from the one bottom, else a new branch
@@ -119,7 +120,7 @@ def _commits_for(updates: Sequence[RefUpdate], remote: str | None) -> list[Commi
             tips.setdefault(commit_of[update.local_sha], update.remote_ref)
     known_olds = [commit_of[sha] for sha in olds if sha in commit_of]
     commits = git.new_commits(tips, known_olds, exclude_remote=remote)
-    return [dataclasses.replace(c, ref=tips.get(c.ref or '', c.ref)) for c in commits]
+    return [c._replace(ref=tips.get(c.ref or '', c.ref)) for c in commits]
 
 
 def _note_shallow(ctx: Context) -> None:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import dataclasses
 import io
 import json
 
@@ -52,20 +51,20 @@ def test_nothing_found_is_an_empty_array():
 
 
 def test_fingerprint_is_stable_and_tells_findings_apart():
-    assert gitlab.fingerprint(SECRET) == gitlab.fingerprint(dataclasses.replace(SECRET))
-    assert gitlab.fingerprint(SECRET) == gitlab.fingerprint(dataclasses.replace(SECRET, fix='x'))
+    assert gitlab.fingerprint(SECRET) == gitlab.fingerprint(SECRET._replace())
+    assert gitlab.fingerprint(SECRET) == gitlab.fingerprint(SECRET._replace(fix='x'))
     different = [
-        dataclasses.replace(SECRET, line=8),
-        dataclasses.replace(SECRET, path='other.py'),
-        dataclasses.replace(SECRET, check='forbidden-path'),
-        dataclasses.replace(SECRET, message='GitHub token'),
+        SECRET._replace(line=8),
+        SECRET._replace(path='other.py'),
+        SECRET._replace(check='forbidden-path'),
+        SECRET._replace(message='GitHub token'),
     ]
     prints = {gitlab.fingerprint(f) for f in [SECRET, *different]}
     assert len(prints) == 5
 
 
 def test_message_findings_of_two_commits_do_not_collapse():
-    [one, two] = _issues(NO_KEY, dataclasses.replace(NO_KEY, commit=OTHER))
+    [one, two] = _issues(NO_KEY, NO_KEY._replace(commit=OTHER))
     assert one['fingerprint'] != two['fingerprint']
 
 

@@ -20,10 +20,10 @@ The footers are the message's last paragraph when its first line is a footer (`T
 """
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import re
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from pushguard.checks._message import checked_commits, edit_fix, finding, reword_fix
 from pushguard.config import Config, Conventional
@@ -44,15 +44,13 @@ _SPACED_TOKEN = re.compile(
 _BREAKING = re.compile(r'(?P<token>breaking[ -]change)\s*(?P<sep>[:#])(?P<value>.*)', re.IGNORECASE)
 
 
-@dataclasses.dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     why: str
     fix: str | None = None  # None: show the corrected header
     line: int | None = None
 
 
-@dataclasses.dataclass(frozen=True)
-class Header:
+class Header(NamedTuple):
     type: str
     scope: str | None
     bang: bool
@@ -114,31 +112,30 @@ def _type_problems(header: Header, rules: Conventional) -> Iterator[tuple[str, H
         why = f'type {header.type!r} is not allowed (allowed: {allowed})'
         if header.type.lower() in rules.types:
             why = f'type {header.type!r} must be written {header.type.lower()!r}'
-        yield why, dataclasses.replace(header, type=_closest_type(header.type, rules))
+        yield why, header._replace(type=_closest_type(header.type, rules))
 
 
 def _scope_problems(header: Header, rules: Conventional) -> Iterator[tuple[str, Header]]:
     suggested = rules.scopes[0] if rules.scopes else 'scope'
     if header.scope is not None and not header.scope.strip():
         scope = suggested if rules.require_scope else None
-        yield 'the scope in parentheses is empty', dataclasses.replace(header, scope=scope)
+        yield 'the scope in parentheses is empty', header._replace(scope=scope)
     elif header.scope is not None and rules.scopes and header.scope not in rules.scopes:
         close = difflib.get_close_matches(header.scope.lower(), rules.scopes, n=1)
         yield (f'scope {header.scope!r} is not allowed (allowed: {", ".join(rules.scopes)})',
-               dataclasses.replace(header, scope=close[0] if close else suggested))
+               header._replace(scope=close[0] if close else suggested))
     elif header.scope is None and rules.require_scope:
-        yield 'a scope is required: type(scope): description', dataclasses.replace(
-            header, scope=suggested)
+        yield 'a scope is required: type(scope): description', header._replace(scope=suggested)
 
 
 def _description_problems(header: Header) -> Iterator[tuple[str, Header]]:
     if not header.description.strip():
-        yield 'the description after the colon is empty', dataclasses.replace(
-            header, space=' ', description='describe the change')
+        yield 'the description after the colon is empty', header._replace(
+            space=' ', description='describe the change')
     elif header.space != ' ':
         why = ('a space is needed after the colon' if not header.space
                else 'exactly one space must follow the colon')
-        yield why, dataclasses.replace(header, space=' ')
+        yield why, header._replace(space=' ')
 
 
 def header_problems(line: str, rules: Conventional) -> Iterator[Problem]:
@@ -151,11 +148,8 @@ def header_problems(line: str, rules: Conventional) -> Iterator[Problem]:
              *_description_problems(header)]
     fixed = header
     for _, corrected in found:  # apply every correction, so each finding shows the full fix
-        fixed = dataclasses.replace(
-            fixed, **{field.name: getattr(corrected, field.name)
-                      for field in dataclasses.fields(Header)
-                      if getattr(corrected, field.name) != getattr(header, field.name)},
-        )
+        fixed = fixed._replace(**{field: getattr(corrected, field) for field in Header._fields
+                                  if getattr(corrected, field) != getattr(header, field)})
     for why, _ in found:
         yield Problem(why, fixed.render(), 1)
 

@@ -10,9 +10,9 @@ under it (`secrets/`), a leading `/` or a `/` inside anchors at the root, `**` s
 """
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterator, Sequence
+from typing import NamedTuple
 
 from pushguard.checks._paths import commits_by_sha, rebase_base, shell_quote, tips, where
 from pushguard.config import Config
@@ -24,8 +24,7 @@ _VERBS = {'A': 'adds', 'M': 'changes', 'T': 'changes', 'R': 'renames a file to',
           'C': 'copies a file to'}
 
 
-@dataclasses.dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     text: str  # as configured, for the message
     negated: bool
     dir_only: bool

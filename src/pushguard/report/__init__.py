@@ -1,9 +1,8 @@
 """Output formats: name -> module with `render(report, stream)`; imported on use."""
 from __future__ import annotations
 
-import dataclasses
 import importlib
-from typing import Protocol, TextIO
+from typing import NamedTuple, Protocol, TextIO
 
 from pushguard.model import Finding
 
@@ -17,8 +16,7 @@ FORMATS = {
 }
 
 
-@dataclasses.dataclass(frozen=True)
-class Report:
+class Report(NamedTuple):
     findings: tuple[Finding, ...]
     notes: tuple[str, ...] = ()
     checked: str = ''  # what was checked, for the summary line: "3 commits", "the message"
