@@ -413,11 +413,27 @@ def machine() -> str:
             f'Python {platform.python_version()}; {git_version.strip()}')
 
 
+def versions() -> str:
+    """pushguard's commit (when run from a clone) and the peers' versions."""
+    from importlib.metadata import PackageNotFoundError, version
+    here = Path(__file__).resolve().parent
+    head = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], cwd=here,
+                          capture_output=True, text=True).stdout.strip()
+    found = [f'pushguard {head or "(not a clone)"}']
+    for package in PEERS.values():
+        try:
+            found.append(f'{package} {version(package)}')
+        except PackageNotFoundError:
+            found.append(f'{package} (not installed)')
+    return ', '.join(found)
+
+
 def render(bench: Bench, args: argparse.Namespace) -> str:
     now = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')
     lines = [
         f'pushguard benchmarks, {now}', '',
         f'- machine: {machine()}',
+        f'- versions: {versions()}',
         f'- runs: median of {bench.runs} runs each, after one warm-up run',
         f'- load average (1, 5, 15 min) at the start: {bench.load}; at the end: {_load()}',
         f'- ranges: {args.commits:,} commits (c, d), {args.big:,} commits (e)', '',
