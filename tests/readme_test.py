@@ -11,6 +11,7 @@ import pytest
 
 from pushguard import checks, cli, config
 from pushguard.status import Status
+from testing.run import run_pushguard
 
 if sys.version_info >= (3, 11):  # pragma: no cover
     import tomllib
@@ -111,3 +112,11 @@ def test_the_section_table_covers_every_local_check():
     table = _section(README, '### Which section turns on which check')
     named = set(re.findall(r'`([a-z-]+)`', table)) & set(checks.CHECKS)
     assert named == set(checks.CHECKS)
+
+
+def test_the_first_command_passes_on_this_repository():
+    """`pushguard check HEAD` in this very repository exits 0, as the first screen promises."""
+    if not (ROOT / '.git').exists():
+        pytest.skip('not a git clone of pushguard')
+    result = run_pushguard('check', 'HEAD', cwd=ROOT)
+    assert result.code == 0, result.out + result.err
