@@ -17,11 +17,17 @@ def read_bytes(path: str) -> bytes:
         raise PushguardError(f'{path}: cannot read the commit message: {e.strerror}') from None
 
 
-def encoding() -> str:
+def message_settings() -> tuple[str, str]:
+    """(encoding, comment char) from one `git config` call."""
+    values = git.config_values('i18n.commitEncoding', 'core.commentChar')
+    return (_encoding(values.get('i18n.commitencoding')),
+            _comment_char(values.get('core.commentchar')))
+
+
+def _encoding(name: str | None) -> str:
     """i18n.commitEncoding when Python knows it, else UTF-8."""
-    name = git.config_get('i18n.commitEncoding') or 'utf-8'
     try:
-        return codecs.lookup(name).name
+        return codecs.lookup(name or 'utf-8').name
     except LookupError:
         return 'utf-8'
 
@@ -30,10 +36,9 @@ def decode(raw: bytes, charset: str) -> str:
     return raw.decode(charset, 'replace')
 
 
-def comment_char() -> str:
+def _comment_char(value: str | None) -> str:
     """core.commentChar ('auto' and unset mean '#', as git reads it for an existing message)."""
-    value = git.config_get('core.commentChar') or '#'
-    return '#' if value == 'auto' else value
+    return '#' if not value or value == 'auto' else value
 
 
 def clean(message: str, comment: str | None) -> str:
@@ -67,7 +72,8 @@ def read_clean(path: str) -> str:
     whitespace only. So a message that is nothing but comment-like lines, none of them git's
     own help lines, is taken as it is.
     """
-    message, comment = decode(read_bytes(path), encoding()), comment_char()
+    charset, comment = message_settings()
+    message = decode(read_bytes(path), charset)
     cleaned = clean(message, comment)
     if not cleaned and not _has_git_comments(message, comment):
         return clean(message, None)

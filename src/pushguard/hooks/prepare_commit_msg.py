@@ -28,7 +28,7 @@ import re
 from pushguard import git
 from pushguard.checks.jira_ticket import branch_key, find_key, key_pattern, with_key
 from pushguard.config import Jira
-from pushguard.hooks._message_file import SCISSORS, clean, comment_char, encoding, read_bytes
+from pushguard.hooks._message_file import SCISSORS, clean, message_settings, read_bytes
 from pushguard.status import Status
 from pushguard.verdict import load_config
 
@@ -98,11 +98,10 @@ def prepare_commit_msg(args: argparse.Namespace) -> int:
     key = branch_key(branch, cfg.jira) if branch else None
     if key is None:
         return Status.OK
-    raw, charset = read_bytes(args.file), encoding()
+    raw, (charset, comment) = read_bytes(args.file), message_settings()
     try:
         text = raw.decode(charset)
-        comment = effective_comment(text, comment_char(), source)
-        new = insert_key(text, key, cfg.jira, comment, cfg.exempt)
+        new = insert_key(text, key, cfg.jira, effective_comment(text, comment, source), cfg.exempt)
         if new is not None:
             _write(args.file, new.encode(charset))
     except UnicodeError:  # undecodable: a file we cannot read faithfully is not ours to rewrite
