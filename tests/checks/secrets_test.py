@@ -288,3 +288,110 @@ def test_a_file_too_big_to_diff_is_named_as_not_scanned(repo):
         'warning', big, 'data/dump.sql')
     assert 'not scanned for secrets' in finding['message']
     assert check('HEAD~1..HEAD').code == 0
+
+
+# --- the prefilter: a file whose lines no active plugin's pattern matches is not scanned -------
+
+HEX64 = '0123456789abcdef' * 4
+PREFILTER_CASES = (
+    # one example secret per default plugin
+    pytest.param('app/config.py', f'aws = "{AWS_KEY}"', True, id='aws-key'),
+    pytest.param('app/config.py', 'aws_secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEYX"',
+                 True, id='aws-secret'),
+    pytest.param('deploy.sh', 'TOKEN=AKCp5bueTFpfypEqQbGJPp7eHFi9wdgcpLvd', True,
+                 id='artifactory'),
+    pytest.param('conn.txt', 'Protocol=https;AccountKey=' + 'a' * 86 + '==;', True, id='azure'),
+    pytest.param('app/db.py', 'url = "https://admin:hunter2pass@db.example.com/app"', True,
+                 id='basic-auth'),
+    pytest.param('app/couch.py', f'cloudant_password = "{HEX64}"', True, id='cloudant'),
+    pytest.param('notes.md', 'https://user:qwhzkrtmvbnpxcyufjdleago@acct.cloudant.com', True,
+                 id='cloudant-url'),
+    pytest.param('bot.js', 't = "MTk4NjIyNDgzNDcxOTI1MjQ4.Cl2FMQ.ZnCjm1XVW7vRze4b7Cq4se7kKWs";',
+                 True, id='discord'),
+    pytest.param('ci.yml', 'token: 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', True, id='github'),
+    pytest.param('ci.env', 'GL=glpat-abcdefghij0123456789', True, id='gitlab'),
+    pytest.param('app/ibm.py',
+                 'ibm_cloud_iam_api_key = "abcdefghijABCDEFGHIJ0123456789abcdefghijABCD"', True,
+                 id='ibm-cloud-iam'),
+    pytest.param('app/cos.py', 'ibm_cos_hmac_secret_access_key = "' + 'a1b2c3d4' * 6 + '"', True,
+                 id='ibm-cos-hmac'),
+    pytest.param('hosts.txt', 'server = "203.0.113.42"', False, id='public-ip'),
+    pytest.param('auth.txt', 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.'
+                 'dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U', True, id='jwt'),
+    pytest.param('mail.txt', 'key 343ea45721923ed956e2b38c31db76aa-us30', True, id='mailchimp'),
+    pytest.param('.npmrc', '//registry.npmjs.org/:_authToken=npm_abcdefghijklmnop', True, id='npm'),
+    pytest.param('ai.txt', 'sk-' + 'A' * 20 + 'T3BlbkFJ' + 'b' * 20, True, id='openai'),
+    pytest.param('id.txt', '-----BEGIN RSA PRIVATE KEY-----', True, id='private-key'),
+    pytest.param('pypirc.txt', 'pypi-AgEIcHlwaS5vcmc' + 'x' * 70, True, id='pypi'),
+    pytest.param('sg.txt', 'SG.' + 'a' * 22 + '.' + 'b' * 43, True, id='sendgrid'),
+    pytest.param('slack.txt', 'xoxb-123456789012-abcdefghij', True, id='slack-token'),
+    pytest.param('slack.txt', 'https://hooks.slack.com/services/TABC123/BDEF456/ghij789', True,
+                 id='slack-webhook'),
+    pytest.param('app/sl.py', 'softlayer_api_key = "' + 'a1' * 32 + '"', True, id='softlayer'),
+    pytest.param('sq.txt', 'sq0csp-' + 'a' * 43, True, id='square'),
+    pytest.param('pay.txt', 'sk_live_' + 'a1B2' * 6, True, id='stripe'),
+    pytest.param('tg.txt', '110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawQ', True, id='telegram'),
+    pytest.param('tw.txt', 'AC' + 'a1' * 16, True, id='twilio'),
+    # keyword assignments, by the file types the keyword plugin tells apart
+    pytest.param('app/settings.py', 'password = "hunter2isnotagood"', True, id='keyword-py'),
+    pytest.param('app/settings.py', 'PASSWORD = "hunter2isnotagood"', True, id='keyword-upper'),
+    pytest.param('app/settings.py', 'api_\u212aey = "hunter2isnotagood"', True,
+                 id='keyword-kelvin-sign'),
+    pytest.param('conf/app.yaml', 'db:\n  password: hunter2isnotagood', True, id='keyword-yaml'),
+    pytest.param('web/app.js', 'const secret = "hunter2isnotagood";', True, id='keyword-js'),
+    pytest.param('cmd/main.go', 'apiKey := "hunter2isnotagood"', True, id='keyword-go'),
+    pytest.param('src/main.c', 'char password[] = "hunter2isnotagood";', True, id='keyword-c'),
+    pytest.param('setup.cfg', '[db]\npassword = hunter2isnotagood', True, id='keyword-ini'),
+    pytest.param('app.env', 'DB_PASSWORD=hunter2isnotagood', True, id='keyword-env'),
+    # what detect-secrets' YAML and ini transformers make of a file, not its raw text, is scanned
+    pytest.param('conf/app.yaml', 'aws: "\\x41KIAIOSFODNN7EXAMPLE"', True, id='yaml-escape'),
+    pytest.param('conf/app.yaml', 'aws: "AKIAIOSF\\\n  ODNN7EXAMPLE"', True, id='yaml-continued'),
+    pytest.param('setup.cfg', '[keys]\na = AKIAIOSF\nb = %(a)sODNN7EXAMPLE', False,
+                 id='ini-interpolated'),
+    pytest.param('app.env', 'A=AKIAIOSF\nB=%(A)sODNN7EXAMPLE', False, id='env-interpolated'),
+    pytest.param('app/config.py', f'name = "caf\xe9"\naws = "{AWS_KEY}"', True, id='not-ascii'),
+    # pragmas and near misses
+    pytest.param('app/config.py', f'aws = "{AWS_KEY}"  # pragma: allowlist secret', False,
+                 id='pragma-same-line'),
+    pytest.param('app/config.py', f'# pragma: allowlist nextline secret\naws = "{AWS_KEY}"',
+                 False, id='pragma-next-line'),
+    pytest.param('app/config.py', f'aws = "{AWS_KEY[:-1]}"', False, id='short-aws-key'),
+    pytest.param('hosts.txt', 'db 10.0.0.1', False, id='private-ip'),
+    pytest.param('app/settings.py', 'password = get_password()', False, id='keyword-call'),
+    pytest.param('app/settings.py', 'password = hunter2isnotagood', False, id='keyword-unquoted'),
+    pytest.param('app/mod.py', 'def handle(items: list[int]) -> int:\n    return sum(items)',
+                 False, id='plain-code'),
+    pytest.param('.pre-commit-config.yaml', PINNED_REVS, False, id='commit-hash'),
+)
+
+
+def _scan_in_process(tmp_path, path: str, text: str, prefilter: bool
+                     ) -> list[tuple[str, str, int]]:
+    from pushguard.checks.secrets import find_secrets
+    from pushguard.model import AddedLines
+
+    added = AddedLines(ZERO_SHA, 'refs/heads/main', path,
+                       tuple(enumerate(text.split('\n'), start=1)))
+    baseline = str(tmp_path / '.secrets.baseline')
+    return [(hit.type, hit.hashed, hit.line)
+            for _, hit in find_secrets([added], baseline, prefilter=prefilter)]
+
+
+@pytest.mark.parametrize(('path', 'text', 'flagged'), PREFILTER_CASES)
+def test_prefilter_finds_what_the_full_scan_finds(tmp_path, path, text, flagged):
+    full = _scan_in_process(tmp_path, path, text, prefilter=False)
+    assert bool(full) == flagged
+    assert _scan_in_process(tmp_path, path, text, prefilter=True) == full
+
+
+def test_a_baseline_with_an_entropy_plugin_scans_every_file(repo):
+    gitrepo.commit(repo, 'chore: start', {'README': 'hi\n'})
+    make_baseline(repo, 'README')
+    baseline = json.loads((repo / '.secrets.baseline').read_text())
+    baseline['plugins_used'] = [{'name': 'HexHighEntropyString', 'limit': 3.0}]
+    (repo / '.secrets.baseline').write_text(json.dumps(baseline))
+    pin = 'rev = "2c9f875913ee60ca25ce70243dc24d5b6415598c"\n'
+    sha = gitrepo.commit(repo, 'chore: pin', {'pin.py': pin})
+    [finding] = findings(f'{sha}~1..{sha}')
+    assert (finding['path'], finding['line']) == ('pin.py', 1)
+    assert finding['message'].startswith('Hex High Entropy String')

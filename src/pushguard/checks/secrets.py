@@ -11,18 +11,25 @@ never the secret nor its hash. Mirrors GitLab's `prevent_secrets` and GitHub pus
 With no baseline, the two generic high-entropy plugins are off: they flag every commit hash and
 checksum (a pinned `rev:` in .pre-commit-config.yaml, lock files), while the forges' push
 protection looks for known credential formats. A baseline's `plugins_used` applies as written.
+
+Most added lines hold nothing any plugin could match: a prefilter made of the active plugins' own
+patterns (regex plugins' denylists, the keyword plugin's keywords) skips those (commit, path)s
+before detect-secrets' per-line, per-plugin scan; an entropy or custom plugin turns it off.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
+import io
 import locale
 import os
+import re
 import shlex
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
-from typing import Any, NamedTuple
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, NamedTuple, cast
 
 from pushguard.config import Config
 from pushguard.errors import ConfigError
@@ -107,12 +114,14 @@ def _printable(path: str) -> str:
 
 # --- detect-secrets ---------------------------------------------------------------------------
 
-def find_secrets(stream: Iterable[AddedLines], baseline: str) -> Iterator[tuple[AddedLines, Hit]]:
+def find_secrets(stream: Iterable[AddedLines], baseline: str, prefilter: bool = True
+                 ) -> Iterator[tuple[AddedLines, Hit]]:
     """Scan each (commit, path)'s added lines in-process; skip what the baseline knows.
 
-    Each one is written as a file under its own repository path (plugins and filters read the
-    name and extension) in a temporary folder, scanned, then removed: memory and disk stay
-    bounded by one diff. detect-secrets' process pool is not used (one process, no forks).
+    Each one that the prefilter (see `_prefilter`; off with `prefilter=False`) cannot rule out is
+    written as a file under its own repository path (plugins and filters read the name and
+    extension) in a temporary folder, scanned, then removed: memory and disk stay bounded by one
+    diff. detect-secrets' process pool is not used (one process, no forks).
     """
     from detect_secrets.settings import transient_settings
 
@@ -120,9 +129,10 @@ def find_secrets(stream: Iterable[AddedLines], baseline: str) -> Iterator[tuple[
     settings = transient_settings(_default_plugins() if raw is None else {})
     with settings, tempfile.TemporaryDirectory(prefix='pushguard-secrets-') as tmp:
         known = _load_baseline(raw, baseline) if raw is not None else frozenset()
+        needles = _prefilter() if prefilter else None
         slot = os.path.join(tmp, 'tree')
         for added in stream:
-            hits = _scan(added, slot)
+            hits = _scan(added, slot, needles)
             yield from ((added, hit) for hit in hits if hit.hashed not in known)
 
 
@@ -181,10 +191,14 @@ def _load_baseline(raw: dict[str, Any], path: str) -> frozenset[str]:
     return frozenset(secret.secret_hash for _, secret in collection)
 
 
-def _scan(added: AddedLines, slot: str) -> list[Hit]:
+def _scan(added: AddedLines, slot: str, needles: tuple[Needle, ...] | None) -> list[Hit]:
     from detect_secrets.core.scan import scan_file
 
-    name, origin = _write_under(slot, _relative(added.path), added.lines)
+    content, origin = _render(added.lines)
+    name = _relative(added.path)
+    if needles is not None and not _may_hold_secrets(needles, name, content):
+        return []
+    name = _write_under(slot, name, content)
     try:
         with _inside(slot):  # filters see the repository path, as `detect-secrets scan` shows it
             found = list(scan_file(name))
@@ -199,23 +213,8 @@ def _scan(added: AddedLines, slot: str) -> list[Hit]:
     return hits
 
 
-def _write_under(slot: str, name: str, lines: tuple[tuple[int, str], ...]
-                 ) -> tuple[str, list[int | None]]:
-    """Write the lines at `name` under `slot`; return the name used and the line origins."""
-    try:
-        return name, _write(os.path.join(slot, name), lines)
-    except OSError:
-        # a folder an earlier path left is where this file goes: start from an empty slot
-        shutil.rmtree(slot, ignore_errors=True)
-    try:
-        return name, _write(os.path.join(slot, name), lines)
-    except OSError:  # a name this file system refuses: keep the extension, plugins read it
-        short = 'file' + os.path.splitext(name)[1][:16]
-        return short, _write(os.path.join(slot, short), lines)
-
-
-def _write(target: str, lines: tuple[tuple[int, str], ...]) -> list[int | None]:
-    """Write the added lines; return each written line's number in the real file."""
+def _render(lines: tuple[tuple[int, str], ...]) -> tuple[str, list[int | None]]:
+    """The file's text for the added lines, and each of its lines' number in the real file."""
     origin: list[int | None] = []
     text: list[str] = []
     for number, line in lines:
@@ -225,11 +224,211 @@ def _write(target: str, lines: tuple[tuple[int, str], ...]) -> list[int | None]:
         origin.append(number)
         # universal newlines would split a lone CR into two lines and shift every number after it
         text.append(line.rstrip('\r').replace('\r', ' '))
+    return '\n'.join(text) + '\n', origin
+
+
+def _write_under(slot: str, name: str, content: str) -> str:
+    """Write `content` at `name` under `slot`; return the name used."""
+    try:
+        return _write(slot, name, content)
+    except OSError:
+        # a folder an earlier path left is where this file goes: start from an empty slot
+        shutil.rmtree(slot, ignore_errors=True)
+    try:
+        return _write(slot, name, content)
+    except OSError:  # a name this file system refuses: keep the extension, plugins read it
+        return _write(slot, 'file' + os.path.splitext(name)[1][:16], content)
+
+
+def _write(slot: str, name: str, content: str) -> str:
+    target = os.path.join(slot, name)
     os.makedirs(os.path.dirname(target), exist_ok=True)
     # detect-secrets reads with the locale's encoding and skips what fails to decode as binary
     with open(target, 'w', encoding=locale.getpreferredencoding(False), errors='replace') as f:
-        f.write('\n'.join(text) + '\n')
-    return origin
+        f.write(content)
+    return name
+
+
+# --- prefilter -------------------------------------------------------------------------------
+
+SECTION_START = re.compile(r'^\s*\[', re.MULTILINE)  # configparser needs such a line to parse
+
+
+class Needle(NamedTuple):
+    """A pattern a line must match, and lowercase ASCII strings one of which every match holds
+    (None: no such strings known; the pattern is searched for in every file)."""
+
+    pattern: re.Pattern[str]
+    words: frozenset[str] | None
+
+
+def _prefilter() -> tuple[Needle, ...] | None:
+    """What some line of a file must match for the active plugins to find anything in it; None
+    (scan everything) when a plugin finds secrets some other way.
+
+    A regex plugin yields only its denylist's matches in a line (JwtTokenDetector keeps some of
+    them); the keyword plugin's patterns all start with one of its DENYLIST words, matched case
+    insensitively at most. Filters and `pragma: allowlist` only ever drop findings.
+    """
+    from detect_secrets.plugins.base import BasePlugin, RegexBasedDetector
+    from detect_secrets.plugins.jwt import JwtTokenDetector
+    from detect_secrets.plugins.keyword import DENYLIST, KeywordDetector
+    from detect_secrets.settings import get_plugins
+
+    found_by_denylist = (RegexBasedDetector.analyze_string, JwtTokenDetector.analyze_string)
+    patterns: list[re.Pattern[str]] = []
+    for plugin in get_plugins():
+        kind = type(plugin)
+        if kind is KeywordDetector:
+            patterns.append(re.compile('|'.join(DENYLIST), re.IGNORECASE))
+        elif isinstance(plugin, RegexBasedDetector) \
+                and kind.analyze_string in found_by_denylist \
+                and kind.analyze_line is BasePlugin.analyze_line:
+            patterns.extend(plugin.denylist)
+        else:  # entropy plugins, custom plugins: any line may hold what they find
+            return None
+    return tuple(Needle(pattern, _words(pattern)) for pattern in patterns)
+
+
+def _words(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    try:
+        from re import _parser as sre_parse  # type: ignore[attr-defined]
+    except ImportError:  # Python 3.10
+        import sre_parse
+    try:
+        return _words_in(list(sre_parse.parse(pattern.pattern, pattern.flags)))
+    except Exception:  # a parser this code does not know: search for the pattern everywhere
+        return None
+
+
+def _words_in(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
+    """Of the sets of strings each item in this sequence requires, the one with the longest
+    shortest string: lowercase, ASCII only (the text is checked lowercased, when it is ASCII)."""
+    choices: list[frozenset[str]] = []
+    run = ''
+    for op, arg in [*items, (None, None)]:
+        if str(op) == 'LITERAL' and chr(arg).isascii():
+            run += chr(arg).lower()
+            continue
+        if run:
+            choices.append(frozenset({run}))
+            run = ''
+        name = str(op)
+        if name in ('SUBPATTERN', 'ATOMIC_GROUP'):
+            found = _words_in(list(arg[-1] if name == 'SUBPATTERN' else arg))
+        elif name.endswith('_REPEAT') and arg[0] >= 1:
+            found = _words_in(list(arg[2]))
+        elif name == 'BRANCH':
+            branches = [_words_in(list(branch)) for branch in arg[1]]
+            found = frozenset().union(*(b for b in branches if b is not None)) \
+                if None not in branches else None
+        else:
+            found = None
+        if found:
+            choices.append(found)
+    return max(choices, key=lambda words: min(map(len, words)), default=None)
+
+
+def _may_hold_secrets(needles: tuple[Needle, ...], name: str, content: str) -> bool:
+    """Whether a line detect-secrets would hand its plugins for this file matches a needle."""
+    encoding = locale.getpreferredencoding(False)
+    read_back = content.encode(encoding, 'replace').decode(encoding, 'replace')
+    try:
+        lines = read_back.split('\n') + _transformed(name, read_back)
+    except Exception:  # the full scan meets it again and fares as it always did
+        return True
+    text = '\n'.join(lines)
+    if text.isascii():  # IGNORECASE folds some other letters to ASCII ones
+        lowered = text.lower()
+        search = _wanted(needles, frozenset(w for w in _all_words(needles) if w in lowered))
+    else:
+        search = _wanted(needles, None)
+    # scan_file strips each line's end before its plugins see it
+    return search is not None and any(search(line.rstrip()) for line in lines)
+
+
+@functools.lru_cache(maxsize=16)
+def _all_words(needles: tuple[Needle, ...]) -> tuple[str, ...]:
+    return tuple({word: None for needle in needles for word in needle.words or ()})
+
+
+@functools.lru_cache(maxsize=256)
+def _wanted(needles: tuple[Needle, ...], present: frozenset[str] | None
+            ) -> Callable[[str], object] | None:
+    """The search for the needles whose words are `present` (None: all of them)."""
+    wanted = tuple(needle.pattern for needle in needles if present is None
+                   or needle.words is None or not needle.words.isdisjoint(present))
+    return _alternation(wanted).search if wanted else None
+
+
+@functools.lru_cache(maxsize=256)
+def _alternation(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
+    """One pattern matching where any of `patterns` matches, each under its own flags."""
+    if len(patterns) == 1:
+        return patterns[0]
+    if all(_joinable(pattern) for pattern in patterns):
+        with contextlib.suppress(re.error):  # e.g. a group name in two of them
+            return re.compile('|'.join(map(_scoped, patterns)))
+    return _Any(patterns)  # type: ignore[return-value]
+
+
+class _Any:
+    def __init__(self, patterns: tuple[re.Pattern[str], ...]) -> None:
+        self.patterns = patterns
+
+    def search(self, line: str) -> bool:
+        return any(pattern.search(line) for pattern in self.patterns)
+
+
+INLINE_FLAGS = {re.IGNORECASE: 'i', re.MULTILINE: 'm', re.DOTALL: 's', re.VERBOSE: 'x'}
+# what an alternation would renumber or read as global: such a pattern is searched on its own
+UNSAFE_TO_JOIN = re.compile(r'\\[1-9]|\\g|\(\?P=|\(\?\(|\(\?[aiLmsux]+\)')
+
+
+def _joinable(pattern: re.Pattern[str]) -> bool:
+    flags = pattern.flags & ~re.UNICODE
+    return not flags & ~sum(INLINE_FLAGS) and not UNSAFE_TO_JOIN.search(pattern.pattern)
+
+
+def _scoped(pattern: re.Pattern[str]) -> str:
+    letters = ''.join(letter for flag, letter in INLINE_FLAGS.items() if pattern.flags & flag)
+    end = '\n' if pattern.flags & re.VERBOSE else ''  # a trailing comment must not eat the ')'
+    return f'(?{letters}:{pattern.pattern}{end})' if letters else f'(?:{pattern.pattern})'
+
+
+def _transformed(name: str, content: str) -> list[str]:
+    """The lines detect-secrets' file transformers (YAML, ini, eager ini) would make of it."""
+    from detect_secrets.transformers import get_transformed_file, get_transformers
+    from detect_secrets.transformers.base import BaseTransformer
+    from detect_secrets.transformers.config import ConfigFileTransformer
+
+    def may_parse(transformer: BaseTransformer, eager: bool) -> bool:
+        if transformer.is_eager != eager:
+            return False
+        if type(transformer) is ConfigFileTransformer and not SECTION_START.search(content):
+            return False
+        return _parses(transformer, name)
+
+    transformers = cast('list[BaseTransformer]', get_transformers())
+    lines: list[str] = []
+    for eager in (False, True):
+        if any(may_parse(transformer, eager) for transformer in transformers):
+            text = cast(Any, _NamedText(content, name))  # detect-secrets' NamedIO: has a name
+            lines += get_transformed_file(text, use_eager_transformers=eager) or []
+    return lines
+
+
+@functools.lru_cache(maxsize=4096)
+def _parses(transformer: Any, name: str) -> bool:
+    return bool(transformer.should_parse_file(name))
+
+
+class _NamedText(io.StringIO):
+    """Text read like the file `name` (transformers choose by its extension)."""
+
+    def __init__(self, content: str, name: str) -> None:
+        super().__init__(content)
+        self.name = name
 
 
 def _relative(path: str) -> str:
