@@ -339,12 +339,12 @@ def _may_hold_secrets(needles: tuple[Needle, ...], name: str, content: str) -> b
         return True
     text = '\n'.join(lines)
     if text.isascii():  # IGNORECASE folds some other letters to ASCII ones
-        lowered = text.lower()
-        search = _wanted(needles, frozenset(w for w in _all_words(needles) if w in lowered))
+        present = frozenset(filter(text.lower().__contains__, _all_words(needles)))
+        search = _wanted(needles, present)
     else:
         search = _wanted(needles, None)
     # scan_file strips each line's end before its plugins see it
-    return search is not None and any(search(line.rstrip()) for line in lines)
+    return search is not None and any(map(search, map(str.rstrip, lines)))
 
 
 @functools.lru_cache(maxsize=16)
@@ -398,29 +398,28 @@ def _scoped(pattern: re.Pattern[str]) -> str:
 
 def _transformed(name: str, content: str) -> list[str]:
     """The lines detect-secrets' file transformers (YAML, ini, eager ini) would make of it."""
-    from detect_secrets.transformers import get_transformed_file, get_transformers
-    from detect_secrets.transformers.base import BaseTransformer
+    from detect_secrets.transformers import get_transformed_file
     from detect_secrets.transformers.config import ConfigFileTransformer
 
-    def may_parse(transformer: BaseTransformer, eager: bool) -> bool:
-        if transformer.is_eager != eager:
-            return False
-        if type(transformer) is ConfigFileTransformer and not SECTION_START.search(content):
-            return False
-        return _parses(transformer, name)
-
-    transformers = cast('list[BaseTransformer]', get_transformers())
     lines: list[str] = []
-    for eager in (False, True):
-        if any(may_parse(transformer, eager) for transformer in transformers):
+    for parsers in _parsers(name):
+        if any(type(parser) is not ConfigFileTransformer or SECTION_START.search(content)
+               for parser in parsers):
             text = cast(Any, _NamedText(content, name))  # detect-secrets' NamedIO: has a name
-            lines += get_transformed_file(text, use_eager_transformers=eager) or []
+            lines += get_transformed_file(text, use_eager_transformers=parsers[0].is_eager) or []
     return lines
 
 
 @functools.lru_cache(maxsize=4096)
-def _parses(transformer: Any, name: str) -> bool:
-    return bool(transformer.should_parse_file(name))
+def _parsers(name: str) -> tuple[tuple[Any, ...], ...]:
+    """The transformers that would try to parse file `name`: those tried first, then eager ones
+    (tried when the first lines yield nothing)."""
+    from detect_secrets.transformers import get_transformers
+
+    transformers: list[Any] = list(get_transformers())
+    willing = [t for t in transformers if t.should_parse_file(name)]
+    passes = ([t for t in willing if not t.is_eager], [t for t in willing if t.is_eager])
+    return tuple(tuple(tried) for tried in passes if tried)
 
 
 class _NamedText(io.StringIO):
