@@ -20,17 +20,15 @@ before detect-secrets' per-line, per-plugin scan; an entropy or custom plugin tu
 from __future__ import annotations
 
 import contextlib
-import functools
-import io
 import locale
 import os
-import re
 import shlex
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any, NamedTuple, cast
+from collections.abc import Iterable, Iterator
+from typing import Any, NamedTuple
 
+from pushguard.checks import _secret_prefilter
 from pushguard.config import Config
 from pushguard.errors import ConfigError
 from pushguard.model import AddedLines, Commit, Context, Finding, Need, Severity
@@ -118,10 +116,10 @@ def find_secrets(stream: Iterable[AddedLines], baseline: str, prefilter: bool = 
                  ) -> Iterator[tuple[AddedLines, Hit]]:
     """Scan each (commit, path)'s added lines in-process; skip what the baseline knows.
 
-    Each one that the prefilter (see `_prefilter`; off with `prefilter=False`) cannot rule out is
-    written as a file under its own repository path (plugins and filters read the name and
-    extension) in a temporary folder, scanned, then removed: memory and disk stay bounded by one
-    diff. detect-secrets' process pool is not used (one process, no forks).
+    Each one that the prefilter (`_secret_prefilter`; off with `prefilter=False`) cannot rule
+    out is written as a file under its own repository path (plugins and filters read the name
+    and extension) in a temporary folder, scanned, then removed: memory and disk stay bounded by
+    one diff. detect-secrets' process pool is not used (one process, no forks).
     """
     from detect_secrets.settings import transient_settings
 
@@ -129,7 +127,7 @@ def find_secrets(stream: Iterable[AddedLines], baseline: str, prefilter: bool = 
     settings = transient_settings(_default_plugins() if raw is None else {})
     with settings, tempfile.TemporaryDirectory(prefix='pushguard-secrets-') as tmp:
         known = _load_baseline(raw, baseline) if raw is not None else frozenset()
-        needles = _prefilter() if prefilter else None
+        needles = _secret_prefilter.needles() if prefilter else None
         slot = os.path.join(tmp, 'tree')
         for added in stream:
             hits = _scan(added, slot, needles)
@@ -191,12 +189,13 @@ def _load_baseline(raw: dict[str, Any], path: str) -> frozenset[str]:
     return frozenset(secret.secret_hash for _, secret in collection)
 
 
-def _scan(added: AddedLines, slot: str, needles: tuple[Needle, ...] | None) -> list[Hit]:
+def _scan(added: AddedLines, slot: str, needles: tuple[_secret_prefilter.Needle, ...] | None
+          ) -> list[Hit]:
     from detect_secrets.core.scan import scan_file
 
     content, origin = _render(added.lines)
     name = _relative(added.path)
-    if needles is not None and not _may_hold_secrets(needles, name, content):
+    if needles is not None and not _secret_prefilter.may_hold_secrets(needles, name, content):
         return []
     name = _write_under(slot, name, content)
     try:
@@ -247,187 +246,6 @@ def _write(slot: str, name: str, content: str) -> str:
     with open(target, 'w', encoding=locale.getpreferredencoding(False), errors='replace') as f:
         f.write(content)
     return name
-
-
-# --- prefilter -------------------------------------------------------------------------------
-
-SECTION_START = re.compile(r'^\s*\[', re.MULTILINE)  # configparser needs such a line to parse
-
-
-class Needle(NamedTuple):
-    """A pattern a line must match, and lowercase ASCII strings one of which every match holds
-    (None: no such strings known; the pattern is searched for in every file)."""
-
-    pattern: re.Pattern[str]
-    words: frozenset[str] | None
-
-
-def _prefilter() -> tuple[Needle, ...] | None:
-    """What some line of a file must match for the active plugins to find anything in it; None
-    (scan everything) when a plugin finds secrets some other way.
-
-    A regex plugin yields only its denylist's matches in a line (JwtTokenDetector keeps some of
-    them); the keyword plugin's patterns all start with one of its DENYLIST words, matched case
-    insensitively at most. Filters and `pragma: allowlist` only ever drop findings.
-    """
-    from detect_secrets.plugins.base import BasePlugin, RegexBasedDetector
-    from detect_secrets.plugins.jwt import JwtTokenDetector
-    from detect_secrets.plugins.keyword import DENYLIST, KeywordDetector
-    from detect_secrets.settings import get_plugins
-
-    found_by_denylist = (RegexBasedDetector.analyze_string, JwtTokenDetector.analyze_string)
-    patterns: list[re.Pattern[str]] = []
-    for plugin in get_plugins():
-        kind = type(plugin)
-        if kind is KeywordDetector:
-            patterns.append(re.compile('|'.join(DENYLIST), re.IGNORECASE))
-        elif isinstance(plugin, RegexBasedDetector) \
-                and kind.analyze_string in found_by_denylist \
-                and kind.analyze_line is BasePlugin.analyze_line:
-            patterns.extend(plugin.denylist)
-        else:  # entropy plugins, custom plugins: any line may hold what they find
-            return None
-    return tuple(Needle(pattern, _words(pattern)) for pattern in patterns)
-
-
-def _words(pattern: re.Pattern[str]) -> frozenset[str] | None:
-    try:
-        from re import _parser as sre_parse  # type: ignore[attr-defined]
-    except ImportError:  # Python 3.10
-        import sre_parse
-    try:
-        return _words_in(list(sre_parse.parse(pattern.pattern, pattern.flags)))
-    except Exception:  # a parser this code does not know: search for the pattern everywhere
-        return None
-
-
-def _words_in(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
-    """Of the sets of strings each item in this sequence requires, the one with the longest
-    shortest string: lowercase, ASCII only (the text is checked lowercased, when it is ASCII)."""
-    choices: list[frozenset[str]] = []
-    run = ''
-    for op, arg in [*items, (None, None)]:
-        if str(op) == 'LITERAL' and chr(arg).isascii():
-            run += chr(arg).lower()
-            continue
-        if run:
-            choices.append(frozenset({run}))
-            run = ''
-        name = str(op)
-        if name in ('SUBPATTERN', 'ATOMIC_GROUP'):
-            found = _words_in(list(arg[-1] if name == 'SUBPATTERN' else arg))
-        elif name.endswith('_REPEAT') and arg[0] >= 1:
-            found = _words_in(list(arg[2]))
-        elif name == 'BRANCH':
-            branches = [_words_in(list(branch)) for branch in arg[1]]
-            found = frozenset().union(*(b for b in branches if b is not None)) \
-                if None not in branches else None
-        else:
-            found = None
-        if found:
-            choices.append(found)
-    return max(choices, key=lambda words: min(map(len, words)), default=None)
-
-
-def _may_hold_secrets(needles: tuple[Needle, ...], name: str, content: str) -> bool:
-    """Whether a line detect-secrets would hand its plugins for this file matches a needle."""
-    encoding = locale.getpreferredencoding(False)
-    read_back = content.encode(encoding, 'replace').decode(encoding, 'replace')
-    try:
-        lines = read_back.split('\n') + _transformed(name, read_back)
-    except Exception:  # the full scan meets it again and fares as it always did
-        return True
-    text = '\n'.join(lines)
-    if text.isascii():  # IGNORECASE folds some other letters to ASCII ones
-        present = frozenset(filter(text.lower().__contains__, _all_words(needles)))
-        search = _wanted(needles, present)
-    else:
-        search = _wanted(needles, None)
-    # scan_file strips each line's end before its plugins see it
-    return search is not None and any(map(search, map(str.rstrip, lines)))
-
-
-@functools.lru_cache(maxsize=16)
-def _all_words(needles: tuple[Needle, ...]) -> tuple[str, ...]:
-    return tuple({word: None for needle in needles for word in needle.words or ()})
-
-
-@functools.lru_cache(maxsize=256)
-def _wanted(needles: tuple[Needle, ...], present: frozenset[str] | None
-            ) -> Callable[[str], object] | None:
-    """The search for the needles whose words are `present` (None: all of them)."""
-    wanted = tuple(needle.pattern for needle in needles if present is None
-                   or needle.words is None or not needle.words.isdisjoint(present))
-    return _alternation(wanted).search if wanted else None
-
-
-@functools.lru_cache(maxsize=256)
-def _alternation(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
-    """One pattern matching where any of `patterns` matches, each under its own flags."""
-    if len(patterns) == 1:
-        return patterns[0]
-    if all(_joinable(pattern) for pattern in patterns):
-        with contextlib.suppress(re.error):  # e.g. a group name in two of them
-            return re.compile('|'.join(map(_scoped, patterns)))
-    return _Any(patterns)  # type: ignore[return-value]
-
-
-class _Any:
-    def __init__(self, patterns: tuple[re.Pattern[str], ...]) -> None:
-        self.patterns = patterns
-
-    def search(self, line: str) -> bool:
-        return any(pattern.search(line) for pattern in self.patterns)
-
-
-INLINE_FLAGS = {re.IGNORECASE: 'i', re.MULTILINE: 'm', re.DOTALL: 's', re.VERBOSE: 'x'}
-# what an alternation would renumber or read as global: such a pattern is searched on its own
-UNSAFE_TO_JOIN = re.compile(r'\\[1-9]|\\g|\(\?P=|\(\?\(|\(\?[aiLmsux]+\)')
-
-
-def _joinable(pattern: re.Pattern[str]) -> bool:
-    flags = pattern.flags & ~re.UNICODE
-    return not flags & ~sum(INLINE_FLAGS) and not UNSAFE_TO_JOIN.search(pattern.pattern)
-
-
-def _scoped(pattern: re.Pattern[str]) -> str:
-    letters = ''.join(letter for flag, letter in INLINE_FLAGS.items() if pattern.flags & flag)
-    end = '\n' if pattern.flags & re.VERBOSE else ''  # a trailing comment must not eat the ')'
-    return f'(?{letters}:{pattern.pattern}{end})' if letters else f'(?:{pattern.pattern})'
-
-
-def _transformed(name: str, content: str) -> list[str]:
-    """The lines detect-secrets' file transformers (YAML, ini, eager ini) would make of it."""
-    from detect_secrets.transformers import get_transformed_file
-    from detect_secrets.transformers.config import ConfigFileTransformer
-
-    lines: list[str] = []
-    for parsers in _parsers(name):
-        if any(type(parser) is not ConfigFileTransformer or SECTION_START.search(content)
-               for parser in parsers):
-            text = cast(Any, _NamedText(content, name))  # detect-secrets' NamedIO: has a name
-            lines += get_transformed_file(text, use_eager_transformers=parsers[0].is_eager) or []
-    return lines
-
-
-@functools.lru_cache(maxsize=4096)
-def _parsers(name: str) -> tuple[tuple[Any, ...], ...]:
-    """The transformers that would try to parse file `name`: those tried first, then eager ones
-    (tried when the first lines yield nothing)."""
-    from detect_secrets.transformers import get_transformers
-
-    transformers: list[Any] = list(get_transformers())
-    willing = [t for t in transformers if t.should_parse_file(name)]
-    passes = ([t for t in willing if not t.is_eager], [t for t in willing if t.is_eager])
-    return tuple(tuple(tried) for tried in passes if tried)
-
-
-class _NamedText(io.StringIO):
-    """Text read like the file `name` (transformers choose by its extension)."""
-
-    def __init__(self, content: str, name: str) -> None:
-        super().__init__(content)
-        self.name = name
 
 
 def _relative(path: str) -> str:
