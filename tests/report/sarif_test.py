@@ -30,9 +30,13 @@ def _log(*findings, notes=()):
     return json.loads(stream.getvalue())
 
 
-def _validate(log):
+def _validate(log, required=True):
+    """Validate against the OASIS schema; outside the project's workplace (no shared/ folder
+    beside the clone) only the test that is about the schema skips, the others go on."""
     if not SCHEMA.exists():
-        pytest.skip(f'SARIF schema not found at {SCHEMA}')
+        if required:
+            pytest.skip(f'SARIF schema not found at {SCHEMA}')
+        return
     schema = json.loads(SCHEMA.read_text())
     jsonschema.Draft4Validator(schema).validate(log)
 
@@ -44,7 +48,7 @@ def _validate(log):
 ])
 def test_validates_against_the_sarif_schema(findings):
     log = _log(*findings, notes=('shallow clone: history cut at abc',))
-    _validate(log)
+    _validate(log, required=True)
     assert log['version'] == '2.1.0'
     assert len(log['runs'][0]['results']) == len(findings)
 
@@ -105,7 +109,7 @@ def test_commit_msg_hook_end_to_end(repo):
     result = run_pushguard('hook', 'commit-msg', 'msg', '--format', 'sarif')
     assert result.code == 1, result.err
     log = json.loads(result.out)
-    _validate(log)
+    _validate(log, required=False)
     [result_] = log['runs'][0]['results']
     assert result_['ruleId'] == 'jira-ticket'
     assert result_['level'] == 'error'
@@ -120,7 +124,7 @@ def test_commit_msg_hook_passing_message_is_an_empty_run(repo):
     result = run_pushguard('hook', 'commit-msg', 'msg', '--format', 'sarif')
     assert result.code == 0, result.err
     log = json.loads(result.out)
-    _validate(log)
+    _validate(log, required=False)
     assert log['runs'][0]['results'] == []
 
 
@@ -134,7 +138,7 @@ def test_check_end_to_end_places_a_file_finding(repo, name, uri):
     result = run_pushguard('check', 'HEAD', '--format', 'sarif', '--only', 'forbidden-path')
     assert result.code == 1, result.err
     log = json.loads(result.out)
-    _validate(log)
+    _validate(log, required=False)
     [result_] = log['runs'][0]['results']
     assert result_['ruleId'] == 'forbidden-path'
     [location] = result_['locations']
