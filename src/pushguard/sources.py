@@ -57,7 +57,24 @@ class StagedSource:
         return git.staged_added_lines()
 
 
-class PushSource(_CommitData):
+class _Commits(_CommitData):
+    """A source of commits read from git once: the hook and `check` count them for their summary
+    line before the engine runs."""
+
+    place: Place
+    _context: Context | None = None
+
+    def context(self) -> Context:
+        if self._context is None:
+            self._context = self._fetch()
+            _note_shallow(self._context)
+        return self._context
+
+    def _fetch(self) -> Context:
+        raise NotImplementedError
+
+
+class PushSource(_Commits):
     """Ref updates as git hands them to pre-push: commits the remote lacks, each checked once."""
 
     def __init__(self, updates: Sequence[RefUpdate], remote: str | None,
@@ -65,18 +82,13 @@ class PushSource(_CommitData):
         self.updates = updates
         self.remote = remote
         self.place = place
-        self._context: Context | None = None
 
-    def context(self) -> Context:
-        """Computed once: the hook counts the commits for its summary before the engine runs."""
-        if self._context is None:
-            commits = _commits_for(self.updates, self.remote)
-            self._context = Context(self.place, updates=tuple(self.updates), commits=tuple(commits))
-            _note_shallow(self._context)
-        return self._context
+    def _fetch(self) -> Context:
+        commits = _commits_for(self.updates, self.remote)
+        return Context(self.place, updates=tuple(self.updates), commits=tuple(commits))
 
 
-class RangeSource(_CommitData):
+class RangeSource(_Commits):
     """`pushguard check A..B [--branch NAME]`: the commits of a range, as a push of them."""
 
     def __init__(self, revisions: Sequence[str], branch: str | None,
@@ -84,13 +96,6 @@ class RangeSource(_CommitData):
         self.revisions = revisions
         self.branch = branch
         self.place = place
-        self._context: Context | None = None
-
-    def context(self) -> Context:
-        """Computed once: the command counts the commits for its summary before the engine runs."""
-        if self._context is None:
-            self._context = self._fetch()
-        return self._context
 
     def _fetch(self) -> Context:
         ref = f'refs/heads/{self.branch}' if self.branch else None
@@ -101,7 +106,6 @@ class RangeSource(_CommitData):
             # as a push would see it: an update from the one bottom, else a new branch
             old = bottoms[0] if len(bottoms) == 1 else '0' * len(tips[0])
             ctx.updates = (RefUpdate(ref, tips[0], ref, old),)
-        _note_shallow(ctx)
         return ctx
 
 
