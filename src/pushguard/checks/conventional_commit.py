@@ -20,7 +20,6 @@ The footers are the message's last paragraph when its first line is a footer (`T
 """
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 from typing import NamedTuple
@@ -78,11 +77,16 @@ def _default_type(rules: Conventional) -> str:
     return 'feat' if 'feat' in rules.types or not rules.types else rules.types[0]
 
 
+def _closest(word: str, allowed: tuple[str, ...]) -> str | None:
+    import difflib  # only when a message fails: the hook's start-up does not pay for it
+    close = difflib.get_close_matches(word.lower(), allowed, n=1)
+    return close[0] if close else None
+
+
 def _closest_type(wrong: str, rules: Conventional) -> str:
     if wrong.lower() in rules.types:
         return wrong.lower()
-    close = difflib.get_close_matches(wrong.lower(), rules.types, n=1)
-    return close[0] if close else _default_type(rules)
+    return _closest(wrong, rules.types) or _default_type(rules)
 
 
 def _not_a_header(line: str, rules: Conventional) -> tuple[str, str]:
@@ -121,9 +125,8 @@ def _scope_problems(header: Header, rules: Conventional) -> Iterator[tuple[str, 
         scope = suggested if rules.require_scope else None
         yield 'the scope in parentheses is empty', header._replace(scope=scope)
     elif header.scope is not None and rules.scopes and header.scope not in rules.scopes:
-        close = difflib.get_close_matches(header.scope.lower(), rules.scopes, n=1)
         yield (f'scope {header.scope!r} is not allowed (allowed: {", ".join(rules.scopes)})',
-               header._replace(scope=close[0] if close else suggested))
+               header._replace(scope=_closest(header.scope, rules.scopes) or suggested))
     elif header.scope is None and rules.require_scope:
         yield 'a scope is required: type(scope): description', header._replace(scope=suggested)
 
