@@ -10,6 +10,7 @@ import argparse
 
 from pushguard import git
 from pushguard.errors import PushguardError
+from pushguard.report import count
 from pushguard.sources import RangeSource
 from pushguard.verdict import check_and_report, load_config
 
@@ -28,7 +29,7 @@ def check(args: argparse.Namespace) -> int:
         notes.append(DETACHED_NOTE)
     source = RangeSource(revisions, branch)
     commits = source.context().commits
-    checked = f'{len(commits)} commit{"" if len(commits) == 1 else "s"}'
+    checked = count(len(commits), 'commit')
     if branch is not None:
         checked += f' on {branch}'
     return check_and_report(source, args, cfg, checked, tuple(notes))

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from pushguard import git
 from pushguard.errors import PushguardError
 from pushguard.model import RefUpdate
+from pushguard.report import count
 from pushguard.sources import PushSource
 from pushguard.verdict import check_and_report, load_config
 
@@ -40,7 +41,7 @@ def pre_push(args: argparse.Namespace) -> int:
     if not commits:
         notes = ()  # nothing to push: deletions still reach the ref checks, quietly
     pushed = sum(not u.is_deletion for u in updates)
-    checked = f'{_count(len(commits), "commit")} on {_count(pushed, "ref")}'
+    checked = f'{count(len(commits), "commit")} on {count(pushed, "ref")}'
     return check_and_report(source, args, cfg, checked, notes)
 
 
@@ -100,7 +101,3 @@ def _from_pre_commit(env: Mapping[str, str]) -> RefUpdate:
 def _current_ref() -> str:
     branch = git.current_branch()
     return f'refs/heads/{branch}' if branch else 'HEAD'
-
-
-def _count(n: int, word: str) -> str:
-    return f'{n} {word}' if n == 1 else f'{n} {word}s'

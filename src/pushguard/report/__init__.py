@@ -34,3 +34,8 @@ def render(fmt: str, report: Report, stream: TextIO) -> None:
 def display(text: str) -> str:
     """A path or message fit to print: undecodable bytes (kept as surrogates) become U+FFFD."""
     return text.encode('utf-8', 'surrogateescape').decode('utf-8', 'replace')
+
+
+def count(n: int, word: str) -> str:
+    """`1 error`, `2 errors`: for summary lines."""
+    return f'{n} {word}' if n == 1 else f'{n} {word}s'

@@ -5,7 +5,7 @@ import os
 from typing import TextIO
 
 from pushguard.model import Finding, Severity
-from pushguard.report import Report, display
+from pushguard.report import Report, count, display
 
 _COLOURS = {Severity.ERROR: '\033[1;31m', Severity.WARNING: '\033[1;33m'}
 _DIM, _RESET = '\033[2m', '\033[0m'
@@ -50,9 +50,5 @@ def render(report: Report, stream: TextIO) -> None:
     if errors or warnings:
         what = f' in {report.checked}' if report.checked else ''
         verdict = 'blocked' if errors else 'passes with warnings'
-        stream.write(f'pushguard: {_count(errors, "error")}, {_count(warnings, "warning")}'
+        stream.write(f'pushguard: {count(errors, "error")}, {count(warnings, "warning")}'
                      f'{what}: {verdict}\n')
-
-
-def _count(n: int, word: str) -> str:
-    return f'{n} {word}' if n == 1 else f'{n} {word}s'
