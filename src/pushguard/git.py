@@ -113,10 +113,6 @@ def in_repository() -> bool:
     return run('rev-parse', '--git-dir', ok=(0, 128)) != b''
 
 
-def config_get(key: str, default: str | None = None) -> str | None:
-    """`git config --get KEY`; `default` when unset."""
-    out = run('config', '--get', key, ok=(0, 1))
-    return _text(out.rstrip(b'\n')) if out else default
 
 
 def config_values(*keys: str) -> dict[str, str]:
@@ -149,9 +145,6 @@ def resolve(rev: str) -> str | None:
     return _text(out.strip()) or None
 
 
-def is_shallow() -> bool:
-    """`git rev-parse --is-shallow-repository`."""
-    return run('rev-parse', '--is-shallow-repository').strip() == b'true'
 
 
 def shallow_roots() -> frozenset[str]:
