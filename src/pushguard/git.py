@@ -88,18 +88,18 @@ def _path(raw: bytes) -> str:
 
 # --- the repository ------------------------------------------------------------------------
 
-def toplevel() -> str:
-    """`git rev-parse --show-toplevel`: the work tree's root. GitError outside a repository."""
-    try:
-        return os.fsdecode(run('rev-parse', '--show-toplevel').rstrip(b'\n'))
-    except GitError:
-        raise GitError('not inside a git repository (run this in a git work tree)') from None
-
-
 def work_tree_top() -> str | None:
     """`git rev-parse --show-toplevel`; None in a bare repository or outside one."""
     out = run('rev-parse', '--show-toplevel', ok=(0, 128))
     return os.fsdecode(out.rstrip(b'\n')) or None
+
+
+def toplevel() -> str:
+    """The work tree's root, as `work_tree_top`; GitError outside a work tree."""
+    top = work_tree_top()
+    if top is None:
+        raise GitError('not inside a git repository (run this in a git work tree)')
+    return top
 
 
 def git_path(name: str) -> str:
@@ -111,8 +111,6 @@ def git_path(name: str) -> str:
 def in_repository() -> bool:
     """`git rev-parse --git-dir`: whether the current directory is inside a repository."""
     return run('rev-parse', '--git-dir', ok=(0, 128)) != b''
-
-
 
 
 def config_values(*keys: str) -> dict[str, str]:
@@ -143,8 +141,6 @@ def resolve(rev: str) -> str | None:
     """`git rev-parse --verify -q REV^{commit}`: the commit's sha, or None."""
     out = run('rev-parse', '--verify', '-q', f'{rev}^{{commit}}', ok=(0, 1, 128))
     return _text(out.strip()) or None
-
-
 
 
 def shallow_roots() -> frozenset[str]:
@@ -228,17 +224,11 @@ def range_ends(revisions: Sequence[str]) -> tuple[list[str], list[str]]:
 
 
 def cut_parents(shas: Sequence[str]) -> dict[str, tuple[str, ...]]:
-    """`git cat-file --batch`: the parents each commit names, even those a shallow clone lacks."""
-    found: dict[str, tuple[str, ...]] = {}
-    out = run('cat-file', '--batch', stdin=_lines(shas)) if shas else b''
-    pos = 0
-    for sha in shas:
-        header_end = out.index(b'\n', pos)
-        size = int(out[pos:header_end].split()[2])
-        headers = out[header_end + 1:header_end + 1 + size].split(b'\n\n', 1)[0]
-        pos = header_end + 1 + size + 1
-        found[sha] = tuple(_text(h[7:]) for h in headers.split(b'\n') if h.startswith(b'parent '))
-    return found
+    """The parents each commit names, even those a shallow clone lacks (one cat-file)."""
+    return {
+        sha: tuple(_text(h[7:]) for h in headers.split(b'\n') if h.startswith(b'parent '))
+        for sha, headers in _commit_headers(shas).items()
+    }
 
 
 def _parse_log(out: bytes) -> list[Commit]:
@@ -256,20 +246,22 @@ def _parse_log(out: bytes) -> list[Commit]:
     return commits
 
 
-def signature_kinds(shas: Sequence[str]) -> dict[str, str | None]:
-    """`git cat-file --batch`: each commit's signature kind from its header, without verifying."""
-    kinds: dict[str, str | None] = {}
-    if not shas:
-        return kinds
-    out = run('cat-file', '--batch', stdin=_lines(shas))
+def _commit_headers(shas: Sequence[str]) -> dict[str, bytes]:
+    """`git cat-file --batch`: each commit object's header block, read as stored."""
+    found: dict[str, bytes] = {}
+    out = run('cat-file', '--batch', stdin=_lines(shas)) if shas else b''
     pos = 0
     for sha in shas:
         header_end = out.index(b'\n', pos)
         size = int(out[pos:header_end].split()[2])
-        body = out[header_end + 1:header_end + 1 + size]
+        found[sha] = out[header_end + 1:header_end + 1 + size].split(b'\n\n', 1)[0]
         pos = header_end + 1 + size + 1
-        kinds[sha] = _signature_kind(body.split(b'\n\n', 1)[0])
-    return kinds
+    return found
+
+
+def signature_kinds(shas: Sequence[str]) -> dict[str, str | None]:
+    """Each commit's signature kind from its header, without verifying (one cat-file)."""
+    return {sha: _signature_kind(headers) for sha, headers in _commit_headers(shas).items()}
 
 
 def _signature_kind(headers: bytes) -> str | None:
