@@ -324,7 +324,9 @@ def test_big_blobs_are_left_out_of_the_diff(work, name):
     gitrepo.write(work, b'big [1]-small.txt', 'token = 1\n')  # what the glob would also match
     sha = gitrepo.commit(work, 'PROJ-1 big and small')
     commits = git.commits_in([f'{sha}~1..{sha}'])
-    big = git.big_blobs(commits)
+    changes = git.changes(commits)
+    sizes = git.blob_sizes(c.blob for c in changes)
+    big = git.too_big_to_diff(c._replace(size=sizes.get(c.blob)) for c in changes)
     assert [os.fsencode(c.path) for c in big] == [name]
     added = [(os.fsencode(a.path), a.lines, a.unread)
              for a in git.added_lines(commits, skip=big)]

@@ -12,10 +12,9 @@ from pushguard import checks
 from pushguard.config import Config
 from pushguard.errors import ConfigError
 from pushguard.model import (
-    AddedLines, Commit, Context, FileChange, Finding, Need, Place, Severity,
+    SUBMODULE_MODE, AddedLines, Commit, Context, FileChange, Finding, Need, Place, Severity,
 )
 
-SUBMODULE_MODE = '160000'
 
 
 class Source(Protocol):
@@ -24,7 +23,8 @@ class Source(Protocol):
     def context(self) -> Context: ...
     def with_signatures(self, commits: Sequence[Commit], verify: bool) -> list[Commit]: ...
     def changes(self, commits: Sequence[Commit]) -> list[FileChange]: ...
-    def added_lines(self, commits: Sequence[Commit]) -> Iterator[AddedLines]: ...
+    def added_lines(self, commits: Sequence[Commit], too_big: Sequence[FileChange]
+                    ) -> Iterator[AddedLines]: ...
 
 
 def select(cfg: Config, place: Place, only: Iterable[str] = (), skip: Iterable[str] = ()
@@ -48,14 +48,15 @@ def run(
     ctx = source.context()
     if Need.SIGNATURES in needs:
         ctx.commits = tuple(source.with_signatures(ctx.commits, cfg.signing_verify))
-    if needs & {Need.CHANGES, Need.SIZES}:
+    # added lines need the sizes too: a blob too big to diff is named, not read
+    if needs & {Need.CHANGES, Need.SIZES, Need.ADDED_LINES}:
         ctx.changes = tuple(_unique(source.changes(ctx.commits)))
-    if Need.SIZES in needs:
+    if needs & {Need.SIZES, Need.ADDED_LINES}:
         ctx.changes = tuple(_with_sizes(ctx.changes))
     if Need.ADDED_LINES in needs:
         from pushguard import git
         ctx.root = ctx.root or git.work_tree_top()
-        ctx._added_lines = source.added_lines(ctx.commits)
+        ctx._added_lines = source.added_lines(ctx.commits, git.too_big_to_diff(ctx.changes))
     findings: list[Finding] = []
     for check in selected:
         findings.extend(_apply_policy(check.check(ctx, cfg), cfg))

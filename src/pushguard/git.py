@@ -24,7 +24,7 @@ MERGES = '-m'
 # Blobs over core.bigFileThreshold diff as "Binary files differ", so no big text file is diffed
 # line by line. 1 MiB is where GitLab's secret push protection stops scanning a blob too. git 2.39
 # still reads a big *added* blob whole before saying so (builtin_diff's fill_mmfile), so the
-# paths of big blobs are also left out of the diff (big_blobs, added_lines(skip=...)).
+# paths of big blobs are also left out of the diff (too_big_to_diff, added_lines(skip=...)).
 MAX_DIFF_BLOB = 1 << 20
 NO_BIG_DIFFS = ('-c', f'core.bigFileThreshold={MAX_DIFF_BLOB}')
 _FIELDS = '%H%x00%S%x00%P%x00%an%x00%ae%x00%cn%x00%ce%x00%B'
@@ -374,11 +374,9 @@ def attributes(paths: Iterable[str], attribute: str, cached: bool = False) -> di
     return {_path(out[i]): _text(out[i + 2]) for i in range(0, len(out) - 2, 3)}
 
 
-def big_blobs(commits: Sequence[Commit], limit: int = MAX_DIFF_BLOB) -> list[FileChange]:
-    """The changes by which these commits write a blob over `limit` bytes (two git commands)."""
-    found = changes(commits)
-    sizes = blob_sizes(c.blob for c in found if c.status != 'D' and c.mode != '160000')
-    return [c for c in found if sizes.get(c.blob, 0) > limit]
+def too_big_to_diff(changes: Iterable[FileChange]) -> list[FileChange]:
+    """The changes whose blob (size already fetched) is over MAX_DIFF_BLOB: not to be diffed."""
+    return [c for c in changes if (c.size or 0) > MAX_DIFF_BLOB]
 
 
 def added_lines(commits: Sequence[Commit], skip: Sequence[FileChange] = ()

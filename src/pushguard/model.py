@@ -99,6 +99,9 @@ class Commit(NamedTuple):
         return self.sha[:12] if self.sha else '(new commit)'
 
 
+SUBMODULE_MODE = '160000'  # a gitlink: a commit of another repository, not a blob
+
+
 class FileChange(NamedTuple):
     """A path a commit (or the index, commit None) adds, modifies, renames or deletes."""
 

@@ -19,8 +19,9 @@ class _CommitData:
     def changes(self, commits: Sequence[Commit]) -> list[FileChange]:
         return git.changes(commits)
 
-    def added_lines(self, commits: Sequence[Commit]) -> Iterator[AddedLines]:
-        return git.added_lines(commits, skip=git.big_blobs(commits) if commits else ())
+    def added_lines(self, commits: Sequence[Commit], too_big: Sequence[FileChange]
+                    ) -> Iterator[AddedLines]:
+        return git.added_lines(commits, skip=too_big)
 
 
 class MessageSource(_CommitData):
@@ -53,8 +54,9 @@ class StagedSource:
     def changes(self, commits: Sequence[Commit]) -> list[FileChange]:
         return git.staged_changes()
 
-    def added_lines(self, commits: Sequence[Commit]) -> Iterator[AddedLines]:
-        return git.staged_added_lines()
+    def added_lines(self, commits: Sequence[Commit], too_big: Sequence[FileChange]
+                    ) -> Iterator[AddedLines]:
+        return git.staged_added_lines()  # a big staged blob diffs as binary: nothing to skip
 
 
 class _Commits(_CommitData):

@@ -13,11 +13,12 @@ from collections.abc import Iterator, Sequence
 
 from pushguard.checks._paths import commits_by_sha, rebase_base, shell_quote, tips, where
 from pushguard.config import GITHUB_HARD_LIMIT, Config
-from pushguard.model import Commit, Context, FileChange, Finding, Need, Place, Severity
+from pushguard.model import (
+    SUBMODULE_MODE, Commit, Context, FileChange, Finding, Need, Place, Severity,
+)
 
 ID = 'file-size'
 NEEDS = frozenset({Need.CHANGES, Need.SIZES})
-SUBMODULE_MODE = '160000'
 _UNITS = (('GiB', 2**30), ('MiB', 2**20), ('KiB', 2**10))
 
 
