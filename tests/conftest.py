@@ -5,7 +5,9 @@ import sys
 
 import pytest
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..'))
+_ROOT = os.path.join(os.path.dirname(__file__), '..')
+# the checkout's own code, even when another checkout is the one pip installed (editable)
+sys.path[:0] = [_ROOT, os.path.join(_ROOT, 'src')]
 
 from testing import gitrepo
 
