@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from pushguard.config import parse_size
+from pushguard.schema import parse_size
 from testing.run import run_pushguard
 
 

@@ -49,7 +49,7 @@ def store(name: str, key: object, value: object) -> None:
     try:
         os.makedirs(folder(), mode=0o700, exist_ok=True)
         with open(temporary, 'wb') as f:
-            marshal.dump((_full_key(key), value), f)
+            marshal.dump((_full_key(key), value), f)  # type: ignore[arg-type]
         os.replace(temporary, path)
     except (OSError, ValueError):
         _remove(temporary)

@@ -6,9 +6,9 @@ only for the data that the selected checks declared in NEEDS.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Protocol
 
 from pushguard import checks
+from pushguard._typing import TYPE_CHECKING
 from pushguard.config import Config
 from pushguard.errors import ConfigError
 from pushguard.model import (
@@ -17,14 +17,17 @@ from pushguard.model import (
 
 
 
-class Source(Protocol):
-    place: Place
+if TYPE_CHECKING:
+    from typing import Protocol
 
-    def context(self) -> Context: ...
-    def with_signatures(self, commits: Sequence[Commit], verify: bool) -> list[Commit]: ...
-    def changes(self, commits: Sequence[Commit]) -> list[FileChange]: ...
-    def added_lines(self, commits: Sequence[Commit], too_big: Sequence[FileChange]
-                    ) -> Iterator[AddedLines]: ...
+    class Source(Protocol):
+        place: Place
+
+        def context(self) -> Context: ...
+        def with_signatures(self, commits: Sequence[Commit], verify: bool) -> list[Commit]: ...
+        def changes(self, commits: Sequence[Commit]) -> list[FileChange]: ...
+        def added_lines(self, commits: Sequence[Commit], too_big: Sequence[FileChange]
+                        ) -> Iterator[AddedLines]: ...
 
 
 def select(cfg: Config, place: Place, only: Iterable[str] = (), skip: Iterable[str] = ()

@@ -10,9 +10,9 @@ import collections
 import contextlib
 import os
 import re
-import subprocess
 from collections.abc import Iterable, Iterator, Sequence
 
+from pushguard import _process
 from pushguard.errors import GitError
 from pushguard.model import AddedLines, Commit, FileChange, Signature
 
@@ -40,12 +40,12 @@ def run(*args: str, stdin: bytes | None = None, ok: Sequence[int] = (0,)) -> byt
     """Run `git ARGS`; return stdout. Raise GitError when the exit status is not in `ok`."""
     cmd = ('git', *args)
     try:
-        proc = subprocess.run(cmd, input=stdin, capture_output=True, check=False)
+        code, out, err = _process.run(cmd, stdin)
     except FileNotFoundError:
         raise GitError('git is not installed or not on PATH') from None
-    if proc.returncode not in ok:
-        raise GitError(_describe_failure(cmd, proc.returncode, proc.stderr))
-    return proc.stdout
+    if code not in ok:
+        raise GitError(_describe_failure(cmd, code, err))
+    return out
 
 
 def _describe_failure(cmd: Sequence[str], code: int, stderr: bytes) -> str:
@@ -57,6 +57,7 @@ def _describe_failure(cmd: Sequence[str], code: int, stderr: bytes) -> str:
 @contextlib.contextmanager
 def _streamed(*args: str, stdin: bytes) -> Iterator[Iterator[bytes]]:
     """Run git with its stdout read line by line, so a big diff never sits in memory whole."""
+    import subprocess
     import tempfile
     # stdin and stderr are files, not pipes: git answers each line as it reads it, so writing a
     # long input (2,000 shas) to a pipe while nobody reads git's full stdout deadlocks both
@@ -89,7 +90,13 @@ def _path(raw: bytes) -> str:
 # --- the repository ------------------------------------------------------------------------
 
 def work_tree_top() -> str | None:
-    """`git rev-parse --show-toplevel`; None in a bare repository or outside one."""
+    """`git rev-parse --show-toplevel`; None in a bare repository or outside one.
+
+    A directory that holds `.git` is a work tree's top, and git runs hooks from there: it is
+    taken without a git process (unless GIT_WORK_TREE says otherwise).
+    """
+    if 'GIT_WORK_TREE' not in os.environ and os.path.exists('.git'):
+        return os.getcwd()
     out = run('rev-parse', '--show-toplevel', ok=(0, 128))
     return os.fsdecode(out.rstrip(b'\n')) or None
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterator
-from typing import NamedTuple
+
+from pushguard._typing import NamedTuple
 
 
 class Severity(str, enum.Enum):

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterator
-from typing import Protocol
 
+from pushguard._typing import TYPE_CHECKING
 from pushguard.config import Config
 from pushguard.model import Context, Finding, Need, Place
+
+if TYPE_CHECKING:
+    from typing import Protocol
 
 CHECKS = {
     'jira-ticket': 'pushguard.checks.jira_ticket',
@@ -51,11 +54,12 @@ PLACES = {
 }
 
 
-class Check(Protocol):
-    ID: str
-    NEEDS: frozenset[Need]
+if TYPE_CHECKING:
+    class Check(Protocol):
+        ID: str
+        NEEDS: frozenset[Need]
 
-    def check(self, ctx: Context, cfg: Config) -> Iterator[Finding]: ...
+        def check(self, ctx: Context, cfg: Config) -> Iterator[Finding]: ...
 
 
 def load(check_id: str) -> Check:

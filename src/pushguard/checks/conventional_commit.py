@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import NamedTuple
 
+from pushguard._typing import NamedTuple
 from pushguard.checks._message import checked_commits, edit_fix, finding, reword_fix
 from pushguard.config import Config, Conventional
 from pushguard.model import Commit, Context, Finding, Need

@@ -6,11 +6,13 @@ passes them) are accepted and ignored, since the index says what is committed.
 """
 from __future__ import annotations
 
-import argparse
-
 from pushguard import git
+from pushguard._typing import TYPE_CHECKING
 from pushguard.sources import StagedSource
 from pushguard.verdict import check_and_report, load_config
+
+if TYPE_CHECKING:
+    import argparse
 
 
 def pre_commit(args: argparse.Namespace) -> int:

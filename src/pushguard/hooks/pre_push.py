@@ -7,18 +7,21 @@ ref with new commits, and under pre-commit we get only that one, from its PRE_CO
 """
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import sys
 from collections.abc import Mapping
 
 from pushguard import git
+from pushguard._typing import TYPE_CHECKING
 from pushguard.errors import PushguardError
 from pushguard.model import RefUpdate
 from pushguard.report import count
 from pushguard.sources import PushSource
 from pushguard.verdict import check_and_report, load_config
+
+if TYPE_CHECKING:
+    import argparse
 
 _SHA = re.compile(r'[0-9a-f]{40}|[0-9a-f]{64}')
 PRE_COMMIT_NOTE = (

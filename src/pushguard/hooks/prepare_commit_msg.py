@@ -21,16 +21,19 @@ It exits 0 (2 for a bad config, like every hook).
 """
 from __future__ import annotations
 
-import argparse
 import os
 import re
 
 from pushguard import git
+from pushguard._typing import TYPE_CHECKING
 from pushguard.checks.jira_ticket import branch_key, find_key, key_pattern, with_key
 from pushguard.config import Jira
 from pushguard.hooks._message_file import SCISSORS, clean, message_settings, read_bytes
 from pushguard.status import Status
 from pushguard.verdict import load_config
+
+if TYPE_CHECKING:
+    import argparse
 
 LEFT_ALONE = frozenset({'merge', 'squash', 'commit'})
 def _is_comment(line: str, comment: str | None) -> bool:

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import importlib
-from typing import NamedTuple, Protocol, TextIO
 
+from pushguard._typing import TYPE_CHECKING, NamedTuple
 from pushguard.model import Finding
+
+if TYPE_CHECKING:
+    from typing import Protocol, TextIO
 
 FORMATS = {
     'text': 'pushguard.report.text',
@@ -22,8 +25,9 @@ class Report(NamedTuple):
     checked: str = ''  # what was checked, for the summary line: "3 commits", "the message"
 
 
-class Renderer(Protocol):
-    def render(self, report: Report, stream: TextIO) -> None: ...
+if TYPE_CHECKING:
+    class Renderer(Protocol):
+        def render(self, report: Report, stream: TextIO) -> None: ...
 
 
 def render(fmt: str, report: Report, stream: TextIO) -> None:

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import os
-from typing import TextIO
 
+from pushguard._typing import TYPE_CHECKING
 from pushguard.model import Finding, Severity
 from pushguard.report import Report, count, display
+
+if TYPE_CHECKING:
+    from typing import TextIO
 
 _COLOURS = {Severity.ERROR: '\033[1;31m', Severity.WARNING: '\033[1;33m'}
 _DIM, _RESET = '\033[2m', '\033[0m'
