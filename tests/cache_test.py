@@ -40,3 +40,12 @@ def test_the_folder_follows_pushguard_home_then_xdg_then_home(tmp_path, monkeypa
     assert cache.folder() == str(tmp_path / 'xdg' / 'pushguard')
     monkeypatch.delenv('XDG_CACHE_HOME')
     assert cache.folder() == os.path.join(os.environ['HOME'], '.cache', 'pushguard')
+
+
+def test_each_file_has_its_own_entry(tmp_path):
+    names = {cache.name_for('policy', str(tmp_path / folder / '.pushguard.toml'))
+             for folder in ('a', 'b', 'a')}
+    assert len(names) == 2
+    for name in names:
+        cache.store(name, 'key', name)
+    assert {cache.load(name, 'key') for name in names} == names

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from pushguard import cli
+from pushguard import arguments, cli
 from testing.run import run_console, run_pushguard
 
 
@@ -67,3 +67,29 @@ def test_console_script_runs(repo):
     (repo / 'msg').write_text('fine\n')
     result = run_console('hook', 'commit-msg', 'msg', cwd=repo)
     assert (result.code, result.err) == (0, '')
+
+
+@pytest.mark.parametrize('argv', (
+    pytest.param(['hook', 'commit-msg', 'MSG'], id='commit-msg'),
+    pytest.param(['hook', 'commit-msg', '--config', 'p.toml', 'MSG'], id='commit-msg-config'),
+    pytest.param(['hook', 'prepare-commit-msg', 'MSG'], id='prepare'),
+    pytest.param(['hook', 'prepare-commit-msg', 'MSG', 'message'], id='prepare-source'),
+    pytest.param(['hook', 'prepare-commit-msg', '--config', 'p.toml', 'MSG', 'commit', 'abc123'],
+                 id='prepare-config-source-sha'),
+))
+def test_commit_time_hooks_read_their_arguments_as_argparse_would(argv):
+    quick = cli.commit_time_hook_args(argv)
+    assert quick is not None
+    assert vars(quick) == vars(arguments.parser(argv).parse_args(argv))
+
+
+@pytest.mark.parametrize('argv', (
+    pytest.param(['hook', 'commit-msg', 'MSG', '--format', 'json'], id='option-after-file'),
+    pytest.param(['hook', 'commit-msg', '--only', 'dco', 'MSG'], id='other-option'),
+    pytest.param(['hook', 'commit-msg', 'MSG', 'extra'], id='too-many'),
+    pytest.param(['hook', 'commit-msg', '--config', 'p.toml'], id='no-file'),
+    pytest.param(['hook', 'pre-push', 'origin', 'url'], id='pre-push'),
+    pytest.param(['check', 'main..HEAD'], id='check'),
+))
+def test_every_other_command_line_is_read_by_argparse(argv):
+    assert cli.commit_time_hook_args(argv) is None

@@ -23,6 +23,13 @@ def folder() -> str:
     return os.path.join(cache_home, 'pushguard')
 
 
+def name_for(kind: str, path: str) -> str:
+    """The entry name for what is kept of `kind` about the file at `path` (its absolute path,
+    flattened into a file name: no hashing library to import)."""
+    flat = os.path.abspath(path).replace(os.sep, '%').replace(':', '%')
+    return f'{kind}{flat[-200:]}'
+
+
 def _path(name: str) -> str:
     return os.path.join(folder(), f'{name}.marshal')
 

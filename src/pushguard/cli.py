@@ -1,14 +1,16 @@
-"""argparse front door: `pushguard COMMAND ...` -> the command's function, imported on use."""
+"""The front door: `pushguard COMMAND ...` -> the command's function, imported on use."""
 from __future__ import annotations
 
-import argparse
-import importlib
-import os
 import sys
 from collections.abc import Callable, Sequence
+from types import SimpleNamespace
 
 from pushguard.errors import PushguardError
+from pushguard._typing import TYPE_CHECKING
 from pushguard.status import Status
+
+if TYPE_CHECKING:
+    import argparse
 
 COMMANDS = {
     'install': 'pushguard.commands.install:install',
@@ -24,118 +26,11 @@ HOOKS = {
 FORMAT_NAMES = ('text', 'json', 'sarif', 'junit', 'github', 'gitlab')
 
 
-def _id_list(value: str) -> list[str]:
-    return [item.strip() for item in value.split(',') if item.strip()]
-
-
-def _add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument('--format', choices=FORMAT_NAMES, default='text', help='output format')
-    parser.add_argument('--config', metavar='FILE', help='policy file (default: .pushguard.toml)')
-    parser.add_argument('--only', type=_id_list, default=[], metavar='ID,...',
-                        help='run only these checks')
-    parser.add_argument('--skip', type=_id_list, default=[], metavar='ID,...',
-                        help='do not run these checks')
-
-
-class _Formatter(argparse.HelpFormatter):
-    """argparse's formatter, sized without `shutil` (its import costs every hook start-up)."""
-
-    def __init__(self, prog: str) -> None:
-        try:
-            width = os.get_terminal_size().columns - 2
-        except OSError:
-            width = 78
-        super().__init__(prog, width=max(width, 40))
-
-
-def _install_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument('--hook', dest='hooks', action='append', choices=tuple(HOOKS),
-                        metavar='TYPE', help=f'hook type to install ({", ".join(HOOKS)})')
-    parser.add_argument('--uninstall', action='store_true', help='remove our hooks again')
-    parser.add_argument('--config', metavar='FILE', help='policy file the hooks should use')
-
-
-def _commit_msg_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument('file', metavar='FILE')
-
-
-def _prepare_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument('file', metavar='FILE')
-    parser.add_argument('source', metavar='SOURCE', nargs='?', default='')
-    parser.add_argument('sha', metavar='SHA', nargs='?', default='')
-
-
-def _pre_commit_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument('filenames', metavar='FILENAME', nargs='*',
-                        help='ignored: the index says what is committed')
-
-
-def _pre_push_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument('remote', metavar='REMOTE', nargs='?')
-    parser.add_argument('url', metavar='URL', nargs='?')
-
-
-def _check_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument('range', metavar='RANGE', nargs='*',
-                        help='revisions, e.g. main..HEAD (default: what @{upstream} lacks)')
-    parser.add_argument('--branch', metavar='NAME', help='the branch the range is pushed to')
-    _add_common(parser)
-
-
-def _init_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument('--preset', default='default', metavar='NAME',
-                        help='conventional, jira, jira-conventional, or default')
-    parser.add_argument('--force', action='store_true', help='overwrite an existing file')
-
-
-_HOOK_PARSERS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
-    'commit-msg': ('check the commit message file', _commit_msg_args),
-    'prepare-commit-msg': ('insert the Jira key from the branch', _prepare_args),
-    'pre-commit': ('check the staged files', _pre_commit_args),
-    'pre-push': ('check what a push sends (refs on stdin)', _pre_push_args),
-}
-
-
-def _hook_args(parser: argparse.ArgumentParser, wanted: str | None) -> None:
-    hooks = parser.add_subparsers(dest='hook', metavar='TYPE', required=True)
-    for name, (summary, add_args) in _HOOK_PARSERS.items():
-        hook_parser = hooks.add_parser(name, help=summary, formatter_class=_Formatter)
-        if wanted in (None, name):
-            add_args(hook_parser)
-            _add_common(hook_parser)
-
-
-_COMMAND_PARSERS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
-    'install': ('write git hooks into this repository', _install_args),
-    'hook': ('run as a git hook (git calls this)', lambda parser: None),
-    'check': ('check a range of commits as a push would be', _check_args),
-    'init': ('write a starter .pushguard.toml', _init_args),
-}
-
-
-def _parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
-    """The parser; only the subcommand in `argv` gets its arguments (a hook starts faster)."""
-    command = argv[0] if argv and argv[0] in _COMMAND_PARSERS else None
-    parser = argparse.ArgumentParser(
-        prog='pushguard', description='Catch what the server would reject, before you push.',
-        formatter_class=_Formatter,
-    )
-    parser.add_argument('--version', action='store_true', help='print the version and exit')
-    sub = parser.add_subparsers(dest='command', metavar='COMMAND')
-    for name, (summary, add_args) in _COMMAND_PARSERS.items():
-        command_parser = sub.add_parser(name, help=summary, formatter_class=_Formatter)
-        if command in (None, name):
-            add_args(command_parser)
-        if name == 'hook' and command in (None, name):
-            hook_type = argv[1] if command and len(argv) > 1 and argv[1] in HOOKS else None
-            _hook_args(command_parser, hook_type)
-    return parser
-
-
 def _target(args: argparse.Namespace) -> Callable[[argparse.Namespace], int]:
     path = HOOKS[args.hook] if args.command == 'hook' else COMMANDS[args.command]
     module_name, function = path.split(':')
-    return getattr(importlib.import_module(module_name), function)
+    __import__(module_name)  # importlib.import_module would import warnings, at every start
+    return getattr(sys.modules[module_name], function)
 
 
 def _version() -> str:
@@ -146,18 +41,46 @@ def _version() -> str:
         return '(not installed)'
 
 
+# the hooks a commit starts, and their arguments after `hook TYPE`, as git passes them
+_COMMIT_TIME_HOOKS = {'commit-msg': ('file',), 'prepare-commit-msg': ('file', 'source', 'sha')}
+
+
+def commit_time_hook_args(argv: Sequence[str]) -> argparse.Namespace | None:
+    """`hook commit-msg|prepare-commit-msg [--config FILE] ARG...` as the installed hooks and the
+    pre-commit manifest pass it, read without argparse: building argparse's parser (it runs
+    every help text through gettext) took a tenth of a commit-msg hook's time. None for any
+    other command line, which argparse reads, and explains when it is wrong."""
+    if len(argv) < 3 or argv[0] != 'hook' or argv[1] not in _COMMIT_TIME_HOOKS:
+        return None
+    names, rest, config = _COMMIT_TIME_HOOKS[argv[1]], list(argv[2:]), None
+    if rest[0] == '--config' and len(rest) > 2:
+        config, rest = rest[1], rest[2:]
+    if len(rest) > len(names) or any(arg.startswith('-') for arg in rest):
+        return None
+    given = dict(zip(names, rest))  # noqa: B905 - trailing arguments are optional
+    # the attributes argparse would set; a SimpleNamespace reads the same without importing it
+    return SimpleNamespace(  # type: ignore[return-value]
+        version=False, command='hook', hook=argv[1], config=config, format='text', only=[],
+        skip=[], **{**dict.fromkeys(names[1:], ''), **given},
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    parser = _parser(argv)
+    quick = commit_time_hook_args(argv)
+    if quick is not None:
+        return _guarded(_target(quick), quick)
+    from pushguard.arguments import parser
+    command_line = parser(argv)
     try:
-        args = parser.parse_args(argv)
+        args = command_line.parse_args(argv)
     except SystemExit as e:  # argparse: usage errors exit 2 with its own message
         return int(e.code or 0)
     if args.version:
         print(f'pushguard {_version()}')
         return Status.OK
     if args.command is None:
-        parser.print_help()
+        command_line.print_help()
         return Status.USAGE
     return _guarded(_target(args), args)
 

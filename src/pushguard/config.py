@@ -118,13 +118,14 @@ def _policy(path: str, source: str, in_pyproject: bool = False) -> Config | None
     raw = _read(path)
     stamp = _schema_stamp()
     key = (source, in_pyproject, raw, stamp)
-    stored = cache.load('policy', key) if stamp else None
+    entry = cache.name_for('policy', path)
+    stored = cache.load(entry, key) if stamp else None
     if stored is not None:
         return _from_plain(stored)
     from pushguard import schema
     cfg = schema.parse(raw, path, source, in_pyproject)
     if stamp:
-        cache.store('policy', key, _NO_TABLE if cfg is None else _to_plain(cfg))
+        cache.store(entry, key, _NO_TABLE if cfg is None else _to_plain(cfg))
     return cfg
 
 

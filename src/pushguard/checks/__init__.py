@@ -6,7 +6,7 @@ makes sense is `PLACES`, kept here so that a commit-msg hook never imports a con
 """
 from __future__ import annotations
 
-import importlib
+import sys
 from collections.abc import Iterator
 
 from pushguard._typing import TYPE_CHECKING
@@ -63,5 +63,6 @@ if TYPE_CHECKING:
 
 
 def load(check_id: str) -> Check:
-    module: Check = importlib.import_module(CHECKS[check_id])
+    __import__(CHECKS[check_id])  # not importlib: it imports warnings, at every start
+    module: Check = sys.modules[CHECKS[check_id]]
     return module

@@ -1,7 +1,7 @@
 """Output formats: name -> module with `render(report, stream)`; imported on use."""
 from __future__ import annotations
 
-import importlib
+import sys
 
 from pushguard._typing import TYPE_CHECKING, NamedTuple
 from pushguard.model import Finding
@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 
 
 def render(fmt: str, report: Report, stream: TextIO) -> None:
-    module: Renderer = importlib.import_module(FORMATS[fmt])
+    __import__(FORMATS[fmt])  # not importlib: it imports warnings, at every start
+    module: Renderer = sys.modules[FORMATS[fmt]]
     module.render(report, stream)
 
 
