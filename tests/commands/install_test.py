@@ -406,3 +406,21 @@ def test_stale_import_folders_fall_back_to_the_ordinary_start(repo):
     proc = subprocess.run(('sh', str(hook), 'msg'), capture_output=True, text=True)
     assert proc.returncode == 1
     assert '[jira-ticket]' in proc.stdout
+
+
+@pytest.mark.parametrize('baked', (True, False), ids=('python-S', 'ordinary-start'))
+def test_files_of_the_repository_are_never_imported_as_modules(repo, baked):
+    run_pushguard('install', '--hook', 'commit-msg')
+    hook = _hooks(repo) / 'commit-msg'
+    if not baked:
+        text = hook.read_text()
+        start = text.index('pg_path=')
+        hook.write_text(text[:start] + "pg_path=''" + text[text.index('\n', start):])
+    (repo / '.pushguard.toml').write_text('[commit.jira]\nprojects = ["PROJ"]\n')
+    for module in ('re', 'enum', 'pushguard', 'cfgv'):
+        (repo / f'{module}.py').write_text('raise SystemExit("the repository\'s file ran")\n')
+    (repo / 'msg').write_text('add login\n')
+    proc = subprocess.run(('sh', str(hook), 'msg'), capture_output=True, text=True)
+    assert 'ran' not in proc.stdout + proc.stderr
+    assert proc.returncode == 1
+    assert '[jira-ticket]' in proc.stdout

@@ -17,6 +17,7 @@ import tempfile
 from collections.abc import Callable
 from importlib import resources
 
+import pushguard
 from pushguard import config, git
 from pushguard.errors import GitError, PushguardError
 from pushguard.report import display
@@ -158,11 +159,24 @@ def _interpreter() -> str:
 
 
 def _import_path() -> str:
-    """This interpreter's sys.path as site and .pth files made it, for the shim's `python -S`."""
-    folders = [os.path.abspath(p) for p in sys.path if p and os.path.exists(p)]
+    """The folders that site and .pth files add to this interpreter's sys.path, pushguard's own
+    first, for the shim's `python -S`: it finds pushguard without listing the other folders."""
+    own = os.path.dirname(os.path.dirname(os.path.abspath(pushguard.__file__)))
+    added = [os.path.abspath(p) for p in sys.path[1:] if p and os.path.exists(p)]
+    native = _bare_sys_path()
+    folders = [folder for folder in dict.fromkeys([own, *added]) if folder not in native]
     if any(os.pathsep in folder or '\n' in folder for folder in folders):
         return ''  # cannot be passed as one list: the shim starts Python the ordinary way
-    return os.pathsep.join(dict.fromkeys(folders))
+    return os.pathsep.join(folders)
+
+
+def _bare_sys_path() -> set[str]:
+    """sys.path of this interpreter started with -S -E: the standard library's folders."""
+    import subprocess
+    probe = 'import os, sys; print("\\0".join(map(os.path.abspath, sys.path[1:])))'
+    out = subprocess.run((_interpreter(), '-S', '-E', '-c', probe), capture_output=True,
+                         text=True, check=False).stdout
+    return set(out.rstrip('\n').split('\0'))
 
 
 def install(args: argparse.Namespace) -> int:

@@ -17,7 +17,10 @@ pg_path=''
 [ -n "$pg_hook" ] || pg_hook=$(basename "$0")
 pg_legacy="$0.legacy"
 # exits 127 when this interpreter has no pushguard, so the next one is tried
+# `-c` puts the current directory (the work tree) first on sys.path: take it off, so that no
+# file of the repository is imported in place of a module
 pg_main='import sys
+del sys.path[0]
 try:
     from pushguard.cli import main
 except ModuleNotFoundError as e:
@@ -25,11 +28,13 @@ except ModuleNotFoundError as e:
         raise
     sys.exit(127)
 sys.exit(main())'
-# the same, started with -S: the folders pushguard was installed with go on sys.path, so the
-# site module and every .pth file are skipped (much of an interpreter's start-up); 127 when
-# they no longer hold pushguard, so the ordinary start is tried next
+# the same, started with -S: the folders pushguard was installed with go on sys.path after the
+# standard library, so the site module and every .pth file are skipped (much of an
+# interpreter's start-up); 127 when they no longer hold pushguard, so the ordinary start is
+# tried next
 pg_fast='import sys, os
-sys.path[:0] = sys.argv.pop(1).split(os.pathsep)
+del sys.path[0]
+sys.path += sys.argv.pop(1).split(os.pathsep)
 try:
     from pushguard.cli import main
 except ImportError:
