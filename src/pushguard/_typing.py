@@ -23,6 +23,9 @@ else:
 
         def __new__(cls, name, bases, namespace):
             fields = tuple(namespace.get('__annotations__', {}))
+            has_default = [field in namespace for field in fields]
+            if has_default != sorted(has_default):
+                raise TypeError(f'{name}: a field without a default follows one with a default')
             defaults = [namespace[field] for field in fields if field in namespace]
             record = collections.namedtuple(name, fields, defaults=defaults,
                                             module=namespace.get('__module__'))
