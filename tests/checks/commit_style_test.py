@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import json
+import os
 import subprocess
+import sys
 
 import pytest
 
 from pushguard import git
-from pushguard.checks import commit_style
+from pushguard.checks import _gitlint, commit_style
 from pushguard.config import Config
-from pushguard.model import Context, Place
+from pushguard.model import Commit, Context, Place
 from testing import gitrepo
 from testing.run import run_pushguard
 
@@ -38,6 +41,7 @@ def _hook(repo, message, toml=''):
     pytest.param('', 'Merge branch "x"', id='exempt-merge'),
     pytest.param('', f'feat: add login \n\n{BODY} \n', id='trailing-space-git-strips'),
     pytest.param('', 'fixup! feat: add login', id='exempt-fixup'),
+    pytest.param(RELAXED + 'contrib = []', 'feat: add login', id='no-contrib-rules'),
 ))
 def test_accepted(repo, toml, message):
     if message.startswith('WIP'):
@@ -146,3 +150,125 @@ def test_whitespace_kept_by_a_verbatim_commit_is_found_when_pushed(repo):
     assert [(f.commit, f.line, f.message.split(':')[0]) for f in found] == [
         (sha, 1, 'title-trailing-whitespace'), (sha, 3, 'body-trailing-whitespace')]
     assert 'remove the whitespace at the end of line 3' in (found[1].fix or '')
+
+
+# The hook's start-up: gitlint/__init__.py looks up gitlint-core's version with importlib.metadata
+# and gitlint.git imports arrow, ~20 ms each, and linting a message needs neither.
+_MODULES_SCRIPT = '''
+import json, sys
+from pushguard.cli import main
+code = main(["hook", "commit-msg", "msg"])
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+'''
+
+
+def _python(script, *args, cwd=None):
+    done = subprocess.run((sys.executable, '-c', script, *args), cwd=cwd, check=True,
+                          capture_output=True, text=True,
+                          env={**os.environ, 'PYTHONPATH': os.pathsep.join(sys.path)})
+    return json.loads(done.stdout.splitlines()[-1])  # after what the hook printed
+
+
+@pytest.mark.parametrize('message', (
+    pytest.param(f'feat: add login\n\n{BODY}\n', id='accepted'),
+    pytest.param('feat: add login.\n', id='rejected'),
+))
+def test_the_hook_imports_neither_the_version_lookup_nor_arrow(repo, message):
+    (repo / '.pushguard.toml').write_text('[commit.style]\n')
+    (repo / 'msg').write_text(message)
+    seen = _python(_MODULES_SCRIPT, cwd=repo)
+    assert seen['code'] == (0 if message.startswith('feat: add login\n') else 1)
+    assert 'gitlint.lint' in seen['modules']  # the check did run
+    # authors_commit: gitlint imports its contrib rules by file name, all of them at once
+    heavy = {'importlib.metadata', 'arrow', 'gitlint.git', 'authors_commit'}
+    assert sorted(heavy & set(seen['modules'])) == []
+
+
+_PACKAGE_SCRIPT = '''
+import json, sys
+from pushguard.checks import _gitlint
+if sys.argv[1] == "load":
+    _gitlint.load()
+import gitlint
+names = sorted(vars(gitlint))
+print(json.dumps({"names": names, "version": gitlint.__version__}))
+'''
+
+
+def test_skipping_gitlint_init_skips_only_its_version_lookup():
+    """Fails when gitlint/__init__.py defines more than `__version__`: _gitlint.load() skips it."""
+    plain, loaded = _python(_PACKAGE_SCRIPT, 'plain'), _python(_PACKAGE_SCRIPT, 'load')
+    assert set(plain['names']) - set(loaded['names']) == {
+        '__builtins__', '__version__', 'sys', 'metadata'}
+    assert set(loaded['names']) - set(plain['names']) == {'__getattr__'}
+    assert loaded['version'] == plain['version']
+
+
+def _gitlint_git_commit(commit):
+    """The record that gitlint.git's own classes make of `commit`, as commit-style once built it."""
+    from gitlint.git import GitCommit, GitCommitMessage, GitContext
+    text = commit.message.replace('\r\n', '\n').rstrip('\n')
+    lines = text.split('\n')
+    message = GitCommitMessage(GitContext(), original=commit.message, full=text, title=lines[0],
+                               body=lines[1:])
+    return GitCommit(message.context, message, sha=commit.sha, parents=list(commit.parents),
+                     author_name=commit.author_name or None,
+                     author_email=commit.author_email or None)
+
+
+def _public(record):
+    return {name: getattr(record, name) for name in dir(record)
+            if not name.startswith('_') and not callable(getattr(record, name))}
+
+
+def _context_state(context):
+    return {name: value for name, value in vars(context).items() if not name.startswith('_')}
+
+
+LINTED = (
+    pytest.param(Commit(None, 'feat: add login'), id='title-only'),
+    pytest.param(Commit('a' * 40, f'feat: add login \r\n\r\n{BODY}\t\r\n', ('b' * 40,),
+                        'Ada', 'not-an-email'), id='crlf-whitespace-bad-email'),
+    pytest.param(Commit('a' * 40, f'Merge branch "x"\n\n{BODY}\n', ('b' * 40, 'c' * 40)),
+                 id='merge'),
+    pytest.param(Commit(None, 'fixup! feat: add login\n'), id='fixup'),
+    pytest.param(Commit(None, 'squash! feat: add login\n'), id='squash'),
+    pytest.param(Commit(None, 'amend! feat: add login\n'), id='amend'),
+    pytest.param(Commit(None, 'Revert feat: add login\n'), id='revert'),
+    pytest.param(Commit(None, f'WIP: Änderung 日本語.\nno blank line\n{"ü" * 90}\n\n'
+                              f'Change-Id: I{"0" * 40}\nSigned-off-by: Ada <ada@example.com>\n',
+                        (), 'Bot', 'bot@example.com'), id='many-rules-and-ignore-lines'),
+    pytest.param(Commit(None, 'Release 1.0\n\nx\n'), id='ignored-by-title'),
+    pytest.param(Commit(None, '\n'), id='empty'),
+)
+
+
+@pytest.mark.parametrize('commit', LINTED)
+def test_the_rules_read_the_same_commit_as_gitlint_git_gives(commit):
+    """Fails when gitlint's GitCommit has an attribute or value that _gitlint's record lacks."""
+    theirs, ours = _gitlint_git_commit(commit), _gitlint.lint_commit(_gitlint.new_context(), commit)
+    assert set(_public(ours)) == set(_public(theirs))
+    assert {**_public(ours), 'context': None, 'message': None} == {
+        **_public(theirs), 'context': None, 'message': None}
+    assert {**_public(ours.message), 'context': None} == {
+        **_public(theirs.message), 'context': None}
+    assert _context_state(ours.context) == _context_state(theirs.context)
+    assert ours.message.context is ours.context
+    assert str(ours.message) == str(theirs.message)
+
+
+STRICT = {'contrib': ['CT1', 'CC1', 'CC2'], 'ignore-body-lines': '^Change-Id:',
+          'ignore-by-title': {'regex': '^Release', 'ignore': 'all'},
+          'ignore-by-author-name': {'regex': '^Bot$', 'ignore': 'CC1'}}
+
+
+@pytest.mark.parametrize('commit', LINTED)
+def test_gitlint_finds_the_same_on_both_records(commit):
+    from gitlint.lint import GitLinter
+
+    def found(record):
+        violations = GitLinter(commit_style.lint_config(STRICT)).lint(record)
+        return [(v.rule_id, v.line_nr, v.message, v.content) for v in violations]
+
+    theirs = found(_gitlint_git_commit(commit))
+    assert found(_gitlint.lint_commit(_gitlint.new_context(), commit)) == theirs

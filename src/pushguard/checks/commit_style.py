@@ -22,8 +22,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-import cfgv
-
+from pushguard.checks import _gitlint
 from pushguard.checks._message import checked_commits, edit_fix, finding
 from pushguard.config import Config
 from pushguard.model import Commit, Context, Finding, Need
@@ -109,11 +108,14 @@ def _set_rule(config: LintConfig, key: str, value: object) -> None:
 
 def lint_config(options: Mapping[str, Any]) -> LintConfig:
     """One gitlint LintConfig from `[commit.style]`; _Invalid says which key is wrong and why."""
+    _gitlint.load()
     from gitlint.config import LintConfig, LintConfigError
     config = LintConfig()
     config.regex_style_search = True
+    contrib = _names(options.get('contrib', []), 'contrib')
     try:
-        config.contrib = _names(options.get('contrib', []), 'contrib')
+        if contrib:  # setting it, even to [], imports every contrib rule module
+            config.contrib = contrib
     except LintConfigError as e:
         raise _Invalid(f'contrib: {e}') from None
     ignored = _names(options.get('ignore', []), 'ignore')
@@ -130,21 +132,11 @@ def lint_config(options: Mapping[str, Any]) -> LintConfig:
 
 def validate_options(options: dict[str, Any]) -> None:
     """Raise cfgv.ValidationError naming the rule or option of `[commit.style]` that is wrong."""
+    import cfgv
     try:
         lint_config(options)
     except _Invalid as e:
         raise cfgv.ValidationError(str(e)) from None
-
-
-def _git_commit(context: Any, commit: Commit) -> Any:
-    """A gitlint GitCommit from fetched data: no git is started."""
-    from gitlint.git import GitCommit, GitCommitMessage
-    text = commit.message.replace('\r\n', '\n').rstrip('\n')
-    lines = text.split('\n')
-    message = GitCommitMessage(context, original=commit.message, full=text, title=lines[0],
-                               body=lines[1:])
-    return GitCommit(context, message, sha=commit.sha, author_name=commit.author_name or None,
-                     author_email=commit.author_email or None, parents=list(commit.parents))
 
 
 def _hint(config: LintConfig, rule_id: str, line: int | None) -> tuple[str, str]:
@@ -160,14 +152,14 @@ def _hint(config: LintConfig, rule_id: str, line: int | None) -> tuple[str, str]
 
 def violations(config: LintConfig, commits: list[Commit]) -> Iterator[tuple[Commit, Any]]:
     """(commit, gitlint RuleViolation) for each rule each message breaks."""
-    from gitlint.git import GitContext
+    _gitlint.load()
     from gitlint.lint import GitLinter
     logging.getLogger('gitlint').setLevel(logging.ERROR)  # no "skipping rule" chatter on stderr
-    context = GitContext()  # shared: GitContext.from_commit_msg would start git for each message
+    context = _gitlint.new_context()  # shared: GitContext.from_commit_msg starts git each time
     linter = GitLinter(config)
     ignored = list(config.ignore)
     for commit in commits:
-        lint_commit = _git_commit(context, commit)
+        lint_commit = _gitlint.lint_commit(context, commit)
         asked = [m[1] for line in lint_commit.message.body if (m := _IGNORE_LINE.match(line))]
         config.ignore = asked[-1] if asked else ignored
         try:
