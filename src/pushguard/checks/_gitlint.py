@@ -11,9 +11,13 @@ tests/checks/commit_style_test.py fails if gitlint's __init__ or GitCommit grow 
 from __future__ import annotations
 
 import sys
-from typing import Any
 
-from pushguard.model import Commit
+from pushguard._typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from pushguard.model import Commit
 
 
 def _version(name: str) -> str:

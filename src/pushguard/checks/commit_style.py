@@ -20,14 +20,16 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
 
+from pushguard._typing import TYPE_CHECKING
 from pushguard.checks import _gitlint
 from pushguard.checks._message import checked_commits, edit_fix, finding
 from pushguard.config import Config
 from pushguard.model import Commit, Context, Finding, Need
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from gitlint.config import LintConfig
 
 ID = 'commit-style'
