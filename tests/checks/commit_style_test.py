@@ -152,8 +152,9 @@ def test_whitespace_kept_by_a_verbatim_commit_is_found_when_pushed(repo):
     assert 'remove the whitespace at the end of line 3' in (found[1].fix or '')
 
 
-# The hook's start-up: gitlint/__init__.py looks up gitlint-core's version with importlib.metadata
-# and gitlint.git imports arrow, ~20 ms each, and linting a message needs neither.
+# The hook's start-up: gitlint/__init__.py looks up gitlint-core's version with importlib.metadata,
+# gitlint.git imports arrow and gitlint.rule_finder imports inspect, and linting a message with
+# gitlint's own rules needs none of them.
 _MODULES_SCRIPT = '''
 import json, sys
 from pushguard.cli import main
@@ -163,25 +164,38 @@ print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
 
 
 def _python(script, *args, cwd=None):
+    """What `script` printed last, as JSON, and what it printed before."""
     done = subprocess.run((sys.executable, '-c', script, *args), cwd=cwd, check=True,
                           capture_output=True, text=True,
                           env={**os.environ, 'PYTHONPATH': os.pathsep.join(sys.path)})
-    return json.loads(done.stdout.splitlines()[-1])  # after what the hook printed
+    *before, last = done.stdout.splitlines()
+    return json.loads(last), '\n'.join(before)
 
 
-@pytest.mark.parametrize('message', (
-    pytest.param(f'feat: add login\n\n{BODY}\n', id='accepted'),
-    pytest.param('feat: add login.\n', id='rejected'),
+@pytest.mark.parametrize(('message', 'code'), (
+    pytest.param(f'feat: add login\n\n{BODY}\n', 0, id='accepted'),
+    pytest.param('feat: add login.\n', 1, id='rejected'),
 ))
-def test_the_hook_imports_neither_the_version_lookup_nor_arrow(repo, message):
+def test_the_hook_imports_neither_the_version_lookup_nor_arrow(repo, message, code):
     (repo / '.pushguard.toml').write_text('[commit.style]\n')
     (repo / 'msg').write_text(message)
-    seen = _python(_MODULES_SCRIPT, cwd=repo)
-    assert seen['code'] == (0 if message.startswith('feat: add login\n') else 1)
+    seen, _ = _python(_MODULES_SCRIPT, cwd=repo)
+    assert seen['code'] == code
     assert 'gitlint.lint' in seen['modules']  # the check did run
     # authors_commit: gitlint imports its contrib rules by file name, all of them at once
-    heavy = {'importlib.metadata', 'arrow', 'gitlint.git', 'authors_commit'}
+    heavy = {'importlib.metadata', 'arrow', 'gitlint.git', 'inspect', 'authors_commit'}
     assert sorted(heavy & set(seen['modules'])) == []
+
+
+def test_contrib_rules_are_loaded_when_asked_for(repo):
+    (repo / '.pushguard.toml').write_text(
+        '[commit.style]\ncontrib = ["contrib-body-requires-signed-off-by"]\n')
+    (repo / 'msg').write_text(f'feat: add login\n\n{BODY}\n')
+    seen, said = _python(_MODULES_SCRIPT, cwd=repo)
+    assert seen['code'] == 1
+    assert 'contrib-body-requires-signed-off-by: Body does not contain a \'Signed-off-by\' line' \
+        in said
+    assert 'inspect' in seen['modules']
 
 
 _PACKAGE_SCRIPT = '''
@@ -197,10 +211,10 @@ print(json.dumps({"names": names, "version": gitlint.__version__}))
 
 def test_skipping_gitlint_init_skips_only_its_version_lookup():
     """Fails when gitlint/__init__.py defines more than `__version__`: _gitlint.load() skips it."""
-    plain, loaded = _python(_PACKAGE_SCRIPT, 'plain'), _python(_PACKAGE_SCRIPT, 'load')
+    (plain, _), (loaded, _) = _python(_PACKAGE_SCRIPT, 'plain'), _python(_PACKAGE_SCRIPT, 'load')
     assert set(plain['names']) - set(loaded['names']) == {
         '__builtins__', '__version__', 'sys', 'metadata'}
-    assert set(loaded['names']) - set(plain['names']) == {'__getattr__'}
+    assert set(loaded['names']) - set(plain['names']) == {'__getattr__', 'rule_finder'}
     assert loaded['version'] == plain['version']
 
 

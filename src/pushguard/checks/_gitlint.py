@@ -1,11 +1,12 @@
 """gitlint for commit-style, without the imports that linting a message does not use.
 
-Two imports cost about as much as everything else a commit-msg hook does:
+These imports cost about as much as everything else a commit-msg hook does:
 - gitlint/__init__.py only looks up gitlint-core's version with importlib.metadata (~20 ms).
   `load()` sets the package up from its import spec without running that file; `__version__`
   is still there, looked up when something asks for it.
 - gitlint.git imports arrow (~20 ms) to parse commit dates, which no rule reads. `lint_commit()`
   gives the rules a record with the attributes of gitlint's GitCommit, built from fetched data.
+- gitlint.rule_finder imports inspect (~4 ms) to find contrib rules: it runs on first use.
 tests/checks/commit_style_test.py fails if gitlint's __init__ or GitCommit grow anything more.
 """
 from __future__ import annotations
@@ -15,6 +16,7 @@ import sys
 from pushguard._typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from types import ModuleType
     from typing import Any
 
     from pushguard.model import Commit
@@ -39,6 +41,22 @@ def load() -> None:
     package = module_from_spec(spec)
     package.__getattr__ = _version  # type: ignore[method-assign]
     sys.modules['gitlint'] = package
+    _load_on_use(package, 'rule_finder')
+
+
+def _load_on_use(package: ModuleType, name: str) -> None:
+    """gitlint.config imports rule_finder (and so inspect, ~4 ms) to load contrib rules: run it
+    only when they are asked for. The attribute on the package lets `from gitlint import
+    rule_finder` take the module without touching it, which would run it."""
+    from importlib.util import LazyLoader, find_spec, module_from_spec
+    spec = find_spec(f'{package.__name__}.{name}')
+    if spec is None or spec.loader is None:
+        return
+    spec.loader = LazyLoader(spec.loader)
+    module = module_from_spec(spec)
+    sys.modules[spec.name] = module
+    setattr(package, name, module)
+    spec.loader.exec_module(module)
 
 
 class _Context:
