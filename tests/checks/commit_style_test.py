@@ -104,6 +104,9 @@ def test_line_number_is_in_json(repo):
     pytest.param('contrib = ["nope"]', "No contrib rule with id or name 'nope'", id='bad-contrib'),
     pytest.param('title-match-regex = "("', 'Invalid regular expression', id='bad-regex'),
     pytest.param('body-changed-file-mention = ["a.py"]', 'is not supported', id='unsupported'),
+    pytest.param('contrib = ["contrib-allowed-authors"]', 'use [author] email',
+                 id='unsupported-contrib'),
+    pytest.param('contrib = ["CC3"]', 'is not supported', id='unsupported-contrib-id'),
 ))
 def test_bad_options_are_config_errors(repo, toml, why):
     result = _hook(repo, 'feat: add login', toml)

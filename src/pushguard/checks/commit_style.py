@@ -25,6 +25,7 @@ from pushguard._typing import TYPE_CHECKING
 from pushguard.checks import _gitlint
 from pushguard.checks._message import checked_commits, edit_fix, finding
 from pushguard.config import Config
+from pushguard.errors import ConfigError
 from pushguard.model import Commit, Context, Finding, Need
 
 if TYPE_CHECKING:
@@ -35,8 +36,13 @@ if TYPE_CHECKING:
 ID = 'commit-style'
 NEEDS = frozenset({Need.MESSAGES})
 GENERAL = ('ignore', 'contrib')
-UNSUPPORTED = {'body-changed-file-mention': 'it needs the changed files, which message checks '
-                                            'do not read', 'B7': 'see body-changed-file-mention'}
+UNSUPPORTED = {
+    'body-changed-file-mention': 'it needs the changed files, which message checks do not read',
+    'B7': 'see body-changed-file-mention',
+    'contrib-allowed-authors': 'it reads an AUTHORS file of the repository, which message checks '
+                               'do not read; use [author] email = REGEX instead',
+    'CC3': 'see contrib-allowed-authors',
+}
 _IGNORE_LINE = re.compile(r'gitlint-ignore:\s*(.*)')
 _HINTS = {
     'title-max-length': 'shorten the subject line to at most {line-length} characters',
@@ -115,6 +121,9 @@ def lint_config(options: Mapping[str, Any]) -> LintConfig:
     config = LintConfig()
     config.regex_style_search = True
     contrib = _names(options.get('contrib', []), 'contrib')
+    for name in contrib:
+        if name in UNSUPPORTED:
+            raise _Invalid(f'contrib: {name!r} is not supported: {UNSUPPORTED[name]}')
     try:
         if contrib:  # setting it, even to [], imports every contrib rule module
             config.contrib = contrib
@@ -189,6 +198,9 @@ def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
     commits = list(checked_commits(ctx, cfg))
     if not commits:
         return
-    config = lint_config(cfg.style or {})
+    try:
+        config = lint_config(cfg.style or {})
+    except _Invalid as e:  # valid when the policy was cached, not with the gitlint now installed
+        raise ConfigError(f'{cfg.source}: key commit.style: {e}') from None
     for commit, violation in violations(config, commits):
         yield _finding(config, commit, violation)
