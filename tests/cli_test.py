@@ -76,6 +76,10 @@ def test_console_script_runs(repo):
     pytest.param(['hook', 'prepare-commit-msg', 'MSG', 'message'], id='prepare-source'),
     pytest.param(['hook', 'prepare-commit-msg', '--config', 'p.toml', 'MSG', 'commit', 'abc123'],
                  id='prepare-config-source-sha'),
+    pytest.param(['hook', 'pre-commit'], id='pre-commit'),
+    pytest.param(['hook', 'pre-commit', 'a.py', 'dir/b c.txt'], id='pre-commit-filenames'),
+    pytest.param(['hook', 'pre-commit', '--config', 'p.toml', 'a.py'], id='pre-commit-config'),
+    pytest.param(['hook', 'pre-commit', '--config', 'p.toml'], id='pre-commit-config-only'),
 ))
 def test_commit_time_hooks_read_their_arguments_as_argparse_would(argv):
     quick = cli.commit_time_hook_args(argv)
@@ -88,6 +92,8 @@ def test_commit_time_hooks_read_their_arguments_as_argparse_would(argv):
     pytest.param(['hook', 'commit-msg', '--only', 'dco', 'MSG'], id='other-option'),
     pytest.param(['hook', 'commit-msg', 'MSG', 'extra'], id='too-many'),
     pytest.param(['hook', 'commit-msg', '--config', 'p.toml'], id='no-file'),
+    pytest.param(['hook', 'commit-msg'], id='nothing'),
+    pytest.param(['hook', 'pre-commit', '--format', 'json'], id='pre-commit-format'),
     pytest.param(['hook', 'pre-push', 'origin', 'url'], id='pre-push'),
     pytest.param(['check', 'main..HEAD'], id='check'),
 ))

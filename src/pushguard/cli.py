@@ -41,28 +41,38 @@ def _version() -> str:
         return '(not installed)'
 
 
-# the hooks a commit starts, and their arguments after `hook TYPE`, as git passes them
-_COMMIT_TIME_HOOKS = {'commit-msg': ('file',), 'prepare-commit-msg': ('file', 'source', 'sha')}
+# the hooks a commit starts: their arguments after `hook TYPE` as git passes them (the first
+# required, the others optional), and the name that takes any number of arguments
+_COMMIT_TIME_HOOKS: dict[str, tuple[tuple[str, ...], str | None]] = {
+    'pre-commit': ((), 'filenames'),
+    'prepare-commit-msg': (('file', 'source', 'sha'), None),
+    'commit-msg': (('file',), None),
+}
 
 
 def commit_time_hook_args(argv: Sequence[str]) -> argparse.Namespace | None:
-    """`hook commit-msg|prepare-commit-msg [--config FILE] ARG...` as the installed hooks and the
-    pre-commit manifest pass it, read without argparse: building argparse's parser (it runs
-    every help text through gettext) took a tenth of a commit-msg hook's time. None for any
-    other command line, which argparse reads, and explains when it is wrong."""
-    if len(argv) < 3 or argv[0] != 'hook' or argv[1] not in _COMMIT_TIME_HOOKS:
+    """`hook pre-commit|prepare-commit-msg|commit-msg [--config FILE] ARG...` as the installed
+    hooks and the pre-commit manifest pass it, read without argparse: building argparse's
+    parser (it runs every help text through gettext) took a tenth of a commit-msg hook's time.
+    None for any other command line, which argparse reads, and explains when it is wrong."""
+    if len(argv) < 2 or argv[0] != 'hook' or argv[1] not in _COMMIT_TIME_HOOKS:
         return None
-    names, rest, config = _COMMIT_TIME_HOOKS[argv[1]], list(argv[2:]), None
-    if rest[0] == '--config' and len(rest) > 2:
+    (names, many), rest, config = _COMMIT_TIME_HOOKS[argv[1]], list(argv[2:]), None
+    if rest[:1] == ['--config'] and len(rest) >= 2 + bool(names):
         config, rest = rest[1], rest[2:]
-    if len(rest) > len(names) or any(arg.startswith('-') for arg in rest):
+    if any(arg.startswith('-') for arg in rest) or not _fits(rest, names, many):
         return None
-    given = dict(zip(names, rest))  # noqa: B905 - trailing arguments are optional
+    given = {many: rest} if many else {
+        **dict.fromkeys(names[1:], ''), **dict(zip(names, rest, strict=False))}
     # the attributes argparse would set; a SimpleNamespace reads the same without importing it
     return SimpleNamespace(  # type: ignore[return-value]
         version=False, command='hook', hook=argv[1], config=config, format='text', only=[],
-        skip=[], **{**dict.fromkeys(names[1:], ''), **given},
+        skip=[], **given,
     )
+
+
+def _fits(arguments: list[str], names: tuple[str, ...], many: str | None) -> bool:
+    return bool(many) or 1 <= len(arguments) <= len(names)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
