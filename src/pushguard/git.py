@@ -10,11 +10,15 @@ import collections
 import contextlib
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 
 from pushguard import _process
+from pushguard._typing import TYPE_CHECKING
 from pushguard.errors import GitError
 from pushguard.model import AddedLines, Commit, FileChange, Signature
+
+if TYPE_CHECKING:
+    from typing import IO
 
 DIFF_FLAGS = ('--no-ext-diff', '--no-textconv', '--no-color')
 # A merge is diffed against each parent (-m), and only what differs from every parent is kept
@@ -55,8 +59,8 @@ def _describe_failure(cmd: Sequence[str], code: int, stderr: bytes) -> str:
 
 
 @contextlib.contextmanager
-def _streamed(*args: str, stdin: bytes) -> Iterator[Iterator[bytes]]:
-    """Run git with its stdout read line by line, so a big diff never sits in memory whole."""
+def _streamed(*args: str, stdin: bytes) -> Iterator[IO[bytes]]:
+    """Run git with its stdout read as it comes, so a big diff never sits in memory whole."""
     import subprocess
     import tempfile
     # stdin and stderr are files, not pipes: git answers each line as it reads it, so writing a
@@ -68,7 +72,7 @@ def _streamed(*args: str, stdin: bytes) -> Iterator[Iterator[bytes]]:
         assert proc.stdout is not None
         read_to_the_end = False
         try:
-            yield iter(proc.stdout)
+            yield proc.stdout
             read_to_the_end = True
         finally:
             proc.stdout.close()
@@ -386,13 +390,54 @@ def too_big_to_diff(changes: Iterable[FileChange]) -> list[FileChange]:
     return [c for c in changes if (c.size or 0) > MAX_DIFF_BLOB]
 
 
-def added_lines(commits: Sequence[Commit], skip: Sequence[FileChange] = ()
-                ) -> Iterator[AddedLines]:
+# shown each file diff's (path, added lines) of a block of the patch: which ones to parse
+Sift = Callable[[Sequence[tuple[str, bytes]]], Sequence[bool]]
+PATCH_BLOCK = 1 << 16  # git's patch is read this much at a time, then cut into file diffs
+_FILE_DIFF = b'\ndiff --git '
+_ADDED_LINE = re.compile(rb'^\+(.*)', re.MULTILINE)
+
+
+class AddedLinesStream(Iterator[AddedLines]):
+    """The lines a diff adds, per path; git starts at the first read, so `sifted` can still
+    choose which file diffs are worth parsing."""
+
+    def __init__(self, start: Callable[[Sift | None], Generator[AddedLines, None, None]]) -> None:
+        self._start = start
+        self._sift: Sift | None = None
+        self._lines: Generator[AddedLines, None, None] | None = None
+
+    def sifted(self, sift: Sift) -> AddedLinesStream:
+        """Parse only the file diffs that `sift` keeps: it is called with the (path, added) of
+        each file diff in a block of the patch, `added` being the lines the diff adds (each less
+        its '+', joined by newlines), and says which to parse (a true item); the others are
+        skipped whole, never split into lines. Raises ValueError once the stream was read."""
+        if self._lines is not None:
+            raise ValueError('the added lines are already being read')
+        self._sift = sift
+        return self
+
+    def __next__(self) -> AddedLines:
+        if self._lines is None:
+            self._lines = self._start(self._sift)
+        return next(self._lines)
+
+    def close(self) -> None:
+        """Stop reading: git is stopped, if it was started."""
+        if self._lines is not None:
+            self._lines.close()
+
+
+def added_lines(commits: Sequence[Commit], skip: Sequence[FileChange] = ()) -> AddedLinesStream:
     """`git diff-tree --stdin -p -U0 --root`, streamed: the lines each commit adds, per path.
 
     The paths of `skip` are left out of the diff (pathspec `:(exclude,literal)`); each skipped
     change comes first, as an AddedLines with no lines and `unread` set.
     """
+    return AddedLinesStream(lambda sift: _added_lines(commits, skip, sift))
+
+
+def _added_lines(commits: Sequence[Commit], skip: Sequence[FileChange], sift: Sift | None
+                 ) -> Generator[AddedLines, None, None]:
     if not commits:
         return
     for change in skip:
@@ -402,7 +447,7 @@ def added_lines(commits: Sequence[Commit], skip: Sequence[FileChange] = ()
     args = (*NO_BIG_DIFFS, 'diff-tree', '--stdin', '-p', '-U0', '--root', MERGES, *DIFF_FLAGS,
             *(['--', *(f':(exclude,literal){path}' for path in paths)] if paths else []))
     with _streamed(*args, stdin=_lines(c.sha for c in commits if c.sha)) as out:
-        yield from _merges_own(_parse_patch(out, refs), _parent_counts(commits))
+        yield from _merges_own(_parse_patch(out, refs, sift), _parent_counts(commits))
 
 
 def _merges_own(stream: Iterator[AddedLines], parents: dict[str | None, int]
@@ -430,42 +475,94 @@ def _common(per_path: dict[str, list[AddedLines]], parents: int) -> Iterator[Add
                 yield AddedLines(first.commit, first.ref, first.path, lines)
 
 
-def staged_added_lines() -> Iterator[AddedLines]:
+def staged_added_lines() -> AddedLinesStream:
     """`git diff --cached -p -U0`, streamed: the lines the index adds."""
+    return AddedLinesStream(_staged_added_lines)
+
+
+def _staged_added_lines(sift: Sift | None) -> Generator[AddedLines, None, None]:
     base = resolve('HEAD') or empty_tree()
     args = (*NO_BIG_DIFFS, 'diff', '--cached', '-p', '-U0', *DIFF_FLAGS, base)
     with _streamed(*args, stdin=b'') as out:
-        yield from _parse_patch(out, {})
+        yield from _parse_patch(out, {}, sift)
 
 
-def _parse_patch(out: Iterator[bytes], refs: dict[str | None, str | None]) -> Iterator[AddedLines]:
+def _parse_patch(out: IO[bytes], refs: dict[str | None, str | None], sift: Sift | None = None
+                 ) -> Iterator[AddedLines]:
     commit: str | None = None
-    path: str | None = None
+    for pieces in _pieces(out):
+        files: list[tuple[str | None, str, bytes]] = []  # commit, path, hunks
+        for piece in pieces:
+            diff, shas = _split_commit_lines(piece)
+            found = _file_hunks(diff)
+            if found is not None:
+                files.append((commit, *found))
+            if shas:  # diff-tree --stdin names each commit before its diffs
+                commit = _text(shas[-1])
+        if sift is not None and files:
+            files = _sifted(files, sift)
+        for sha, path, hunks in files:
+            lines = _hunk_lines(hunks)
+            if lines:
+                yield AddedLines(sha, refs.get(sha), path, tuple(lines))
+
+
+def _sifted(files: list[tuple[str | None, str, bytes]], sift: Sift
+            ) -> list[tuple[str | None, str, bytes]]:
+    kept = sift([(path, b'\n'.join(_ADDED_LINE.findall(hunks))) for _, path, hunks in files])
+    return [file for file, keep in zip(files, kept, strict=True) if keep]
+
+
+def _pieces(out: IO[bytes]) -> Iterator[list[bytes]]:
+    """git's patch cut before each `diff --git ` (which is left out), a block at a time; the
+    first piece is what comes before the first file diff. Memory: a block and one file diff."""
+    pending = b'\n'  # so that a patch starting with a file diff is cut there too
+    while block := out.read(PATCH_BLOCK):
+        pending += block
+        cut = pending.rfind(_FILE_DIFF)
+        if cut > 0:  # all before the last file diff is whole
+            yield pending[:cut].split(_FILE_DIFF)
+            pending = pending[cut:]
+    yield pending.split(_FILE_DIFF)
+
+
+def _split_commit_lines(piece: bytes) -> tuple[bytes, list[bytes]]:
+    """The piece's own text, and the commit id lines that end it (diff-tree --stdin)."""
+    shas: list[bytes] = []
+    text = piece.rstrip(b'\n')
+    while text:
+        start = text.rfind(b'\n') + 1
+        if not _COMMIT_LINE.fullmatch(text, start):
+            break
+        shas.append(text[start:])
+        text = text[:max(start - 1, 0)]
+    return text, shas[::-1]
+
+
+def _file_hunks(diff: bytes) -> tuple[str, bytes] | None:
+    """The path of one file's diff (its text after `diff --git `) and its hunks; None when it has
+    none (binary, a mode change, a deletion, or no file diff at all)."""
+    hunks = diff.find(b'\n@@ ')
+    target = diff.rfind(b'\n+++ ', 0, hunks)
+    if hunks < 0 or target < 0:
+        return None
+    target_path = diff[target + 5:diff.find(b'\n', target + 1)]
+    if target_path == b'/dev/null':
+        return None
+    return _path(_patch_path(target_path)[2:]), diff[hunks + 1:]
+
+
+def _hunk_lines(text: bytes) -> list[tuple[int, str]]:
+    """Each added line of `-U0` hunks, with its number in the new file."""
     lines: list[tuple[int, str]] = []
     line_no = 0
-    in_header = True
-
-    def flush() -> Iterator[AddedLines]:
-        if path is not None and lines:
-            yield AddedLines(commit, refs.get(commit), path, tuple(lines))
-
-    for raw in out:
-        if raw.startswith(b'diff --git '):
-            yield from flush()
-            path, lines, in_header = None, [], True
-        elif in_header and raw.startswith(b'+++ '):
-            target = raw[4:].rstrip(b'\n')
-            path = None if target == b'/dev/null' else _path(_patch_path(target)[2:])
-        elif raw.startswith(b'@@ '):
-            in_header = False
-            line_no = _hunk_start(raw)
-        elif not in_header and raw.startswith(b'+'):
-            lines.append((line_no, _text(raw[1:].rstrip(b'\n'))))
+    for raw in text.split(b'\n'):
+        if raw.startswith(b'+'):
+            lines.append((line_no, _text(raw[1:])))
             line_no += 1
-        elif _COMMIT_LINE.fullmatch(raw.rstrip(b'\n')):
-            yield from flush()  # a commit id line from diff-tree --stdin
-            commit, path, lines, in_header = _text(raw.strip()), None, [], True
-    yield from flush()
+        elif raw.startswith(b'@@ '):
+            line_no = _hunk_start(raw)
+    return lines
 
 
 def _hunk_start(header: bytes) -> int:
