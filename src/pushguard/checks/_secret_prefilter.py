@@ -2,7 +2,9 @@
 plugins to find anything in them, so that most (commit, path)s skip the full scan.
 
 Built from the plugins' own patterns (regex plugins' denylists, the keyword plugin's keywords),
-and applied to the text detect-secrets would read, transformers (YAML, ini) included.
+and applied to the text detect-secrets would read, transformers (YAML, ini) included. `Sift`
+applies it earlier, to a file diff's raw added lines, without detect-secrets: where it cannot
+tell what the transformers would make of them, it keeps the file for the full prefilter.
 """
 from __future__ import annotations
 
@@ -10,18 +12,28 @@ import contextlib
 import functools
 import io
 import locale
+import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple, cast
 
 SECTION_START = re.compile(r'^\s*\[', re.MULTILINE)  # configparser needs such a line to parse
+SECTION_START_BYTES = re.compile(rb'^\s*\[', re.MULTILINE)
+# extensions tried by `plain_extensions`: source files that detect-secrets parses as config files
+# only when they hold a [section] line (others, .md or .txt say, go through `may_hold_secrets`)
+PROBED_EXTENSIONS = (
+    '.py', '.pyi', '.js', '.go', '.java', '.php', '.m', '.swift', '.tf', '.cs', '.c', '.cpp',
+    '.cls', '.example', '.cnf', '.conf', '.cfg', '.cf', '.ini', '.properties', '.toml',
+)
 
 
 class Needle(NamedTuple):
-    """A pattern a line must match, and lowercase ASCII strings one of which every match holds
-    (None: no such strings known; the pattern is searched for in every file)."""
+    """A pattern (source and flags) a line must match, and lowercase ASCII strings one of which
+    every match holds (None: no such strings known; the pattern is searched for in every file).
+    Plain data, so that pushguard's cache can keep it."""
 
-    pattern: re.Pattern[str]
+    source: str
+    flags: int
     words: frozenset[str] | None
 
 
@@ -50,7 +62,7 @@ def needles() -> tuple[Needle, ...] | None:
             patterns.extend(plugin.denylist)
         else:  # entropy plugins, custom plugins: any line may hold what they find
             return None
-    return tuple(Needle(pattern, _words(pattern)) for pattern in patterns)
+    return tuple(Needle(p.pattern, p.flags, _words(p)) for p in patterns)
 
 
 def _words(pattern: re.Pattern[str]) -> frozenset[str] | None:
@@ -119,20 +131,19 @@ def _all_words(needles: tuple[Needle, ...]) -> tuple[str, ...]:
 def _wanted(needles: tuple[Needle, ...], present: frozenset[str] | None
             ) -> Callable[[str], object] | None:
     """The search for the needles whose words are `present` (None: all of them)."""
-    wanted = tuple(needle.pattern for needle in needles if present is None
+    wanted = tuple(needle for needle in needles if present is None
                    or needle.words is None or not needle.words.isdisjoint(present))
     return _alternation(wanted).search if wanted else None
 
 
-@functools.lru_cache(maxsize=256)
-def _alternation(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
-    """One pattern matching where any of `patterns` matches, each under its own flags."""
-    if len(patterns) == 1:
-        return patterns[0]
-    if all(_joinable(pattern) for pattern in patterns):
+def _alternation(needles: tuple[Needle, ...]) -> re.Pattern[str]:
+    """One pattern matching where any of the needles' patterns matches, each under its flags."""
+    if len(needles) == 1:
+        return re.compile(needles[0].source, needles[0].flags)
+    if all(map(_joinable, needles)):
         with contextlib.suppress(re.error):  # e.g. a group name in two of them
-            return re.compile('|'.join(map(_scoped, patterns)))
-    return _Any(patterns)  # type: ignore[return-value]
+            return re.compile('|'.join(map(_scoped, needles)))
+    return _Any(tuple(re.compile(n.source, n.flags) for n in needles))  # type: ignore[return-value]
 
 
 class _Any:
@@ -148,15 +159,15 @@ INLINE_FLAGS = {re.IGNORECASE: 'i', re.MULTILINE: 'm', re.DOTALL: 's', re.VERBOS
 UNSAFE_TO_JOIN = re.compile(r'\\[1-9]|\\g|\(\?P=|\(\?\(|\(\?[aiLmsux]+\)')
 
 
-def _joinable(pattern: re.Pattern[str]) -> bool:
-    flags = pattern.flags & ~re.UNICODE
-    return not flags & ~sum(INLINE_FLAGS) and not UNSAFE_TO_JOIN.search(pattern.pattern)
+def _joinable(needle: Needle) -> bool:
+    flags = needle.flags & ~re.UNICODE
+    return not flags & ~sum(INLINE_FLAGS) and not UNSAFE_TO_JOIN.search(needle.source)
 
 
-def _scoped(pattern: re.Pattern[str]) -> str:
-    letters = ''.join(letter for flag, letter in INLINE_FLAGS.items() if pattern.flags & flag)
-    end = '\n' if pattern.flags & re.VERBOSE else ''  # a trailing comment must not eat the ')'
-    return f'(?{letters}:{pattern.pattern}{end})' if letters else f'(?:{pattern.pattern})'
+def _scoped(needle: Needle) -> str:
+    letters = ''.join(letter for flag, letter in INLINE_FLAGS.items() if needle.flags & flag)
+    end = '\n' if needle.flags & re.VERBOSE else ''  # a trailing comment must not eat the ')'
+    return f'(?{letters}:{needle.source}{end})' if letters else f'(?:{needle.source})'
 
 
 def _transformed(name: str, content: str) -> list[str]:
@@ -191,3 +202,53 @@ class _NamedText(io.StringIO):
     def __init__(self, content: str, name: str) -> None:
         super().__init__(content)
         self.name = name
+
+
+def plain_extensions() -> frozenset[str]:
+    """Of PROBED_EXTENSIONS, those whose files no transformer parses but the plain config one,
+    which needs a line opening a [section]."""
+    from detect_secrets.transformers.config import ConfigFileTransformer
+
+    def plain(name: str) -> bool:
+        return all(len(tried) == 1 and type(tried[0]) is ConfigFileTransformer
+                   and not tried[0].is_eager for tried in _parsers(name))
+    # two names per extension: a transformer choosing by more than the extension shows up
+    return frozenset(ext for ext in PROBED_EXTENSIONS
+                     if plain(f'probe{ext}') and plain(f'some/other-name{ext}'))
+
+
+class Sift:
+    """`may_hold_secrets` on file diffs' added lines as git printed them (bytes, joined by
+    newlines), before they are parsed and without detect-secrets: exact where it decides, for
+    ASCII text in a file with a plain extension and no [section] line, where no transformer adds
+    lines; true (keep the file for the full prefilter) everywhere else. A git.Sift."""
+
+    def __init__(self, needles: tuple[Needle, ...], plain: frozenset[str]) -> None:
+        self.needles = needles
+        self.plain = plain
+        self.words = tuple((word, word.encode('ascii')) for word in _all_words(needles))
+
+    def __call__(self, files: Sequence[tuple[str, bytes]]) -> list[bool]:
+        texts = [added.replace(b'\r', b' ') for _, added in files]  # as `_render` turns them
+        # a word missing from all of them is not looked for in each
+        every = b'\n'.join(texts).lower()
+        words = [(word, raw) for word, raw in self.words if raw in every]
+        return [self._keep(path, text, words) for (path, _), text in zip(files, texts, strict=True)]
+
+    def _keep(self, path: str, text: bytes, words: list[tuple[str, bytes]]) -> bool:
+        if not text:
+            return False
+        if not text.isascii() or os.path.splitext(path)[1] not in self.plain \
+                or SECTION_START_BYTES.search(text):
+            return True
+        low = text.lower()
+        search = _wanted(self.needles, frozenset(word for word, raw in words if raw in low))
+        return search is not None and any(map(search, map(str.rstrip, text.decode().split('\n'))))
+
+
+def siftable(needles: tuple[Needle, ...] | None) -> tuple[Needle, ...] | None:
+    """The needles, when a Sift can use them: not when a needle matches an empty line (every
+    rendered file has one), nor when there are none to look for (None)."""
+    if needles is None or any(re.compile(n.source, n.flags).search('') for n in needles):
+        return None
+    return needles

@@ -15,11 +15,14 @@ protection looks for known credential formats. A baseline's `plugins_used` appli
 Most added lines hold nothing any plugin could match: a prefilter made of the active plugins' own
 patterns (regex plugins' denylists, the keyword plugin's keywords) skips those (commit, path)s
 before detect-secrets' per-line, per-plugin scan; an entropy or custom plugin turns it off.
+Its patterns are cached (`_secret_plan`), and applied to each file diff before it is parsed
+(`_secret_prefilter.Sift`): detect-secrets is imported only when some file may hold a secret.
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import locale
 import os
 import shlex
@@ -28,7 +31,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
-from pushguard.checks import _secret_prefilter
+from pushguard.checks import _secret_plan, _secret_prefilter
 from pushguard.config import Config
 from pushguard.errors import ConfigError
 from pushguard.model import AddedLines, Commit, Context, Finding, Need, Severity
@@ -52,7 +55,7 @@ def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
     baseline = os.path.join(ctx.root or os.getcwd(), cfg.secrets_baseline)
     seen: set[tuple[str, str, str]] = set()
     unread: list[AddedLines] = []
-    readable = _set_aside_unread(ctx.added_lines(), unread)
+    readable = _set_aside_unread(_sifted(ctx.added_lines(), _plan(baseline)), unread)
     for added, hit in find_secrets(readable, baseline):
         # a merge's first-parent diff repeats lines its branch already added: say it once
         key = (added.path, hit.type, hit.hashed)
@@ -60,6 +63,37 @@ def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
             seen.add(key)
             yield _finding(added, hit, commits.get(added.commit), cfg.secrets_baseline)
     yield from (_not_scanned(added) for added in unread)
+
+
+def _plan(baseline: str) -> _secret_plan.Plan:
+    """The prefilter's plan for this baseline: cached, else made (and the baseline checked)."""
+    key = _secret_plan.key(baseline)
+    plan = _secret_plan.load(key) if key is not None else None
+    if plan is None:
+        plan = _fresh_plan(baseline)
+        if key is not None:
+            _secret_plan.store(key, plan)
+    return plan
+
+
+def _fresh_plan(baseline: str) -> _secret_plan.Plan:
+    from detect_secrets.settings import transient_settings
+
+    raw = read_baseline(baseline)
+    with transient_settings(_default_plugins() if raw is None else {}):
+        if raw is not None:
+            _load_baseline(raw, baseline)
+        needles = _secret_prefilter.siftable(_secret_prefilter.needles())
+        return _secret_plan.Plan(needles, _secret_prefilter.plain_extensions())
+
+
+def _sifted(stream: Iterator[AddedLines], plan: _secret_plan.Plan) -> Iterator[AddedLines]:
+    """The stream, told to parse only the file diffs the Sift keeps (when it can be told)."""
+    sifted = getattr(stream, 'sifted', None)
+    if plan.needles is None or sifted is None:
+        return stream
+    result: Iterator[AddedLines] = sifted(_secret_prefilter.Sift(plan.needles, plan.plain))
+    return result
 
 
 def _set_aside_unread(stream: Iterable[AddedLines], unread: list[AddedLines]
@@ -119,8 +153,13 @@ def find_secrets(stream: Iterable[AddedLines], baseline: str, prefilter: bool = 
     Each one that the prefilter (`_secret_prefilter`; off with `prefilter=False`) cannot rule
     out is written as a file under its own repository path (plugins and filters read the name
     and extension) in a temporary folder, scanned, then removed: memory and disk stay bounded by
-    one diff. detect-secrets' process pool is not used (one process, no forks).
+    one diff. detect-secrets' process pool is not used (one process, no forks), and it is not
+    even imported when the stream is empty.
     """
+    stream = iter(stream)
+    first = next(stream, None)
+    if first is None:
+        return
     from detect_secrets.settings import transient_settings
 
     raw = read_baseline(baseline)
@@ -129,7 +168,7 @@ def find_secrets(stream: Iterable[AddedLines], baseline: str, prefilter: bool = 
         known = _load_baseline(raw, baseline) if raw is not None else frozenset()
         needles = _secret_prefilter.needles() if prefilter else None
         slot = os.path.join(tmp, 'tree')
-        for added in stream:
+        for added in itertools.chain((first,), stream):
             hits = _scan(added, slot, needles)
             yield from ((added, hit) for hit in hits if hit.hashed not in known)
 

@@ -1,0 +1,72 @@
+"""What the secrets check knows before it reads a line: the prefilter's needles and the file
+extensions its Sift decides alone, kept in pushguard's cache, so that detect-secrets (0.15 s to
+import: it pulls in requests) is imported only when some file diff may hold a secret.
+
+They depend on detect-secrets' installed copy (its plugins and transformers) and on the baseline
+(its plugin list), so the cache key holds detect-secrets' version file, where it is installed
+and when, and the baseline's bytes. An entry is stored only after detect-secrets read that
+baseline without error, so a cached baseline is a valid one. A baseline naming files of its own
+(custom plugins, a word list) is never cached: those files may change under the same bytes.
+"""
+from __future__ import annotations
+
+import os
+from typing import NamedTuple
+
+from pushguard import cache
+from pushguard.checks._secret_prefilter import Needle
+
+_NAME = 'secrets-prefilter'
+_FORMAT = 1
+_NAMES_FILES = (b'file://', b'"file_name"', b'"model"')
+
+
+class Plan(NamedTuple):
+    needles: tuple[Needle, ...] | None  # None: no Sift (see _secret_prefilter.siftable)
+    plain: frozenset[str]  # extensions the Sift decides alone
+
+
+def key(baseline: str) -> object | None:
+    """What a plan for `baseline` (a path) is computed from; None when it cannot be cached."""
+    installed = _detect_secrets()
+    if installed is None:
+        return None
+    if not os.path.lexists(baseline):
+        return (_FORMAT, installed, None)
+    try:
+        with open(baseline, 'rb') as f:
+            raw = f.read()
+    except OSError:  # detect-secrets says why, on the way that does not cache
+        return None
+    if any(mark in raw for mark in _NAMES_FILES):
+        return None
+    return (_FORMAT, installed, raw)
+
+
+def _detect_secrets() -> tuple[str, bytes, int] | None:
+    """Where detect-secrets is installed, its version file and that file's time: read without
+    importing it (or importlib.metadata)."""
+    from importlib.machinery import PathFinder
+
+    spec = PathFinder.find_spec('detect_secrets')
+    if spec is None or not spec.origin:
+        return None
+    version = os.path.join(os.path.dirname(spec.origin), '__version__.py')
+    try:
+        with open(version, 'rb') as f:
+            return (spec.origin, f.read(), os.stat(version).st_mtime_ns)
+    except OSError:
+        return None
+
+
+def load(plan_key: object) -> Plan | None:
+    value = cache.load(_NAME, plan_key)
+    if not isinstance(value, tuple) or len(value) != 2:
+        return None
+    needles, plain = value
+    return Plan(None if needles is None else tuple(Needle(*n) for n in needles), plain)
+
+
+def store(plan_key: object, plan: Plan) -> None:
+    needles = None if plan.needles is None else tuple(tuple(n) for n in plan.needles)
+    cache.store(_NAME, plan_key, (needles, plan.plain))
