@@ -11,19 +11,20 @@ baseline without error, so a cached baseline is a valid one. A baseline naming f
 from __future__ import annotations
 
 import os
-from typing import NamedTuple
+from pushguard._typing import NamedTuple
 
 from pushguard import cache
 from pushguard.checks._secret_prefilter import Needle
 
 _NAME = 'secrets-prefilter'
-_FORMAT = 1
+_FORMAT = 2
 _NAMES_FILES = (b'file://', b'"file_name"', b'"model"')
 
 
 class Plan(NamedTuple):
     needles: tuple[Needle, ...] | None  # None: no Sift (see _secret_prefilter.siftable)
     plain: frozenset[str]  # extensions the Sift decides alone
+    wide: frozenset[int]  # the needles it searches for over whole blocks (_secret_sift.wide)
 
 
 def key(baseline: str) -> object | None:
@@ -61,12 +62,12 @@ def _detect_secrets() -> tuple[str, bytes, int] | None:
 
 def load(plan_key: object) -> Plan | None:
     value = cache.load(_NAME, plan_key)
-    if not isinstance(value, tuple) or len(value) != 2:
+    if not isinstance(value, tuple) or len(value) != 3:
         return None
-    needles, plain = value
-    return Plan(None if needles is None else tuple(Needle(*n) for n in needles), plain)
+    needles, plain, wide = value
+    return Plan(None if needles is None else tuple(Needle(*n) for n in needles), plain, wide)
 
 
 def store(plan_key: object, plan: Plan) -> None:
     needles = None if plan.needles is None else tuple(tuple(n) for n in plan.needles)
-    cache.store(_NAME, plan_key, (needles, plan.plain))
+    cache.store(_NAME, plan_key, (needles, plan.plain, plan.wide))

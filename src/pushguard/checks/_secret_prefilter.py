@@ -2,9 +2,8 @@
 plugins to find anything in them, so that most (commit, path)s skip the full scan.
 
 Built from the plugins' own patterns (regex plugins' denylists, the keyword plugin's keywords),
-and applied to the text detect-secrets would read, transformers (YAML, ini) included. `Sift`
-applies it earlier, to a file diff's raw added lines, without detect-secrets: where it cannot
-tell what the transformers would make of them, it keeps the file for the full prefilter.
+and applied to the text detect-secrets would read, transformers (YAML, ini) included. The
+`_secret_sift` applies it earlier, to a file diff's raw added lines, without detect-secrets.
 """
 from __future__ import annotations
 
@@ -12,13 +11,11 @@ import contextlib
 import functools
 import io
 import locale
-import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any, NamedTuple, cast
 
 SECTION_START = re.compile(r'^\s*\[', re.MULTILINE)  # configparser needs such a line to parse
-SECTION_START_BYTES = re.compile(rb'^\s*\[', re.MULTILINE)
 # extensions tried by `plain_extensions`: source files that detect-secrets parses as config files
 # only when they hold a [section] line (others, .md or .txt say, go through `may_hold_secrets`)
 PROBED_EXTENSIONS = (
@@ -215,35 +212,6 @@ def plain_extensions() -> frozenset[str]:
     # two names per extension: a transformer choosing by more than the extension shows up
     return frozenset(ext for ext in PROBED_EXTENSIONS
                      if plain(f'probe{ext}') and plain(f'some/other-name{ext}'))
-
-
-class Sift:
-    """`may_hold_secrets` on file diffs' added lines as git printed them (bytes, joined by
-    newlines), before they are parsed and without detect-secrets: exact where it decides, for
-    ASCII text in a file with a plain extension and no [section] line, where no transformer adds
-    lines; true (keep the file for the full prefilter) everywhere else. A git.Sift."""
-
-    def __init__(self, needles: tuple[Needle, ...], plain: frozenset[str]) -> None:
-        self.needles = needles
-        self.plain = plain
-        self.words = tuple((word, word.encode('ascii')) for word in _all_words(needles))
-
-    def __call__(self, files: Sequence[tuple[str, bytes]]) -> list[bool]:
-        texts = [added.replace(b'\r', b' ') for _, added in files]  # as `_render` turns them
-        # a word missing from all of them is not looked for in each
-        every = b'\n'.join(texts).lower()
-        words = [(word, raw) for word, raw in self.words if raw in every]
-        return [self._keep(path, text, words) for (path, _), text in zip(files, texts, strict=True)]
-
-    def _keep(self, path: str, text: bytes, words: list[tuple[str, bytes]]) -> bool:
-        if not text:
-            return False
-        if not text.isascii() or os.path.splitext(path)[1] not in self.plain \
-                or SECTION_START_BYTES.search(text):
-            return True
-        low = text.lower()
-        search = _wanted(self.needles, frozenset(word for word, raw in words if raw in low))
-        return search is not None and any(map(search, map(str.rstrip, text.decode().split('\n'))))
 
 
 def siftable(needles: tuple[Needle, ...] | None) -> tuple[Needle, ...] | None:

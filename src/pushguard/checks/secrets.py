@@ -16,7 +16,7 @@ Most added lines hold nothing any plugin could match: a prefilter made of the ac
 patterns (regex plugins' denylists, the keyword plugin's keywords) skips those (commit, path)s
 before detect-secrets' per-line, per-plugin scan; an entropy or custom plugin turns it off.
 Its patterns are cached (`_secret_plan`), and applied to each file diff before it is parsed
-(`_secret_prefilter.Sift`): detect-secrets is imported only when some file may hold a secret.
+(`_secret_sift`): detect-secrets is imported only when some file may hold a secret.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
-from pushguard.checks import _secret_plan, _secret_prefilter
+from pushguard.checks import _secret_plan, _secret_prefilter, _secret_sift
 from pushguard.config import Config
 from pushguard.errors import ConfigError
 from pushguard.model import AddedLines, Commit, Context, Finding, Need, Severity
@@ -84,7 +84,8 @@ def _fresh_plan(baseline: str) -> _secret_plan.Plan:
         if raw is not None:
             _load_baseline(raw, baseline)
         needles = _secret_prefilter.siftable(_secret_prefilter.needles())
-        return _secret_plan.Plan(needles, _secret_prefilter.plain_extensions())
+        wide = _secret_sift.wide(needles) if needles is not None else frozenset()
+        return _secret_plan.Plan(needles, _secret_prefilter.plain_extensions(), wide)
 
 
 def _sifted(stream: Iterator[AddedLines], plan: _secret_plan.Plan) -> Iterator[AddedLines]:
@@ -92,7 +93,7 @@ def _sifted(stream: Iterator[AddedLines], plan: _secret_plan.Plan) -> Iterator[A
     sifted = getattr(stream, 'sifted', None)
     if plan.needles is None or sifted is None:
         return stream
-    result: Iterator[AddedLines] = sifted(_secret_prefilter.Sift(plan.needles, plan.plain))
+    result: Iterator[AddedLines] = sifted(_secret_sift.Sift(plan.needles, plan.plain, plan.wide))
     return result
 
 

@@ -1,0 +1,218 @@
+"""The secrets prefilter applied to git's raw diff, before it is parsed and without detect-secrets.
+
+A `Sift` is shown the added lines of each file diff in a block of the patch, as git printed
+them, and answers what `_secret_prefilter.may_hold_secrets` would for the rendered file, or
+true (keep the file for the full prefilter) where it cannot tell: text that is not ASCII, an
+extension some transformer (YAML, eager ini) parses, a line opening a [section] (the ini
+transformer parses the file then). It never drops a file the prefilter would keep.
+
+Needles whose words are too common to pick files by (a '.', a ':') are searched for once over
+all the block's lines joined by newlines, when that finds every match a single line has: their
+patterns do not look at the whole string (\\A, \\Z) nor at a newline through a negative
+lookaround, so a line's neighbours cannot hide its match. The others are searched for line by
+line, in the files that hold one of their words.
+"""
+from __future__ import annotations
+
+import bisect
+import functools
+import os
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from pushguard.checks._secret_prefilter import Needle, _all_words, _wanted
+
+SECTION_START = re.compile(rb'^\s*\[', re.MULTILINE)  # as _secret_prefilter.SECTION_START
+TRAILING_SPACE = re.compile(rb'[ \t\x0b\x0c\x1c-\x1f]+$', re.MULTILINE)  # what str.rstrip drops
+ANY_TRAILING_SPACE = re.compile(rb'[ \t\x0b\x0c\x1c-\x1f](?=\n|\Z)')  # linear, unlike the above
+
+
+def wide(needles: tuple[Needle, ...]) -> frozenset[int]:
+    """The needles (by index) to search for over whole blocks: a one-character word, and a
+    pattern that finds a line's match in lines joined by newlines."""
+    return frozenset(i for i, needle in enumerate(needles)
+                     if needle.words and min(map(len, needle.words)) == 1
+                     and _finds_lines_joined(needle))
+
+
+def _finds_lines_joined(needle: Needle) -> bool:
+    try:
+        from re import _parser as sre_parse  # type: ignore[attr-defined]
+    except ImportError:  # Python 3.10
+        import sre_parse
+    try:
+        return _joined_safe(list(sre_parse.parse(needle.source, needle.flags)),
+                            bool(needle.flags & re.DOTALL))
+    except Exception:  # a parser this code does not know
+        return False
+
+
+def _joined_safe(items: list[tuple[Any, Any]], dotall: bool) -> bool:
+    for op, arg in items:
+        name = str(op)
+        if name == 'AT' and str(arg) in ('AT_BEGINNING_STRING', 'AT_END_STRING'):
+            return False
+        if name == 'ASSERT_NOT' and _may_match_newline(list(arg[1]), dotall):
+            return False
+        inner = _dotall_inside(name, arg, dotall)
+        if not all(_joined_safe(list(sub), inner) for sub in _subpatterns(name, arg)):
+            return False
+    return True
+
+
+def _may_match_newline(items: list[tuple[Any, Any]], dotall: bool) -> bool:
+    """Whether some string the items match holds a newline (true when unsure)."""
+    for op, arg in items:
+        name = str(op)
+        if name == 'LITERAL':
+            found = arg == 10
+        elif name == 'NOT_LITERAL':
+            found = arg != 10
+        elif name == 'ANY':
+            found = dotall
+        elif name == 'IN':
+            found = _set_has_newline(arg)
+        elif name in ('SUBPATTERN', 'ATOMIC_GROUP', 'BRANCH') or name.endswith('_REPEAT'):
+            inner = _dotall_inside(name, arg, dotall)
+            found = any(_may_match_newline(list(sub), inner) for sub in _subpatterns(name, arg))
+        else:  # anchors, lookarounds, group references, what this code does not know
+            found = True
+        if found:
+            return True
+    return False
+
+
+def _set_has_newline(items: list[tuple[Any, Any]]) -> bool:
+    negated, found = False, False
+    for op, arg in items:
+        name, value = str(op), str(arg)
+        if name == 'NEGATE':
+            negated = True
+        elif name == 'LITERAL':
+            found |= arg == 10
+        elif name == 'RANGE':
+            found |= arg[0] <= 10 <= arg[1]
+        elif name == 'CATEGORY':
+            found |= ('NOT_WORD' in value or 'NOT_DIGIT' in value
+                      or ('SPACE' in value and 'NOT_SPACE' not in value)
+                      or ('LINEBREAK' in value and 'NOT_LINEBREAK' not in value))
+        else:
+            return True
+    return found != negated
+
+
+def _dotall_inside(name: str, arg: Any, dotall: bool) -> bool:
+    """Whether '.' matches a newline inside this item: a group may set or clear the flag."""
+    if name != 'SUBPATTERN':  # (group, flags added, flags removed, items)
+        return dotall
+    return (dotall or bool(arg[1] & re.DOTALL)) and not arg[2] & re.DOTALL
+
+
+def _subpatterns(name: str, arg: Any) -> list[Any]:
+    if name == 'SUBPATTERN':
+        return [arg[-1]]
+    if name == 'ATOMIC_GROUP':
+        return [arg]
+    if name == 'BRANCH':
+        return list(arg[1])
+    if name.endswith('_REPEAT'):
+        return [arg[2]]
+    if name in ('ASSERT', 'ASSERT_NOT'):
+        return [arg[1]]
+    if name == 'GROUPREF_EXISTS':
+        return [branch for branch in arg[1:] if branch is not None]
+    return []
+
+
+class Sift:
+    """A git.Sift: which of a block's file diffs the full prefilter must see."""
+
+    def __init__(self, needles: tuple[Needle, ...], plain: frozenset[str], wide: frozenset[int]
+                 ) -> None:
+        self.plain = plain
+        self.wide = [re.compile(n.source, n.flags | re.MULTILINE).search
+                     for i, n in enumerate(needles) if i in wide]
+        self.narrow = tuple(n for i, n in enumerate(needles) if i not in wide)
+        self.words = tuple((word, word.encode('ascii')) for word in _all_words(self.narrow))
+        self.wordless = any(needle.words is None for needle in self.narrow)
+
+    def __call__(self, files: Sequence[tuple[str, bytes]]) -> list[bool]:
+        texts = [added.replace(b'\r', b' ') for _, added in files]  # as `_render` turns them
+        keep = [bool(text) and self._undecidable(path, text)
+                for (path, _), text in zip(files, texts, strict=True)]
+        decide = [i for i, text in enumerate(texts) if text and not keep[i]]
+        for i in self._found_wide([texts[i] for i in decide]):
+            keep[decide[i]] = True
+        decide = [i for i in decide if not keep[i]]
+        for i, found in zip(decide, self._found_narrow([texts[i] for i in decide]), strict=True):
+            keep[i] = found
+        return keep
+
+    def _undecidable(self, path: str, text: bytes) -> bool:
+        return not text.isascii() or os.path.splitext(path)[1] not in self.plain \
+            or SECTION_START.search(text) is not None
+
+    def _found_wide(self, texts: list[bytes]) -> set[int]:
+        """Which texts the wide needles match in: each a match starts in (lines are stripped as
+        `may_hold_secrets` strips them; a match may run on into another text)."""
+        found: set[int] = set()
+        if not texts:
+            return found
+        joined = b'\n'.join(texts)
+        if ANY_TRAILING_SPACE.search(joined):
+            texts = [TRAILING_SPACE.sub(b'', text) for text in texts]
+            joined = b'\n'.join(texts)
+        starts = _starts(texts)
+        text = joined.decode()
+        for search in self.wide:
+            pos = 0
+            while match := search(text, pos):
+                index = bisect.bisect_right(starts, match.start()) - 1
+                found.add(index)
+                if index + 1 == len(starts):
+                    break
+                pos = starts[index + 1]
+        return found
+
+    def _found_narrow(self, texts: list[bytes]) -> list[bool]:
+        every = b'\n'.join(texts).lower()
+        words = [(word, raw) for word, raw in self.words if raw in every]
+        return [self._narrow_in(text, words) for text in texts]
+
+    def _narrow_in(self, text: bytes, words: list[tuple[str, bytes]]) -> bool:
+        """Whether a line of `text` holding some needle's word matches the needles whose words
+        it holds (a needle with no words: every line, and it is searched for in each)."""
+        low = text.lower()
+        present = tuple((word, raw) for word, raw in words if raw in low)
+        if self.wordless:
+            search = _wanted(self.narrow, frozenset(word for word, _ in present))
+            lines = text.decode().split('\n')
+            return search is not None and any(map(search, map(str.rstrip, lines)))
+        if not present:
+            return False
+        find = _finder(tuple(raw for _, raw in present))
+        pos = 0
+        while found := find(low, pos):
+            start = low.rfind(b'\n', 0, found.start()) + 1
+            end = low.find(b'\n', found.end())
+            end = len(low) if end < 0 else end
+            line = low[start:end]
+            search = _wanted(self.narrow, frozenset(word for word, raw in present if raw in line))
+            if search is not None and search(text[start:end].decode().rstrip()):
+                return True
+            pos = end + 1
+        return False
+
+
+@functools.lru_cache(maxsize=256)
+def _finder(words: tuple[bytes, ...]) -> Callable[[bytes, int], re.Match[bytes] | None]:
+    return re.compile(b'|'.join(map(re.escape, words))).search
+
+
+def _starts(texts: list[bytes]) -> list[int]:
+    starts, pos = [], 0
+    for text in texts:
+        starts.append(pos)
+        pos += len(text) + 1
+    return starts
