@@ -321,6 +321,7 @@ def ranges(bench: Bench, commits: int) -> None:
         [tool('gitlint'), '--commits', 'base..main'], repo))
     measure(bench, 'check, every check with secrets', _check(bench, repo, [*every, 'secrets']))
     measure(bench, 'check, the default policy (secrets, file-size)', _check(bench, repo, []))
+    measure(bench, 'check, secrets alone', _check(bench, repo, [], '--only', 'secrets'))
     measure(bench, 'git log -p', lambda: (
         ['git', 'log', '-p', '--no-color', '--no-ext-diff', 'base..main'], repo))
     added = write_added_lines(bench, repo)
