@@ -170,3 +170,17 @@ def test_a_stream_already_read_cannot_be_sifted(repo):
     next(stream)
     with pytest.raises(ValueError):
         stream.sifted(lambda files: [True] * len(files))
+
+
+def test_a_plan_is_made_anew_when_detect_secrets_changes(repo, monkeypatch):
+    sha = gitrepo.commit(repo, 'feat: key', {'app/config.py': f'k = "{AWS_KEY}"\n'})
+    baseline = str(repo / '.secrets.baseline')
+    key = _secret_plan.key(baseline)
+    assert key is not None
+    blind = _secret_plan.Plan((), frozenset({'.py'}), frozenset())  # looks for nothing
+    _secret_plan.store(key, blind)
+    assert findings(sha) == []  # the cached plan is the one used
+    origin, version, stamp = _secret_plan._detect_secrets() or ('', b'', 0)
+    monkeypatch.setattr(_secret_plan, '_detect_secrets',
+                        lambda: (origin, version + b'# another release', stamp))
+    assert len(findings(sha)) == 1  # another detect-secrets: not that plan
