@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 
 import pytest
 
@@ -98,3 +99,34 @@ def test_a_reader_that_stops_early_leaves_no_error(repo):
     stream = git.added_lines(git.commits_in([shas[-1]]))
     next(stream)
     stream.close()  # git is killed; closing must not raise
+
+
+class _Trickle:
+    """git's real patch output, handed out a few bytes at a time, as a slow pipe would."""
+
+    def __init__(self, data: bytes, size: int) -> None:
+        self.data, self.size, self.pos = data, size, 0
+
+    def read1(self, _: int) -> bytes:
+        self.pos += self.size
+        return self.data[self.pos - self.size:self.pos]
+
+    read = read1
+
+
+@pytest.mark.parametrize('size', (1, 7, 4096))
+def test_a_patch_read_in_any_pieces_parses_alike(repo, size):
+    shas = [gitrepo.commit(repo, f'c{n}', {f'd{n}/a b.txt': f'x{n}\n' * (n + 1),
+                                           'shared.txt': f'{n}\n', 'bin': b'\0' * n})
+            for n in range(6)]
+    gitrepo.git('rm', '-q', 'shared.txt')
+    shas.append(gitrepo.commit(repo, 'c-rm'))
+    commits = git.commits_in([shas[-1]])
+    patch = subprocess.run(('git', 'diff-tree', '--stdin', '-p', '-U0', '--root', *git.DIFF_FLAGS),
+                           input=git._lines(c.sha for c in commits), capture_output=True,
+                           check=True).stdout
+    whole = list(git._parse_patch(_Trickle(patch, len(patch)), {}))  # type: ignore[arg-type]
+    assert list(git._parse_patch(_Trickle(patch, size), {})) == whole  # type: ignore[arg-type]
+    assert [(a.commit, a.path) for a in whole][:3] == [
+        (shas[0], 'd0/a b.txt'), (shas[0], 'shared.txt'), (shas[1], 'd1/a b.txt')]
+    assert [a._replace(ref=None) for a in git.added_lines(commits)] == whole
