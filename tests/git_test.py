@@ -119,6 +119,7 @@ def test_a_patch_read_in_any_pieces_parses_alike(repo, size):
     shas = [gitrepo.commit(repo, f'c{n}', {f'd{n}/a b.txt': f'x{n}\n' * (n + 1),
                                            'shared.txt': f'{n}\n', 'bin': b'\0' * n})
             for n in range(6)]
+    shas.append(gitrepo.commit(repo, 'c-big', {'big.txt': ''.join(f'{n}\n' for n in range(2000))}))
     gitrepo.git('rm', '-q', 'shared.txt')
     shas.append(gitrepo.commit(repo, 'c-rm'))
     commits = git.commits_in([shas[-1]])
@@ -129,4 +130,5 @@ def test_a_patch_read_in_any_pieces_parses_alike(repo, size):
     assert list(git._parse_patch(_Trickle(patch, size), {})) == whole  # type: ignore[arg-type]
     assert [(a.commit, a.path) for a in whole][:3] == [
         (shas[0], 'd0/a b.txt'), (shas[0], 'shared.txt'), (shas[1], 'd1/a b.txt')]
+    assert whole[-1].lines == tuple((n + 1, str(n)) for n in range(2000))
     assert [a._replace(ref=None) for a in git.added_lines(commits)] == whole
