@@ -44,7 +44,7 @@ def test_the_sift_keeps_what_the_prefilter_keeps_and_decides_exactly(tmp_path, p
                                                                      flagged):
     plan = _plan(tmp_path)
     assert plan.needles is not None
-    sift = _secret_sift.Sift(plan.needles, plan.plain, plan.wide)
+    sift = _secret_sift.Sift(plan)
     raw = text.encode()
     [kept] = sift([(path, raw)])
     may_hold = _may_hold_secrets(plan, path, text)
@@ -57,14 +57,16 @@ def test_the_sift_keeps_what_the_prefilter_keeps_and_decides_exactly(tmp_path, p
 def test_a_block_with_many_files_is_sifted_file_by_file(tmp_path):
     plan = _plan(tmp_path)
     assert plan.needles is not None
-    sift = _secret_sift.Sift(plan.needles, plan.plain, plan.wide)
+    sift = _secret_sift.Sift(plan)
     code = b'def f(x: int) -> int:\n    return x.real  \n'
     harmless = [(f'src/m{n}.py', code) for n in range(50)]
     files = [*harmless, ('src/ip.py', b'host = "203.0.113.42"'), *harmless,
-             ('src/key.py', f'aws = "{AWS_KEY}"'.encode()), ('notes.md', b'nothing here')]
+             ('src/key.py', f'aws = "{AWS_KEY}"'.encode()), ('notes.md', b'# notes\nnothing'),
+             ('meta.md', b'title: hello'), ('conf.yml', b'a: b')]
     kept = sift(files)
+    # meta.md: the eager ini transformer may parse it; conf.yml: the YAML one does
     assert [path for (path, _), keep in zip(files, kept, strict=True) if keep] == [
-        'src/ip.py', 'src/key.py', 'notes.md']  # notes.md: the eager ini transformer may parse it
+        'src/ip.py', 'src/key.py', 'meta.md', 'conf.yml']
 
 
 def test_a_needle_that_could_see_past_a_newline_is_searched_line_by_line():
@@ -177,7 +179,7 @@ def test_a_plan_is_made_anew_when_detect_secrets_changes(repo, monkeypatch):
     baseline = str(repo / '.secrets.baseline')
     key = _secret_plan.key(baseline)
     assert key is not None
-    blind = _secret_plan.Plan((), frozenset({'.py'}), frozenset())  # looks for nothing
+    blind = _secret_plan.Plan((), frozenset({'.py'}), frozenset(), frozenset())  # finds nothing
     _secret_plan.store(key, blind)
     assert findings(sha) == []  # the cached plan is the one used
     origin, version, stamp = _secret_plan._detect_secrets() or ('', b'', 0)

@@ -17,13 +17,14 @@ from pushguard import cache
 from pushguard.checks._secret_prefilter import Needle
 
 _NAME = 'secrets-prefilter'
-_FORMAT = 2
+_FORMAT = 3
 _NAMES_FILES = (b'file://', b'"file_name"', b'"model"')
 
 
 class Plan(NamedTuple):
     needles: tuple[Needle, ...] | None  # None: no Sift (see _secret_prefilter.siftable)
-    plain: frozenset[str]  # extensions the Sift decides alone
+    plain: frozenset[str]  # extensions the Sift decides alone (_prefilter.extension_kinds)
+    eager: frozenset[str]  # those it decides when the eager ini transformer must fail
     wide: frozenset[int]  # the needles it searches for over whole blocks (_secret_sift.wide)
 
 
@@ -62,12 +63,13 @@ def _detect_secrets() -> tuple[str, bytes, int] | None:
 
 def load(plan_key: object) -> Plan | None:
     value = cache.load(_NAME, plan_key)
-    if not isinstance(value, tuple) or len(value) != 3:
+    if not isinstance(value, tuple) or len(value) != 4:
         return None
-    needles, plain, wide = value
-    return Plan(None if needles is None else tuple(Needle(*n) for n in needles), plain, wide)
+    needles, plain, eager, wide = value
+    return Plan(None if needles is None else tuple(Needle(*n) for n in needles), plain, eager,
+                wide)
 
 
 def store(plan_key: object, plan: Plan) -> None:
     needles = None if plan.needles is None else tuple(tuple(n) for n in plan.needles)
-    cache.store(_NAME, plan_key, (needles, plan.plain, plan.wide))
+    cache.store(_NAME, plan_key, (needles, plan.plain, plan.eager, plan.wide))

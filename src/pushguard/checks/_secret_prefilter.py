@@ -16,11 +16,14 @@ from collections.abc import Callable
 from typing import Any, NamedTuple, cast
 
 SECTION_START = re.compile(r'^\s*\[', re.MULTILINE)  # configparser needs such a line to parse
-# extensions tried by `plain_extensions`: source files that detect-secrets parses as config files
-# only when they hold a [section] line (others, .md or .txt say, go through `may_hold_secrets`)
+# extensions `extension_kinds` asks detect-secrets about (a file with another one is left to
+# `may_hold_secrets`): its own file types, and common ones it reads as "other" files
 PROBED_EXTENSIONS = (
     '.py', '.pyi', '.js', '.go', '.java', '.php', '.m', '.swift', '.tf', '.cs', '.c', '.cpp',
-    '.cls', '.example', '.cnf', '.conf', '.cfg', '.cf', '.ini', '.properties', '.toml',
+    '.cls', '.example', '.cnf', '.conf', '.cfg', '.cf', '.ini', '.properties', '.toml', '',
+    '.md', '.rst', '.txt', '.json', '.ts', '.tsx', '.jsx', '.mjs', '.rs', '.rb', '.kt', '.scala',
+    '.h', '.hpp', '.cc', '.sh', '.bash', '.html', '.css', '.scss', '.xml', '.sql', '.lock',
+    '.gradle', '.vue', '.dart', '.lua', '.pl', '.r', '.ex', '.exs', '.erl', '.hs', '.ml', '.csv',
 )
 
 
@@ -201,17 +204,24 @@ class _NamedText(io.StringIO):
         self.name = name
 
 
-def plain_extensions() -> frozenset[str]:
-    """Of PROBED_EXTENSIONS, those whose files no transformer parses but the plain config one,
-    which needs a line opening a [section]."""
-    from detect_secrets.transformers.config import ConfigFileTransformer
+def extension_kinds() -> tuple[frozenset[str], frozenset[str]]:
+    """Of PROBED_EXTENSIONS: those whose files only the ini transformer parses, and it only when
+    they have a line opening a [section]; and those whose files the eager ini transformer (a
+    [global] section added on top) may also parse."""
+    from detect_secrets.transformers.config import (
+        ConfigFileTransformer, EagerConfigFileTransformer,
+    )
 
-    def plain(name: str) -> bool:
-        return all(len(tried) == 1 and type(tried[0]) is ConfigFileTransformer
-                   and not tried[0].is_eager for tried in _parsers(name))
+    def kinds(name: str) -> list[type]:
+        passes = _parsers(name)
+        return [type(tried[0]) for tried in passes if len(tried) == 1] \
+            if all(len(tried) == 1 for tried in passes) else [object]
+    plain, eager = [ConfigFileTransformer], [ConfigFileTransformer, EagerConfigFileTransformer]
     # two names per extension: a transformer choosing by more than the extension shows up
-    return frozenset(ext for ext in PROBED_EXTENSIONS
-                     if plain(f'probe{ext}') and plain(f'some/other-name{ext}'))
+    found = {ext: kinds(f'probe{ext}') for ext in PROBED_EXTENSIONS
+             if kinds(f'probe{ext}') == kinds(f'some/other-name{ext}')}
+    return (frozenset(ext for ext, kind in found.items() if kind == plain),
+            frozenset(ext for ext, kind in found.items() if kind == eager))
 
 
 def siftable(needles: tuple[Needle, ...] | None) -> tuple[Needle, ...] | None:

@@ -3,8 +3,10 @@
 A `Sift` is shown the added lines of each file diff in a block of the patch, as git printed
 them, and answers what `_secret_prefilter.may_hold_secrets` would for the rendered file, or
 true (keep the file for the full prefilter) where it cannot tell: text that is not ASCII, an
-extension some transformer (YAML, eager ini) parses, a line opening a [section] (the ini
-transformer parses the file then). It never drops a file the prefilter would keep.
+extension the YAML transformer parses (or one detect-secrets was not asked about), a line
+opening a [section] (the ini transformer parses the file then), or, where the eager ini
+transformer may parse the file, no line that makes it fail. It never drops a file the
+prefilter would keep.
 
 Needles whose words are too common to pick files by (a '.', a ':') are searched for once over
 all the block's lines joined by newlines, when that finds every match a single line has: their
@@ -21,9 +23,13 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from pushguard.checks._secret_plan import Plan
 from pushguard.checks._secret_prefilter import Needle, _all_words, _wanted
 
 SECTION_START = re.compile(rb'^\s*\[', re.MULTILINE)  # as _secret_prefilter.SECTION_START
+# A line configparser refuses (not blank, a comment, a [section] nor indented as a continuation,
+# and no '=' or ':'): the eager ini transformer then fails, and adds no lines.
+CONFIG_REFUSED = re.compile(rb'^[^ \t\n\r\x0b\x0c\x1c-\x1f#;\[][^=:\n]*$', re.MULTILINE)
 TRAILING_SPACE = re.compile(rb'[ \t\x0b\x0c\x1c-\x1f]+$', re.MULTILINE)  # what str.rstrip drops
 ANY_TRAILING_SPACE = re.compile(rb'[ \t\x0b\x0c\x1c-\x1f](?=\n|\Z)')  # linear, unlike the above
 
@@ -128,9 +134,9 @@ def _subpatterns(name: str, arg: Any) -> list[Any]:
 class Sift:
     """A git.Sift: which of a block's file diffs the full prefilter must see."""
 
-    def __init__(self, needles: tuple[Needle, ...], plain: frozenset[str], wide: frozenset[int]
-                 ) -> None:
-        self.plain = plain
+    def __init__(self, plan: Plan) -> None:
+        needles, self.plain, self.eager, wide = plan
+        assert needles is not None
         self.wide = [re.compile(n.source, n.flags | re.MULTILINE).search
                      for i, n in enumerate(needles) if i in wide]
         self.narrow = tuple(n for i, n in enumerate(needles) if i not in wide)
@@ -150,8 +156,12 @@ class Sift:
         return keep
 
     def _undecidable(self, path: str, text: bytes) -> bool:
-        return not text.isascii() or os.path.splitext(path)[1] not in self.plain \
-            or SECTION_START.search(text) is not None
+        """Whether a transformer may add lines to this file, or its text is not ASCII."""
+        if not text.isascii() or SECTION_START.search(text):
+            return True
+        extension = os.path.splitext(path)[1]
+        return extension not in self.plain \
+            and (extension not in self.eager or CONFIG_REFUSED.search(text) is None)
 
     def _found_wide(self, texts: list[bytes]) -> set[int]:
         """Which texts the wide needles match in: each a match starts in (lines are stripped as

@@ -85,7 +85,7 @@ def _fresh_plan(baseline: str) -> _secret_plan.Plan:
             _load_baseline(raw, baseline)
         needles = _secret_prefilter.siftable(_secret_prefilter.needles())
         wide = _secret_sift.wide(needles) if needles is not None else frozenset()
-        return _secret_plan.Plan(needles, _secret_prefilter.plain_extensions(), wide)
+        return _secret_plan.Plan(needles, *_secret_prefilter.extension_kinds(), wide)
 
 
 def _sifted(stream: Iterator[AddedLines], plan: _secret_plan.Plan) -> Iterator[AddedLines]:
@@ -93,7 +93,7 @@ def _sifted(stream: Iterator[AddedLines], plan: _secret_plan.Plan) -> Iterator[A
     sifted = getattr(stream, 'sifted', None)
     if plan.needles is None or sifted is None:
         return stream
-    result: Iterator[AddedLines] = sifted(_secret_sift.Sift(plan.needles, plan.plain, plan.wide))
+    result: Iterator[AddedLines] = sifted(_secret_sift.Sift(plan))
     return result
 
 
