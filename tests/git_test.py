@@ -6,6 +6,7 @@ import subprocess
 import pytest
 
 from pushguard import git
+from pushguard.git import diff, log, patch
 from testing import gitrepo
 
 ODD_NAMES = [
@@ -23,11 +24,11 @@ ODD_NAMES = [
 def test_changes_and_added_lines_keep_odd_paths(repo, name):
     gitrepo.write(repo, name, 'one\ntwo\n')
     sha = gitrepo.commit(repo, 'feat: add')
-    commits = git.commits_in([sha])
-    [change] = git.changes(commits)
+    commits = log.commits_in([sha])
+    [change] = diff.changes(commits)
     assert os.fsencode(change.path) == name
     assert change.status == 'A'
-    [added] = list(git.added_lines(commits))
+    [added] = list(patch.added_lines(commits))
     assert os.fsencode(added.path) == name
     assert added.lines == ((1, 'one'), (2, 'two'))
 
@@ -35,22 +36,22 @@ def test_changes_and_added_lines_keep_odd_paths(repo, name):
 def test_added_lines_number_lines_in_the_new_file(repo):
     gitrepo.commit(repo, 'one', {'f.txt': 'a\nb\nc\nd\n'})
     sha = gitrepo.commit(repo, 'two', {'f.txt': 'a\nB\nc\nd\ne\n'})
-    [added] = list(git.added_lines(git.commits_in([f'{sha}~1..{sha}'])))
+    [added] = list(patch.added_lines(log.commits_in([f'{sha}~1..{sha}'])))
     assert added.lines == ((2, 'B'), (5, 'e'))
 
 
 def test_removed_lines_are_not_added_lines(repo):
     gitrepo.commit(repo, 'one', {'f.txt': 'keep\nsecret\n'})
     sha = gitrepo.commit(repo, 'two', {'f.txt': 'keep\n'})
-    assert list(git.added_lines(git.commits_in([f'{sha}~1..{sha}']))) == []
+    assert list(patch.added_lines(log.commits_in([f'{sha}~1..{sha}']))) == []
 
 
 def test_staged_changes_in_an_empty_repository(repo):
     gitrepo.write(repo, 'a.txt', 'hello\n')
     gitrepo.git('add', 'a.txt')
-    [change] = git.staged_changes()
+    [change] = diff.staged_changes()
     assert (change.path, change.status, change.commit) == ('a.txt', 'A', None)
-    [added] = list(git.staged_added_lines())
+    [added] = list(patch.staged_added_lines())
     assert added.lines == ((1, 'hello'),)
 
 
@@ -59,13 +60,13 @@ def test_staged_reads_the_index_not_the_work_tree(repo):
     gitrepo.write(repo, 'a.txt', 'staged\n')
     gitrepo.git('add', 'a.txt')
     gitrepo.write(repo, 'a.txt', 'only in the work tree\n')
-    [added] = list(git.staged_added_lines())
+    [added] = list(patch.staged_added_lines())
     assert added.lines == ((1, 'staged'),)
 
 
 def test_log_reads_messages_and_identities(repo):
     sha = gitrepo.commit(repo, 'feat: ünïcode subject\n\nbody line')
-    [commit] = git.commits_in([sha])
+    [commit] = log.commits_in([sha])
     assert commit.message == 'feat: ünïcode subject\n\nbody line\n'
     assert commit.author_email == 'ada@example.com'
     assert commit.parents == ()
@@ -73,9 +74,9 @@ def test_log_reads_messages_and_identities(repo):
 
 def test_blob_sizes_come_from_the_object_store(repo):
     sha = gitrepo.commit(repo, 'one', {'big.bin': b'\0' * 5000})
-    [change] = git.changes(git.commits_in([sha]))
+    [change] = diff.changes(log.commits_in([sha]))
     gitrepo.write(repo, 'big.bin', 'small now')
-    assert git.blob_sizes([change.blob]) == {change.blob: 5000}
+    assert diff.blob_sizes([change.blob]) == {change.blob: 5000}
 
 
 def test_failing_git_names_the_command(repo):
@@ -85,18 +86,18 @@ def test_failing_git_names_the_command(repo):
 
 
 def test_unquote_octal_and_escapes():
-    assert git._unquote(b'"caf\\303\\251\\t\\"x\\\\"') == b'caf\xc3\xa9\t"x\\'
+    assert patch._unquote(b'"caf\\303\\251\\t\\"x\\\\"') == b'caf\xc3\xa9\t"x\\'
 
 
 def test_a_streamed_git_that_fails_names_the_command(repo):
     with pytest.raises(git.GitError, match='`git log no-such-rev` failed'):
-        with git._streamed('log', 'no-such-rev', stdin=b'') as out:
+        with patch._streamed('log', 'no-such-rev', stdin=b'') as out:
             list(out)
 
 
 def test_a_reader_that_stops_early_leaves_no_error(repo):
     shas = [gitrepo.commit(repo, f'c{n}', {f'f{n}.txt': 'x\n' * 1000}) for n in range(30)]
-    stream = git.added_lines(git.commits_in([shas[-1]]))
+    stream = patch.added_lines(log.commits_in([shas[-1]]))
     next(stream)
     stream.close()  # git is killed; closing must not raise
 
@@ -122,13 +123,13 @@ def test_a_patch_read_in_any_pieces_parses_alike(repo, size):
     shas.append(gitrepo.commit(repo, 'c-big', {'big.txt': ''.join(f'{n}\n' for n in range(2000))}))
     gitrepo.git('rm', '-q', 'shared.txt')
     shas.append(gitrepo.commit(repo, 'c-rm'))
-    commits = git.commits_in([shas[-1]])
-    patch = subprocess.run(('git', 'diff-tree', '--stdin', '-p', '-U0', '--root', *git.DIFF_FLAGS),
-                           input=git._lines(c.sha for c in commits), capture_output=True,
+    commits = log.commits_in([shas[-1]])
+    raw = subprocess.run(('git', 'diff-tree', '--stdin', '-p', '-U0', '--root', *diff.DIFF_FLAGS),
+                           input=git.stdin_lines(c.sha for c in commits), capture_output=True,
                            check=True).stdout
-    whole = list(git._parse_patch(_Trickle(patch, len(patch)), {}))  # type: ignore[arg-type]
-    assert list(git._parse_patch(_Trickle(patch, size), {})) == whole  # type: ignore[arg-type]
+    whole = list(patch._parse_patch(_Trickle(raw, len(raw)), {}))  # type: ignore[arg-type]
+    assert list(patch._parse_patch(_Trickle(raw, size), {})) == whole  # type: ignore[arg-type]
     assert [(a.commit, a.path) for a in whole][:3] == [
         (shas[0], 'd0/a b.txt'), (shas[0], 'shared.txt'), (shas[1], 'd1/a b.txt')]
     assert whole[-1].lines == tuple((n + 1, str(n)) for n in range(2000))
-    assert [a._replace(ref=None) for a in git.added_lines(commits)] == whole
+    assert [a._replace(ref=None) for a in patch.added_lines(commits)] == whole

@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from pushguard import git
+from pushguard.git import diff, log, patch
 from testing import gitrepo
 from testing.policies import JIRA
 from testing.run import run_pushguard
@@ -308,8 +308,8 @@ def test_an_evil_merge_is_blamed_for_what_it_adds_itself(work, server):
     code, said = push(work, 'origin', 'main')
     assert code != 0
     assert said.count('[forbidden-path]') == 1 and f'{merge[:12]}, evil.pem' in said
-    pushed = git.commits_in(['origin/main..HEAD'])
-    lines = [(a.commit, a.path, a.lines) for a in git.added_lines(pushed)]
+    pushed = log.commits_in(['origin/main..HEAD'])
+    lines = [(a.commit, a.path, a.lines) for a in patch.added_lines(pushed)]
     assert (merge, 'notes.txt', ((3, 'c'),)) in lines  # the line the merge added, not a, b
     assert not [path for commit, path, _ in lines if commit == merge and path == 'upstream.pem']
 
@@ -320,14 +320,14 @@ def test_an_evil_merge_is_blamed_for_what_it_adds_itself(work, server):
     pytest.param(b'big\xe9.txt', id='not-utf8'),
 ])
 def test_big_blobs_are_left_out_of_the_diff(work, name):
-    gitrepo.write(work, name, 'x = 1\n' * (git.MAX_DIFF_BLOB // 6 + 1))
+    gitrepo.write(work, name, 'x = 1\n' * (diff.MAX_DIFF_BLOB // 6 + 1))
     gitrepo.write(work, b'big [1]-small.txt', 'token = 1\n')  # what the glob would also match
     sha = gitrepo.commit(work, 'PROJ-1 big and small')
-    commits = git.commits_in([f'{sha}~1..{sha}'])
-    changes = git.changes(commits)
-    sizes = git.blob_sizes(c.blob for c in changes)
-    big = git.too_big_to_diff(c._replace(size=sizes.get(c.blob)) for c in changes)
+    commits = log.commits_in([f'{sha}~1..{sha}'])
+    changes = diff.changes(commits)
+    sizes = diff.blob_sizes(c.blob for c in changes)
+    big = diff.too_big_to_diff(c._replace(size=sizes.get(c.blob)) for c in changes)
     assert [os.fsencode(c.path) for c in big] == [name]
     added = [(os.fsencode(a.path), a.lines, a.unread)
-             for a in git.added_lines(commits, skip=big)]
+             for a in patch.added_lines(commits, skip=big)]
     assert added == [(name, (), True), (b'big [1]-small.txt', ((1, 'token = 1'),), False)]

@@ -58,8 +58,9 @@ def run(
         ctx.changes = tuple(_with_sizes(ctx.changes))
     if Need.ADDED_LINES in needs:
         from pushguard import git
+        from pushguard.git import diff
         ctx.root = ctx.root or git.work_tree_top()
-        ctx._added_lines = source.added_lines(ctx.commits, git.too_big_to_diff(ctx.changes))
+        ctx._added_lines = source.added_lines(ctx.commits, diff.too_big_to_diff(ctx.changes))
     findings: list[Finding] = []
     for check in selected:
         findings.extend(_apply_policy(check.check(ctx, cfg), cfg))
@@ -84,8 +85,8 @@ def _unique(changes: Iterable[FileChange]) -> Iterator[FileChange]:
 
 
 def _with_sizes(changes: Sequence[FileChange]) -> Iterator[FileChange]:
-    from pushguard import git
-    sizes = git.blob_sizes(c.blob for c in changes if c.status != 'D' and c.mode != SUBMODULE_MODE)
+    from pushguard.git import diff
+    sizes = diff.blob_sizes(c.blob for c in changes if c.status != 'D' and c.mode != SUBMODULE_MODE)
     for change in changes:
         yield change._replace(size=sizes.get(change.blob))
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from pushguard import git
+from pushguard.git import diff, log, patch
 from pushguard.model import AddedLines, Commit, Context, FileChange, Place, RefUpdate
 
 
@@ -14,14 +15,14 @@ class _CommitData:
     """Data for sources whose commits exist in the repository."""
 
     def with_signatures(self, commits: Sequence[Commit], verify: bool) -> list[Commit]:
-        return git.with_signatures(commits, verify)
+        return log.with_signatures(commits, verify)
 
     def changes(self, commits: Sequence[Commit]) -> list[FileChange]:
-        return git.changes(commits)
+        return diff.changes(commits)
 
     def added_lines(self, commits: Sequence[Commit], too_big: Sequence[FileChange]
                     ) -> Iterator[AddedLines]:
-        return git.added_lines(commits, skip=too_big)
+        return patch.added_lines(commits, skip=too_big)
 
 
 class MessageSource(_CommitData):
@@ -52,11 +53,11 @@ class StagedSource:
         return list(commits)
 
     def changes(self, commits: Sequence[Commit]) -> list[FileChange]:
-        return git.staged_changes()
+        return diff.staged_changes()
 
     def added_lines(self, commits: Sequence[Commit], too_big: Sequence[FileChange]
                     ) -> Iterator[AddedLines]:
-        return git.staged_added_lines()  # a big staged blob diffs as binary: nothing to skip
+        return patch.staged_added_lines()  # a big staged blob diffs as binary: nothing to skip
 
 
 class _Commits(_CommitData):
@@ -101,8 +102,8 @@ class RangeSource(_Commits):
 
     def _fetch(self) -> Context:
         ref = f'refs/heads/{self.branch}' if self.branch else None
-        tips, bottoms = git.range_ends(self.revisions) if self.revisions else ([], [])
-        commits = [c._replace(ref=ref) for c in git.new_commits(tips, bottoms)]
+        tips, bottoms = log.range_ends(self.revisions) if self.revisions else ([], [])
+        commits = [c._replace(ref=ref) for c in log.new_commits(tips, bottoms)]
         ctx = Context(self.place, commits=tuple(commits), branch=self.branch)
         if ref is not None and tips:
             # as a push would see it: an update from the one bottom, else a new branch
@@ -125,7 +126,7 @@ def _commits_for(updates: Sequence[RefUpdate], remote: str | None) -> list[Commi
         if not update.is_deletion and update.local_sha in commit_of:
             tips.setdefault(commit_of[update.local_sha], update.remote_ref)
     known_olds = [commit_of[sha] for sha in olds if sha in commit_of]
-    commits = git.new_commits(tips, known_olds, exclude_remote=remote)
+    commits = log.new_commits(tips, known_olds, exclude_remote=remote)
     return [c._replace(ref=tips.get(c.ref or '', c.ref)) for c in commits]
 
 
@@ -134,7 +135,7 @@ def _note_shallow(ctx: Context) -> None:
     cut = [c.sha for c in ctx.commits if c.sha in roots]
     if not cut:
         return
-    parents = git.cut_parents(cut)
+    parents = log.cut_parents(cut)
     unseen = [f'{sha[:12]} (parent of {child[:12]})'
               for child in cut for sha in parents.get(child, ())] or [sha[:12] for sha in cut]
     ctx.notes.append(

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from pushguard import git
+from pushguard.git import log
 from pushguard.checks import _gitlint, commit_style
 from pushguard.config import Config
 from pushguard.model import Commit, Context, Place
@@ -120,7 +120,7 @@ def test_pushed_commits_share_one_context_and_start_no_git(repo, monkeypatch):
     for n in range(3):
         gitrepo.commit(repo, f'feat: change {n} with a title that is rather too long to pass, as '
                              f'it goes on and on')
-    ctx = Context(Place.CHECK, commits=tuple(git.commits_in(['HEAD'])))
+    ctx = Context(Place.CHECK, commits=tuple(log.commits_in(['HEAD'])))
     started = []
     real_popen = subprocess.Popen.__init__
 
@@ -139,7 +139,7 @@ def test_author_email_is_checked_on_pushed_commits(repo):
     gitrepo.git('-c', 'user.email=not-an-email', 'commit', '-q', '--allow-empty', '-m',
                 'feat: add login', '--no-verify', cwd=repo,
                 env={'GIT_AUTHOR_EMAIL': 'not-an-email'})
-    ctx = Context(Place.CHECK, commits=tuple(git.commits_in(['HEAD'])))
+    ctx = Context(Place.CHECK, commits=tuple(log.commits_in(['HEAD'])))
     found = list(commit_style.check(ctx, Config(style={'ignore': ['body-is-missing']})))
     assert [f.message for f in found] == [
         'author-valid-email: Author email for commit is invalid: "not-an-email"']
@@ -148,7 +148,7 @@ def test_author_email_is_checked_on_pushed_commits(repo):
 
 def test_whitespace_kept_by_a_verbatim_commit_is_found_when_pushed(repo):
     sha = gitrepo.commit(repo, f'feat: add login \n\n{BODY} \n', None, '--cleanup=verbatim')
-    ctx = Context(Place.CHECK, commits=tuple(git.commits_in(['HEAD'])))
+    ctx = Context(Place.CHECK, commits=tuple(log.commits_in(['HEAD'])))
     found = list(commit_style.check(ctx, Config(style={})))
     assert [(f.commit, f.line, f.message.split(':')[0]) for f in found] == [
         (sha, 1, 'title-trailing-whitespace'), (sha, 3, 'body-trailing-whitespace')]

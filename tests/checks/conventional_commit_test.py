@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from pushguard import git
+from pushguard.git import log
 from pushguard.checks import conventional_commit
 from pushguard.config import Config, Conventional
 from pushguard.model import Context, Place
@@ -155,7 +155,7 @@ def test_only_runs_with_defaults_when_section_absent(repo):
 def test_pushed_commit_finding_names_commit_and_rebase(repo):
     gitrepo.commit(repo, 'feat: first')
     sha = gitrepo.commit(repo, 'add login')
-    ctx = Context(Place.CHECK, commits=tuple(git.commits_in(['HEAD'])))
+    ctx = Context(Place.CHECK, commits=tuple(log.commits_in(['HEAD'])))
     findings = list(conventional_commit.check(ctx, Config(conventional=Conventional())))
     assert len(findings) == 1
     assert findings[0].commit == sha

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from pushguard import git
+from pushguard.git import log
 from pushguard.checks import dco
 from pushguard.config import Config
 from pushguard.model import Context, Place
@@ -48,7 +48,7 @@ def test_rejected_at_commit_time(repo, message):
 def _pushed(repo, *messages):
     for message in messages:
         gitrepo.commit(repo, message)
-    return Context(Place.CHECK, commits=tuple(git.commits_in(['HEAD'])))
+    return Context(Place.CHECK, commits=tuple(log.commits_in(['HEAD'])))
 
 
 def test_pushed_trailer_must_match_the_author(repo):
@@ -64,5 +64,5 @@ def test_pushed_trailer_must_match_the_author(repo):
 
 def test_real_signoff_passes(repo):
     gitrepo.commit(repo, 'base', None, '-s')
-    ctx = Context(Place.CHECK, commits=tuple(git.commits_in(['HEAD'])))
+    ctx = Context(Place.CHECK, commits=tuple(log.commits_in(['HEAD'])))
     assert list(dco.check(ctx, Config(dco=True))) == []

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from pushguard import git
+from pushguard.git import log
 from pushguard.checks import jira_ticket
 from pushguard.config import Config, Jira
 from pushguard.model import Context, Place
@@ -78,7 +78,7 @@ def test_any_project_when_projects_empty(repo):
 def test_pushed_commit_names_the_commit(repo):
     gitrepo.commit(repo, 'PROJ-1 base')
     sha = gitrepo.commit(repo, 'add login')
-    ctx = Context(Place.CHECK, commits=tuple(git.commits_in(['HEAD'])))
+    ctx = Context(Place.CHECK, commits=tuple(log.commits_in(['HEAD'])))
     findings = list(jira_ticket.check(ctx, Config(jira=Jira(projects=('PROJ',)))))
     assert [f.commit for f in findings] == [sha]
     assert f'git rebase -i {sha[:12]}~1' in (findings[0].fix or '')

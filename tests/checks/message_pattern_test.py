@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from pushguard import git
+from pushguard.git import log
 from pushguard.checks import message_pattern
 from pushguard.config import Config
 from pushguard.model import Context, Place
@@ -59,7 +59,7 @@ def test_both_patterns_broken_are_two_findings(repo):
 
 def test_pushed_commit_is_searched_like_the_message_being_written(repo):
     sha = gitrepo.commit(repo, 'add login')
-    ctx = Context(Place.CHECK, commits=tuple(git.commits_in(['HEAD'])))
+    ctx = Context(Place.CHECK, commits=tuple(log.commits_in(['HEAD'])))
     cfg = Config(pattern=r'login\Z')
     assert list(message_pattern.check(ctx, cfg)) == []
     found = list(message_pattern.check(ctx, Config(forbidden_pattern='login')))

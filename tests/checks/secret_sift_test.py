@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from pushguard import git
+from pushguard.git import log, patch
 from pushguard.checks import _secret_plan, _secret_prefilter, _secret_sift, secrets
 from testing import gitrepo
 from testing.run import run_pushguard
@@ -149,26 +149,26 @@ def test_sifted_git_parses_only_the_file_diffs_kept(repo):
     lines = ''.join(f'line {n}\n' for n in range(3000))  # several blocks of git's patch
     shas = [gitrepo.commit(repo, f'feat: {n}', {f'd{n}/keep.txt': lines, f'd{n}/drop.txt': 'x\n',
                                                 f'd{n}/gone.txt': ''}) for n in range(12)]
-    commits = git.commits_in([f'{shas[0]}~1..{shas[-1]}'])
+    commits = log.commits_in([f'{shas[0]}~1..{shas[-1]}'])
     shown: list[tuple[str, bytes]] = []
 
     def keep(files):
         shown.extend(files)
         return [path.endswith('keep.txt') for path, _ in files]
 
-    kept = list(git.added_lines(commits).sifted(keep))
+    kept = list(patch.added_lines(commits).sifted(keep))
     assert [a.path for a in kept] == [f'd{n}/keep.txt' for n in range(12)]
     assert all(a.lines == tuple(enumerate(lines.splitlines(), start=1)) for a in kept)
     assert sorted(path for path, _ in shown) == sorted(
         f'd{n}/{name}' for n in range(12) for name in ('drop.txt', 'keep.txt'))
     assert dict(shown)['d3/keep.txt'] == lines.rstrip('\n').encode()
-    assert list(git.added_lines(commits).sifted(lambda files: [True] * len(files))) == list(
-        git.added_lines(commits))
+    assert list(patch.added_lines(commits).sifted(lambda files: [True] * len(files))) == list(
+        patch.added_lines(commits))
 
 
 def test_a_stream_already_read_cannot_be_sifted(repo):
     sha = gitrepo.commit(repo, 'feat: a', {'a.txt': 'a\n'})
-    stream = git.added_lines(git.commits_in([sha]))
+    stream = patch.added_lines(log.commits_in([sha]))
     next(stream)
     with pytest.raises(ValueError):
         stream.sifted(lambda files: [True] * len(files))

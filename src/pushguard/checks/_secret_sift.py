@@ -132,7 +132,7 @@ def _subpatterns(name: str, arg: Any) -> list[Any]:
 
 
 class Sift:
-    """A git.Sift: which of a block's file diffs the full prefilter must see."""
+    """A git.patch.Sift: which of a block's file diffs the full prefilter must see."""
 
     def __init__(self, plan: Plan) -> None:
         needles, self.plain, self.eager, wide = plan

@@ -105,10 +105,10 @@ def _fix(change: FileChange, commit: Commit | None, is_tip: bool, lfs: bool) -> 
 
 def _lfs_paths(ctx: Context, paths: Sequence[str]) -> frozenset[str]:
     """The paths .gitattributes sends to LFS: one `git check-attr` for the few large paths."""
-    from pushguard import git
+    from pushguard.git import diff
     from pushguard.errors import GitError
     try:
-        attrs = git.attributes(paths, 'filter', cached=ctx.place is Place.PRE_COMMIT)
+        attrs = diff.attributes(paths, 'filter', cached=ctx.place is Place.PRE_COMMIT)
     except GitError:
         return frozenset()  # no attributes to read (e.g. no work tree): no LFS hint, same verdict
     return frozenset(path for path, value in attrs.items() if value == 'lfs')

@@ -1,0 +1,256 @@
+"""The lines commits (or the index) add: `git diff-tree -p -U0`, streamed and parsed."""
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Callable, Generator, Iterator, Sequence
+
+from pushguard._typing import TYPE_CHECKING
+from pushguard.errors import GitError
+from pushguard.git import decode, empty_tree, failure_message, fs_path, resolve, stdin_lines
+from pushguard.git.diff import DIFF_FLAGS, MAX_DIFF_BLOB, MERGES, parent_counts
+from pushguard.model import AddedLines, Commit, FileChange
+
+if TYPE_CHECKING:
+    from typing import IO
+
+NO_BIG_DIFFS = ('-c', f'core.bigFileThreshold={MAX_DIFF_BLOB}')
+_COMMIT_LINE = re.compile(rb'[0-9a-f]{40}|[0-9a-f]{64}')
+
+
+@contextlib.contextmanager
+def _streamed(*args: str, stdin: bytes) -> Iterator[IO[bytes]]:
+    """Run git with its stdout read as it comes, so a big diff never sits in memory whole."""
+    import subprocess
+    import tempfile
+    # stdin and stderr are files, not pipes: git answers each line as it reads it, so writing a
+    # long input (2,000 shas) to a pipe while nobody reads git's full stdout deadlocks both
+    with tempfile.TemporaryFile() as feed, tempfile.TemporaryFile() as said:
+        feed.write(stdin)
+        feed.seek(0)
+        proc = subprocess.Popen(('git', *args), stdin=feed, stdout=subprocess.PIPE, stderr=said)
+        assert proc.stdout is not None
+        read_to_the_end = False
+        try:
+            yield proc.stdout
+            read_to_the_end = True
+        finally:
+            proc.stdout.close()
+            if not read_to_the_end:  # the reader stopped early: git's failure is not news
+                proc.kill()
+            if proc.wait() != 0 and read_to_the_end:
+                said.seek(0)
+                raise GitError(failure_message(('git', *args), proc.returncode, said.read()))
+
+
+# shown each file diff's (path, added lines) of a block of the patch: which ones to parse
+Sift = Callable[[Sequence[tuple[str, bytes]]], Sequence[bool]]
+PATCH_BLOCK = 1 << 16  # git's patch is read up to this much at a time, then cut into file diffs
+_FILE_DIFF = b'\ndiff --git '
+_ADDED_LINE = re.compile(rb'^\+(.*)', re.MULTILINE)
+
+
+class AddedLinesStream(Iterator[AddedLines]):
+    """The lines a diff adds, per path; git starts at the first read, so `sifted` can still
+    choose which file diffs are worth parsing."""
+
+    def __init__(self, start: Callable[[Sift | None], Generator[AddedLines, None, None]]) -> None:
+        self._start = start
+        self._sift: Sift | None = None
+        self._lines: Generator[AddedLines, None, None] | None = None
+
+    def sifted(self, sift: Sift) -> AddedLinesStream:
+        """Parse only the file diffs that `sift` keeps: it is called with the (path, added) of
+        each file diff in a block of the patch, `added` being the lines the diff adds (each less
+        its '+', joined by newlines), and says which to parse (a true item); the others are
+        skipped whole, never split into lines. Raises ValueError once the stream was read."""
+        if self._lines is not None:
+            raise ValueError('the added lines are already being read')
+        self._sift = sift
+        return self
+
+    def __next__(self) -> AddedLines:
+        if self._lines is None:
+            self._lines = self._start(self._sift)
+        return next(self._lines)
+
+    def close(self) -> None:
+        """Stop reading: git is stopped, if it was started."""
+        if self._lines is not None:
+            self._lines.close()
+
+
+def added_lines(commits: Sequence[Commit], skip: Sequence[FileChange] = ()) -> AddedLinesStream:
+    """`git diff-tree --stdin -p -U0 --root`, streamed: the lines each commit adds, per path.
+
+    The paths of `skip` are left out of the diff (pathspec `:(exclude,literal)`); each skipped
+    change comes first, as an AddedLines with no lines and `unread` set.
+    """
+    return AddedLinesStream(lambda sift: _added_lines(commits, skip, sift))
+
+
+def _added_lines(commits: Sequence[Commit], skip: Sequence[FileChange], sift: Sift | None
+                 ) -> Generator[AddedLines, None, None]:
+    if not commits:
+        return
+    for change in skip:
+        yield AddedLines(change.commit, change.ref, change.path, (), unread=True)
+    paths = dict.fromkeys(change.path for change in skip)
+    refs = {c.sha: c.ref for c in commits}
+    args = (*NO_BIG_DIFFS, 'diff-tree', '--stdin', '-p', '-U0', '--root', MERGES, *DIFF_FLAGS,
+            *(['--', *(f':(exclude,literal){path}' for path in paths)] if paths else []))
+    with _streamed(*args, stdin=stdin_lines(c.sha for c in commits if c.sha)) as out:
+        yield from _merges_own(_parse_patch(out, refs, sift), parent_counts(commits))
+
+
+def _merges_own(stream: Iterator[AddedLines], parents: dict[str | None, int]
+                ) -> Iterator[AddedLines]:
+    """Non-merges pass through; of a merge's per-parent diffs, the lines added against all."""
+    merge: str | None = None
+    per_path: dict[str, list[AddedLines]] = {}
+    for added in stream:
+        if added.commit != merge:
+            yield from _common(per_path, parents.get(merge, 1))
+            merge, per_path = added.commit, {}
+        if parents.get(added.commit, 1) == 1:
+            yield added
+        else:
+            per_path.setdefault(added.path, []).append(added)
+    yield from _common(per_path, parents.get(merge, 1))
+
+
+def _common(per_path: dict[str, list[AddedLines]], parents: int) -> Iterator[AddedLines]:
+    for first, *others in per_path.values():
+        if len(others) + 1 == parents:
+            common = set(first.lines).intersection(*(other.lines for other in others))
+            lines = tuple(line for line in first.lines if line in common)
+            if lines:
+                yield AddedLines(first.commit, first.ref, first.path, lines)
+
+
+def staged_added_lines() -> AddedLinesStream:
+    """`git diff --cached -p -U0`, streamed: the lines the index adds."""
+    return AddedLinesStream(_staged_added_lines)
+
+
+def _staged_added_lines(sift: Sift | None) -> Generator[AddedLines, None, None]:
+    base = resolve('HEAD') or empty_tree()
+    args = (*NO_BIG_DIFFS, 'diff', '--cached', '-p', '-U0', *DIFF_FLAGS, base)
+    with _streamed(*args, stdin=b'') as out:
+        yield from _parse_patch(out, {}, sift)
+
+
+def _parse_patch(out: IO[bytes], refs: dict[str | None, str | None], sift: Sift | None = None
+                 ) -> Iterator[AddedLines]:
+    commit: str | None = None
+    for pieces in _pieces(out):
+        files: list[tuple[str | None, str, bytes]] = []  # commit, path, hunks
+        for piece in pieces:
+            diff, shas = _split_commit_lines(piece)
+            found = _file_hunks(diff)
+            if found is not None:
+                files.append((commit, *found))
+            if shas:  # diff-tree --stdin names each commit before its diffs
+                commit = decode(shas[-1])
+        if sift is not None and files:
+            files = _sifted(files, sift)
+        for sha, path, hunks in files:
+            lines = _hunk_lines(hunks)
+            if lines:
+                yield AddedLines(sha, refs.get(sha), path, tuple(lines))
+
+
+def _sifted(files: list[tuple[str | None, str, bytes]], sift: Sift
+            ) -> list[tuple[str | None, str, bytes]]:
+    kept = sift([(path, b'\n'.join(_ADDED_LINE.findall(hunks))) for _, path, hunks in files])
+    return [file for file, keep in zip(files, kept, strict=True) if keep]
+
+
+def _pieces(out: IO[bytes]) -> Iterator[list[bytes]]:
+    """git's patch cut before each `diff --git ` (which is left out), a block at a time; the
+    first piece is what comes before the first file diff. Memory: a block and one file diff."""
+    pending = b'\n'  # so that a patch starting with a file diff is cut there too
+    # read1: what git has written so far, so that parsing keeps pace with git (2,000 commits:
+    # 0.28 s, against 0.30 s waiting for whole 64 KiB blocks and 0.41 s for 1 MiB ones)
+    read = getattr(out, 'read1', out.read)
+    while block := read(PATCH_BLOCK):
+        pending += block
+        cut = pending.rfind(_FILE_DIFF)
+        if cut > 0:  # all before the last file diff is whole
+            yield pending[:cut].split(_FILE_DIFF)
+            pending = pending[cut:]
+    yield pending.split(_FILE_DIFF)
+
+
+def _split_commit_lines(piece: bytes) -> tuple[bytes, list[bytes]]:
+    """The piece's own text, and the commit id lines that end it (diff-tree --stdin)."""
+    shas: list[bytes] = []
+    text = piece.rstrip(b'\n')
+    while text:
+        start = text.rfind(b'\n') + 1
+        if not _COMMIT_LINE.fullmatch(text, start):
+            break
+        shas.append(text[start:])
+        text = text[:max(start - 1, 0)]
+    return text, shas[::-1]
+
+
+def _file_hunks(diff: bytes) -> tuple[str, bytes] | None:
+    """The path of one file's diff (its text after `diff --git `) and its hunks; None when it has
+    none (binary, a mode change, a deletion, or no file diff at all)."""
+    hunks = diff.find(b'\n@@ ')
+    target = diff.rfind(b'\n+++ ', 0, hunks)
+    if hunks < 0 or target < 0:
+        return None
+    target_path = diff[target + 5:diff.find(b'\n', target + 1)]
+    if target_path == b'/dev/null':
+        return None
+    return fs_path(_patch_path(target_path)[2:]), diff[hunks + 1:]
+
+
+def _hunk_lines(text: bytes) -> list[tuple[int, str]]:
+    """Each added line of `-U0` hunks, with its number in the new file."""
+    lines: list[tuple[int, str]] = []
+    line_no = 0
+    for raw in text.split(b'\n'):
+        if raw.startswith(b'+'):
+            lines.append((line_no, decode(raw[1:])))
+            line_no += 1
+        elif raw.startswith(b'@@ '):
+            line_no = _hunk_start(raw)
+    return lines
+
+
+def _hunk_start(header: bytes) -> int:
+    new = header.split(b' ')[2]  # b'+12,3' or b'+12'
+    return int(new[1:].split(b',')[0])
+
+
+def _patch_path(raw: bytes) -> bytes:
+    """The path of a `+++ b/...` line, unquoted, less the TAB git adds after a name with a space."""
+    if raw.startswith(b'"'):
+        return _unquote(raw)
+    # diff.c appends a TAB to an unquoted name that contains a space, for GNU patch
+    return raw[:-1] if raw.endswith(b'\t') and b' ' in raw else raw
+
+
+def _unquote(raw: bytes) -> bytes:
+    """Undo git's C-style quoting of a path (core.quotePath): "a\\tb\\303\\251" -> bytes."""
+    if not raw.startswith(b'"'):
+        return raw
+    body, out, i = raw[1:-1], bytearray(), 0
+    escapes = {ord('n'): 10, ord('t'): 9, ord('"'): 34, ord('\\'): 92, ord('a'): 7,
+               ord('b'): 8, ord('f'): 12, ord('r'): 13, ord('v'): 11}
+    while i < len(body):
+        if body[i] == 92 and i + 1 < len(body):
+            nxt = body[i + 1]
+            if 48 <= nxt <= 55:
+                out.append(int(body[i + 1:i + 4], 8))
+                i += 4
+                continue
+            out.append(escapes.get(nxt, nxt))
+            i += 2
+            continue
+        out.append(body[i])
+        i += 1
+    return bytes(out)
