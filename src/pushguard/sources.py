@@ -1,13 +1,13 @@
 """What is being checked: one message, the index, a push, or a range of commits.
 
-Each source reads git only through `pushguard.git`, and only when the engine asks.
+Each source reads git only through `pushguard.git`, and only when the engine asks; the modules
+that read commits and diffs are imported then too, so a commit-msg hook never loads them.
 """
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
 from pushguard import git
-from pushguard.git import diff, log, patch
 from pushguard.model import AddedLines, Commit, Context, FileChange, Place, RefUpdate
 
 
@@ -15,13 +15,16 @@ class _CommitData:
     """Data for sources whose commits exist in the repository."""
 
     def with_signatures(self, commits: Sequence[Commit], verify: bool) -> list[Commit]:
+        from pushguard.git import log
         return log.with_signatures(commits, verify)
 
     def changes(self, commits: Sequence[Commit]) -> list[FileChange]:
+        from pushguard.git import diff
         return diff.changes(commits)
 
     def added_lines(self, commits: Sequence[Commit], too_big: Sequence[FileChange]
                     ) -> Iterator[AddedLines]:
+        from pushguard.git import patch
         return patch.added_lines(commits, skip=too_big)
 
 
@@ -53,10 +56,12 @@ class StagedSource:
         return list(commits)
 
     def changes(self, commits: Sequence[Commit]) -> list[FileChange]:
+        from pushguard.git import diff
         return diff.staged_changes()
 
     def added_lines(self, commits: Sequence[Commit], too_big: Sequence[FileChange]
                     ) -> Iterator[AddedLines]:
+        from pushguard.git import patch
         return patch.staged_added_lines()  # a big staged blob diffs as binary: nothing to skip
 
 
@@ -101,6 +106,7 @@ class RangeSource(_Commits):
         self.place = place
 
     def _fetch(self) -> Context:
+        from pushguard.git import log
         ref = f'refs/heads/{self.branch}' if self.branch else None
         tips, bottoms = log.range_ends(self.revisions) if self.revisions else ([], [])
         commits = [c._replace(ref=ref) for c in log.new_commits(tips, bottoms)]
@@ -118,6 +124,7 @@ def _commits_for(updates: Sequence[RefUpdate], remote: str | None) -> list[Commi
     Annotated tags are peeled to their commit; an old tip this repository lacks (someone else
     pushed it) excludes nothing, and the remote-tracking refs stand in for it.
     """
+    from pushguard.git import log
     news = [u.local_sha for u in updates if not u.is_deletion]
     olds = [u.remote_sha for u in updates if not u.is_creation]
     commit_of = git.peel_commits([*news, *olds])
@@ -135,6 +142,7 @@ def _note_shallow(ctx: Context) -> None:
     cut = [c.sha for c in ctx.commits if c.sha in roots]
     if not cut:
         return
+    from pushguard.git import log
     parents = log.cut_parents(cut)
     unseen = [f'{sha[:12]} (parent of {child[:12]})'
               for child in cut for sha in parents.get(child, ())] or [sha[:12] for sha in cut]

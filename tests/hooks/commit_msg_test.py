@@ -159,7 +159,8 @@ with open("modules.json", "w") as f:
 # before comes from the cache, so tomllib and cfgv are not imported either
 _SLOW_TO_IMPORT = ('detect_secrets', 'urllib.request', 'http.client', 'gitlint', 'dataclasses',
                    'inspect', 'typing', 'argparse', 'subprocess', 'tomllib', 'cfgv',
-                   'pushguard.schema')
+                   'pushguard.schema', 'pushguard.git.log', 'pushguard.git.diff',
+                   'pushguard.git.patch', 'contextlib')
 
 
 @pytest.mark.parametrize(('toml', 'absent'), (
