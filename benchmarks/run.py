@@ -211,6 +211,29 @@ def measure(bench: Bench, name: str, make: Callable[[], tuple[Sequence[str], Pat
     print(f'  {name}: {median * 1000:.1f} ms', file=sys.stderr)
 
 
+def measure_together(bench: Bench, makers: dict[str, Callable[[], tuple[Sequence[str], Path]]]
+                     ) -> None:
+    """Like `measure` for several commands, run in turns (one run of each, `bench.runs` times):
+    a busy spell of the shared machine then slows all of them, not the one that ran during it."""
+    ready: dict[str, tuple[Sequence[str], Path]] = {}
+    for name, make in makers.items():
+        try:
+            argv, cwd = make()
+            _once(argv, cwd, bench.env)
+            ready[name] = (argv, cwd)
+        except Skip as e:
+            bench.results[name] = None
+            bench.notes.append(f'{name}: skipped: {e}')
+            print(f'  {name}: skipped ({e})', file=sys.stderr)
+    times: dict[str, list[float]] = {name: [] for name in ready}
+    for _ in range(bench.runs):
+        for name, (argv, cwd) in ready.items():
+            times[name].append(_once(argv, cwd, bench.env))
+    for name, taken in times.items():
+        median = bench.results[name] = statistics.median(taken)
+        print(f'  {name}: {median * 1000:.1f} ms', file=sys.stderr)
+
+
 def peak_memory(bench: Bench, name: str, argv: Sequence[str], cwd: Path) -> None:
     """Peak RSS (KiB) of the largest process in the tree of one run, from a fresh child."""
     probe = ('import resource, subprocess, sys\n'
@@ -226,8 +249,9 @@ def peak_memory(bench: Bench, name: str, argv: Sequence[str], cwd: Path) -> None
 
 # --- the scenarios -------------------------------------------------------------------------------
 
-def _hook_repo(bench: Bench) -> Path:
-    path = bench.tmp / 'hooks-repo'
+def _hook_repo(bench: Bench, slot: str) -> Path:
+    """One repository per hook measured: all of them are measured in turns."""
+    path = bench.tmp / f'hooks-{slot}'
     if not path.exists():
         git(bench.env, 'init', '-q', '-b', BRANCH, str(path))
         (path / 'msg').write_text(HOOK_MESSAGE)
@@ -237,8 +261,9 @@ def _hook_repo(bench: Bench) -> Path:
     return path
 
 
-def _with_hook(bench: Bench, shim: str | None, config: str = '') -> tuple[list[str], Path]:
-    repo = _hook_repo(bench)
+def _with_hook(bench: Bench, slot: str, shim: str | None, config: str = ''
+               ) -> tuple[list[str], Path]:
+    repo = _hook_repo(bench, slot)
     hook = repo / '.git' / 'hooks' / 'commit-msg'
     hook.parent.mkdir(exist_ok=True)
     if shim is None:
@@ -250,10 +275,10 @@ def _with_hook(bench: Bench, shim: str | None, config: str = '') -> tuple[list[s
     return ['git', 'commit', '-q', '--allow-empty', '--no-gpg-sign', '-F', 'msg'], repo
 
 
-def _installed(bench: Bench, checks: tuple[str, ...]) -> tuple[list[str], Path]:
-    """The hook `pushguard install` writes: a sh shim that runs this interpreter with -c."""
+def _installed(bench: Bench, slot: str, checks: tuple[str, ...]) -> tuple[list[str], Path]:
+    """The hook `pushguard install` writes: a sh shim that runs this interpreter with -S."""
     _require(*checks, module='pushguard.commands.install')
-    argv, repo = _with_hook(bench, None, policy(checks))
+    argv, repo = _with_hook(bench, slot, None, policy(checks))
     (repo / '.git' / 'hooks' / 'commit-msg.legacy').unlink(missing_ok=True)
     subprocess.run([tool('pushguard'), 'install', '--hook', 'commit-msg'], cwd=repo, env=bench.env,
                    check=True, stdout=subprocess.DEVNULL)
@@ -270,27 +295,29 @@ def _require(*checks: str, module: str | None = None) -> None:
 
 def hooks(bench: Bench) -> None:
     """(a) and (b): `git commit` with no hook, then with each tool's commit-msg hook."""
-    def pushguard(checks: tuple[str, ...]) -> Callable[[], tuple[list[str], Path]]:
+    def pushguard(slot: str, checks: tuple[str, ...]) -> Callable[[], tuple[list[str], Path]]:
         def make() -> tuple[list[str], Path]:
             _require(*checks, module='pushguard.hooks.commit_msg')
-            return _with_hook(bench, f"exec '{tool('pushguard')}' hook commit-msg \"$1\"",
+            return _with_hook(bench, slot, f"exec '{tool('pushguard')}' hook commit-msg \"$1\"",
                               policy(checks))
         return make
 
-    measure(bench, 'python -c pass (interpreter start-up, the floor of every Python hook)',
-            lambda: ([sys.executable, '-c', 'pass'], bench.tmp))
-    measure(bench, 'commit, no hook', lambda: _with_hook(bench, None))
-    measure(bench, 'commit, pushguard hook (jira + conventional)', pushguard(HOOK_CHECKS))
-    measure(bench, 'commit, pushguard hook as `pushguard install` writes it (jira + conventional)',
-            lambda: _installed(bench, HOOK_CHECKS))
-    measure(bench, 'commit, pushguard hook (jira + conventional + style)',
-            pushguard((*HOOK_CHECKS, 'commit-style')))
-    measure(bench, 'commit, pushguard hook as `pushguard install` writes it (jira + conventional '
-                   '+ style)', lambda: _installed(bench, (*HOOK_CHECKS, 'commit-style')))
-    measure(bench, 'commit, conventional-pre-commit hook', lambda: _with_hook(
-        bench, f"exec '{tool('conventional-pre-commit')}' \"$1\""))
-    measure(bench, 'commit, gitlint hook', lambda: _with_hook(
-        bench, f"exec '{tool('gitlint')}' --staged --msg-filename \"$1\" run-hook"))
+    style = (*HOOK_CHECKS, 'commit-style')
+    measure_together(bench, {
+        'python -c pass (interpreter start-up, the floor of every Python hook)':
+            lambda: ([sys.executable, '-c', 'pass'], bench.tmp),
+        'commit, no hook': lambda: _with_hook(bench, 'none', None),
+        'commit, pushguard hook (jira + conventional)': pushguard('script', HOOK_CHECKS),
+        'commit, pushguard hook as `pushguard install` writes it (jira + conventional)':
+            lambda: _installed(bench, 'installed', HOOK_CHECKS),
+        'commit, pushguard hook (jira + conventional + style)': pushguard('script-style', style),
+        'commit, pushguard hook as `pushguard install` writes it (jira + conventional + style)':
+            lambda: _installed(bench, 'installed-style', style),
+        'commit, conventional-pre-commit hook': lambda: _with_hook(
+            bench, 'conventional', f"exec '{tool('conventional-pre-commit')}' \"$1\""),
+        'commit, gitlint hook': lambda: _with_hook(
+            bench, 'gitlint', f"exec '{tool('gitlint')}' --staged --msg-filename \"$1\" run-hook"),
+    })
 
 
 def _check(bench: Bench, repo: Path, checks: Sequence[str], *extra: str
