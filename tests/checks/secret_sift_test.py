@@ -10,7 +10,9 @@ import sys
 import pytest
 
 from pushguard.git import log, patch
-from pushguard.checks import _secret_plan, _secret_prefilter, _secret_sift, secrets
+from pushguard.checks import (
+    _secret_baseline, _secret_plan, _secret_prefilter, _secret_sift, secrets,
+)
 from testing import gitrepo
 from testing.run import run_pushguard
 from secrets_test import AWS_KEY, PREFILTER_CASES, make_baseline
@@ -33,7 +35,7 @@ def _may_hold_secrets(plan: _secret_plan.Plan, path: str, text: str) -> bool:
     from detect_secrets.settings import transient_settings
 
     content, _ = secrets._render(tuple(enumerate(text.split('\n'), start=1)))
-    with transient_settings(secrets._default_plugins()):
+    with transient_settings(_secret_baseline.default_plugins()):
         needles = _secret_prefilter.needles()
         assert needles == plan.needles
         return _secret_prefilter.may_hold_secrets(needles, secrets._relative(path), content)

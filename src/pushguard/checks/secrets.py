@@ -21,7 +21,6 @@ Its patterns are cached (`_secret_plan`), and applied to each file diff before i
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import locale
 import os
@@ -29,17 +28,15 @@ import shlex
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-from pushguard.checks import _secret_plan, _secret_prefilter, _secret_sift
+from pushguard.checks import _secret_baseline, _secret_plan, _secret_prefilter, _secret_sift
 from pushguard.config import Config
-from pushguard.errors import ConfigError
 from pushguard.model import AddedLines, Commit, Context, Finding, Need, Severity
 
 ID = 'secrets'
 NEEDS = frozenset({Need.ADDED_LINES})
 PRAGMA = 'pragma: allowlist secret'
-ENTROPY_PLUGINS = frozenset({'Base64HighEntropyString', 'HexHighEntropyString'})
 
 
 class Hit(NamedTuple):
@@ -79,10 +76,10 @@ def _plan(baseline: str) -> _secret_plan.Plan:
 def _fresh_plan(baseline: str) -> _secret_plan.Plan:
     from detect_secrets.settings import transient_settings
 
-    raw = read_baseline(baseline)
-    with transient_settings(_default_plugins() if raw is None else {}):
+    raw = _secret_baseline.read(baseline)
+    with transient_settings(_secret_baseline.default_plugins() if raw is None else {}):
         if raw is not None:
-            _load_baseline(raw, baseline)
+            _secret_baseline.load(raw, baseline)
         needles = _secret_prefilter.siftable(_secret_prefilter.needles())
         wide = _secret_sift.wide(needles) if needles is not None else frozenset()
         return _secret_plan.Plan(needles, *_secret_prefilter.extension_kinds(), wide)
@@ -163,70 +160,15 @@ def find_secrets(stream: Iterable[AddedLines], baseline: str, prefilter: bool = 
         return
     from detect_secrets.settings import transient_settings
 
-    raw = read_baseline(baseline)
-    settings = transient_settings(_default_plugins() if raw is None else {})
+    raw = _secret_baseline.read(baseline)
+    settings = transient_settings(_secret_baseline.default_plugins() if raw is None else {})
     with settings, tempfile.TemporaryDirectory(prefix='pushguard-secrets-') as tmp:
-        known = _load_baseline(raw, baseline) if raw is not None else frozenset()
+        known = _secret_baseline.load(raw, baseline) if raw is not None else frozenset()
         needles = _secret_prefilter.needles() if prefilter else None
         slot = os.path.join(tmp, 'tree')
         for added in itertools.chain((first,), stream):
             hits = _scan(added, slot, needles)
             yield from ((added, hit) for hit in hits if hit.hashed not in known)
-
-
-def _default_plugins() -> dict[str, Any]:
-    from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
-
-    plugins = get_mapping_from_secret_type_to_class().values()
-    return {'plugins_used': [{'name': plugin.__name__} for plugin in plugins
-                             if plugin.__name__ not in ENTROPY_PLUGINS]}
-
-
-def read_baseline(path: str) -> dict[str, Any] | None:
-    """The baseline's JSON through detect-secrets' reader; None when the file does not exist."""
-    from detect_secrets.core import baseline
-    from detect_secrets.exceptions import UnableToReadBaselineError
-
-    if not os.path.lexists(path):
-        return None
-    try:
-        raw = baseline.load_from_file(path)
-    except UnableToReadBaselineError as e:
-        why = e.__cause__
-        reason = f'not valid JSON: {why}' if isinstance(why, ValueError) else \
-            f'cannot read: {getattr(why, "strerror", None) or why}'
-        raise ConfigError(f'{path}: {reason}') from None
-    if not isinstance(raw, dict) or not isinstance(raw.get('results'), dict) \
-            or not isinstance(raw.get('version'), str):
-        raise ConfigError(f'{path}: not a detect-secrets baseline (needs "version" and "results"; '
-                          f'make one with: detect-secrets scan > .secrets.baseline)')
-    return raw
-
-
-def _load_baseline(raw: dict[str, Any], path: str) -> frozenset[str]:
-    """Configure plugins and filters from the baseline; return the hashes it lists."""
-    from detect_secrets.core import baseline
-    from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
-    from detect_secrets.settings import get_filters, get_plugins
-
-    classes: dict[str, type] = get_mapping_from_secret_type_to_class()
-    known_plugins = {cls.__name__ for cls in classes.values()}
-    for plugin in raw.get('plugins_used', []):
-        name = plugin.get('name') if isinstance(plugin, dict) else None
-        if name not in known_plugins and not (isinstance(plugin, dict) and 'path' in plugin):
-            raise ConfigError(f'{path}: not a detect-secrets baseline: unknown plugin {name!r} in '
-                              f'"plugins_used"')
-    try:
-        # wordlist and custom plugin paths in a baseline are relative to its folder
-        with _inside(os.path.dirname(os.path.abspath(path))):
-            collection = baseline.load(raw, filename=os.path.basename(path))
-            get_plugins(), get_filters()
-    except KeyError as e:
-        raise ConfigError(f'{path}: not a detect-secrets baseline: missing key {e}') from None
-    except (TypeError, ValueError, AttributeError, OSError) as e:
-        raise ConfigError(f'{path}: not a detect-secrets baseline: {e or type(e).__name__}'
-                          ) from None
-    return frozenset(secret.secret_hash for _, secret in collection)
 
 
 def _scan(added: AddedLines, slot: str, needles: tuple[_secret_prefilter.Needle, ...] | None
@@ -239,7 +181,8 @@ def _scan(added: AddedLines, slot: str, needles: tuple[_secret_prefilter.Needle,
         return []
     name = _write_under(slot, name, content)
     try:
-        with _inside(slot):  # filters see the repository path, as `detect-secrets scan` shows it
+        # filters see the repository path, as `detect-secrets scan` shows it
+        with _secret_baseline.inside(slot):
             found = list(scan_file(name))
     finally:
         os.unlink(os.path.join(slot, name))  # folders stay: making them anew costs more
@@ -292,13 +235,3 @@ def _relative(path: str) -> str:
     """The repository path as a safe relative path (git never stores '..' or absolute ones)."""
     parts = [part for part in path.split('/') if part not in ('', '.', '..')]
     return os.path.join(*parts) if parts else 'unnamed'
-
-
-@contextlib.contextmanager
-def _inside(folder: str) -> Iterator[None]:
-    old = os.getcwd()
-    os.chdir(folder)
-    try:
-        yield
-    finally:
-        os.chdir(old)
