@@ -182,9 +182,22 @@ def test_a_plan_is_made_anew_when_detect_secrets_changes(repo, monkeypatch):
     key = _secret_plan.key(baseline)
     assert key is not None
     blind = _secret_plan.Plan((), frozenset({'.py'}), frozenset(), frozenset())  # finds nothing
-    _secret_plan.store(key, blind)
+    _secret_plan.store(baseline, key, blind)
     assert findings(sha) == []  # the cached plan is the one used
     origin, version, stamp = _secret_plan._detect_secrets() or ('', b'', 0)
     monkeypatch.setattr(_secret_plan, '_detect_secrets',
                         lambda: (origin, version + b'# another release', stamp))
     assert len(findings(sha)) == 1  # another detect-secrets: not that plan
+
+
+def test_each_baseline_keeps_its_own_plan(tmp_path):
+    plans = {}
+    for name in ('one', 'two'):
+        baseline = str(tmp_path / name / '.secrets.baseline')
+        key = _secret_plan.key(baseline)
+        assert key is not None
+        plans[baseline] = (key, _secret_plan.Plan((), frozenset({f'.{name}'}), frozenset(),
+                                                  frozenset()))
+        _secret_plan.store(baseline, *plans[baseline])
+    for baseline, (key, plan) in plans.items():
+        assert _secret_plan.load(baseline, key) == plan

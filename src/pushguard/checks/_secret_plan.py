@@ -11,9 +11,9 @@ baseline without error, so a cached baseline is a valid one. A baseline naming f
 from __future__ import annotations
 
 import os
-from pushguard._typing import NamedTuple
 
 from pushguard import cache
+from pushguard._typing import NamedTuple
 from pushguard.checks._secret_prefilter import Needle
 
 _NAME = 'secrets-prefilter'
@@ -61,8 +61,9 @@ def _detect_secrets() -> tuple[str, bytes, int] | None:
         return None
 
 
-def load(plan_key: object) -> Plan | None:
-    value = cache.load(_NAME, plan_key)
+def load(baseline: str, plan_key: object) -> Plan | None:
+    """The plan stored for `baseline` under `plan_key`, or None."""
+    value = cache.load(cache.name_for(_NAME, baseline), plan_key)
     if not isinstance(value, tuple) or len(value) != 4:
         return None
     needles, plain, eager, wide = value
@@ -70,6 +71,8 @@ def load(plan_key: object) -> Plan | None:
                 wide)
 
 
-def store(plan_key: object, plan: Plan) -> None:
+def store(baseline: str, plan_key: object, plan: Plan) -> None:
+    """Keep `plan` for `baseline`: one entry per baseline path, as for policies."""
     needles = None if plan.needles is None else tuple(tuple(n) for n in plan.needles)
-    cache.store(_NAME, plan_key, (needles, plan.plain, plan.eager, plan.wide))
+    value = (needles, plan.plain, plan.eager, plan.wide)
+    cache.store(cache.name_for(_NAME, baseline), plan_key, value)

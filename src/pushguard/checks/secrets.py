@@ -65,11 +65,11 @@ def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
 def _plan(baseline: str) -> _secret_plan.Plan:
     """The prefilter's plan for this baseline: cached, else made (and the baseline checked)."""
     key = _secret_plan.key(baseline)
-    plan = _secret_plan.load(key) if key is not None else None
+    plan = _secret_plan.load(baseline, key) if key is not None else None
     if plan is None:
         plan = _fresh_plan(baseline)
         if key is not None:
-            _secret_plan.store(key, plan)
+            _secret_plan.store(baseline, key, plan)
     return plan
 
 
