@@ -5,7 +5,10 @@ import argparse
 import os
 from collections.abc import Callable, Sequence
 
-from pushguard.cli import FORMAT_NAMES, HOOKS
+from pushguard import registry
+
+FORMAT_NAMES = tuple(registry.FORMATS)
+HOOKS = tuple(name for name, hook in registry.HOOKS.items() if hook.built)
 
 
 def _id_list(value: str) -> list[str]:
@@ -72,28 +75,31 @@ def _init_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--force', action='store_true', help='overwrite an existing file')
 
 
-_HOOK_PARSERS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
-    'commit-msg': ('check the commit message file', _commit_msg_args),
-    'prepare-commit-msg': ('insert the Jira key from the branch', _prepare_args),
-    'pre-commit': ('check the staged files', _pre_commit_args),
-    'pre-push': ('check what a push sends (refs on stdin)', _pre_push_args),
+# each hook's own arguments; what it is for comes from the registry
+_HOOK_PARSERS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
+    'commit-msg': _commit_msg_args,
+    'prepare-commit-msg': _prepare_args,
+    'pre-commit': _pre_commit_args,
+    'pre-push': _pre_push_args,
 }
 
 
 def _hook_args(parser: argparse.ArgumentParser, wanted: str | None) -> None:
     hooks = parser.add_subparsers(dest='hook', metavar='TYPE', required=True)
-    for name, (summary, add_args) in _HOOK_PARSERS.items():
+    for name, add_args in _HOOK_PARSERS.items():
+        summary = registry.HOOKS[name].summary
         hook_parser = hooks.add_parser(name, help=summary, formatter_class=_Formatter)
         if wanted in (None, name):
             add_args(hook_parser)
             _add_common(hook_parser)
 
 
-_COMMAND_PARSERS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
-    'install': ('write git hooks into this repository', _install_args),
-    'hook': ('run as a git hook (git calls this)', lambda parser: None),
-    'check': ('check a range of commits as a push would be', _check_args),
-    'init': ('write a starter .pushguard.toml', _init_args),
+# each command's own arguments; what it is for comes from the registry
+_COMMAND_PARSERS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
+    'install': _install_args,
+    'hook': lambda parser: None,
+    'check': _check_args,
+    'init': _init_args,
 }
 
 
@@ -106,7 +112,8 @@ def parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     )
     parser.add_argument('--version', action='store_true', help='print the version and exit')
     sub = parser.add_subparsers(dest='command', metavar='COMMAND')
-    for name, (summary, add_args) in _COMMAND_PARSERS.items():
+    for name, add_args in _COMMAND_PARSERS.items():
+        summary = registry.COMMANDS[name].summary
         command_parser = sub.add_parser(name, help=summary, formatter_class=_Formatter)
         if command in (None, name):
             add_args(command_parser)

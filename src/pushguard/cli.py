@@ -5,6 +5,7 @@ import sys
 from collections.abc import Callable, Sequence
 from types import SimpleNamespace
 
+from pushguard import registry
 from pushguard.errors import PushguardError
 from pushguard._typing import TYPE_CHECKING
 from pushguard.status import Status
@@ -12,25 +13,15 @@ from pushguard.status import Status
 if TYPE_CHECKING:
     import argparse
 
-COMMANDS = {
-    'install': 'pushguard.commands.install:install',
-    'check': 'pushguard.commands.check:check',
-    'init': 'pushguard.commands.init:init',
-}
-HOOKS = {
-    'commit-msg': 'pushguard.hooks.commit_msg:commit_msg',
-    'prepare-commit-msg': 'pushguard.hooks.prepare_commit_msg:prepare_commit_msg',
-    'pre-commit': 'pushguard.hooks.pre_commit:pre_commit',
-    'pre-push': 'pushguard.hooks.pre_push:pre_push',
-}
-FORMAT_NAMES = ('text', 'json', 'sarif', 'junit', 'github', 'gitlab')
+COMMANDS = {name: command.target for name, command in registry.COMMANDS.items()}
+HOOKS = {name: hook.target for name, hook in registry.HOOKS.items() if hook.built}
+FORMAT_NAMES = tuple(registry.FORMATS)
 
 
 def _target(args: argparse.Namespace) -> Callable[[argparse.Namespace], int]:
     path = HOOKS[args.hook] if args.command == 'hook' else COMMANDS[args.command]
-    module_name, function = path.split(':')
-    __import__(module_name)  # importlib.import_module would import warnings, at every start
-    return getattr(sys.modules[module_name], function)
+    function: Callable[[argparse.Namespace], int] = registry.target(path)  # type: ignore[assignment]
+    return function
 
 
 def _version() -> str:
@@ -41,29 +32,21 @@ def _version() -> str:
         return '(not installed)'
 
 
-# the hooks a commit starts: their arguments after `hook TYPE` as git passes them (the first
-# required, the others optional), and the name that takes any number of arguments
-_COMMIT_TIME_HOOKS: dict[str, tuple[tuple[str, ...], str | None]] = {
-    'pre-commit': ((), 'filenames'),
-    'prepare-commit-msg': (('file', 'source', 'sha'), None),
-    'commit-msg': (('file',), None),
-}
-
-
 def commit_time_hook_args(argv: Sequence[str]) -> argparse.Namespace | None:
     """`hook pre-commit|prepare-commit-msg|commit-msg [--config FILE] ARG...` as the installed
     hooks and the pre-commit manifest pass it, read without argparse: building argparse's
     parser (it runs every help text through gettext) took a tenth of a commit-msg hook's time.
     None for any other command line, which argparse reads, and explains when it is wrong."""
-    if len(argv) < 2 or argv[0] != 'hook' or argv[1] not in _COMMIT_TIME_HOOKS:
+    if len(argv) < 2 or argv[0] != 'hook' or argv[1] not in registry.COMMIT_TIME_HOOKS:
         return None
-    (names, many), rest, config = _COMMIT_TIME_HOOKS[argv[1]], list(argv[2:]), None
-    if rest[:1] == ['--config'] and len(rest) >= 2 + bool(names):
+    hook, rest, config = registry.HOOKS[argv[1]], list(argv[2:]), None
+    if rest[:1] == ['--config'] and len(rest) >= 2 + hook.required:
         config, rest = rest[1], rest[2:]
-    if any(arg.startswith('-') for arg in rest) or not _fits(rest, names, many):
+    if any(arg.startswith('-') for arg in rest) or not _fits(rest, hook):
         return None
-    given = {many: rest} if many else {
-        **dict.fromkeys(names[1:], ''), **dict(zip(names, rest, strict=False))}
+    names = hook.arguments
+    given = {hook.many: rest} if hook.many else {
+        **dict.fromkeys(names[hook.required:], ''), **dict(zip(names, rest, strict=False))}
     # the attributes argparse would set; a SimpleNamespace reads the same without importing it
     return SimpleNamespace(  # type: ignore[return-value]
         version=False, command='hook', hook=argv[1], config=config, format='text', only=[],
@@ -71,8 +54,8 @@ def commit_time_hook_args(argv: Sequence[str]) -> argparse.Namespace | None:
     )
 
 
-def _fits(arguments: list[str], names: tuple[str, ...], many: str | None) -> bool:
-    return bool(many) or 1 <= len(arguments) <= len(names)
+def _fits(arguments: list[str], hook: registry.Hook) -> bool:
+    return bool(hook.many) or hook.required <= len(arguments) <= len(hook.arguments)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -80,6 +63,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     quick = commit_time_hook_args(argv)
     if quick is not None:
         return _guarded(_target(quick), quick)
+    unbuilt = _not_built(argv)
+    if unbuilt:
+        print(f'pushguard: error: {unbuilt}', file=sys.stderr)
+        return Status.USAGE
     from pushguard.arguments import parser
     command_line = parser(argv)
     try:
@@ -93,6 +80,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         command_line.print_help()
         return Status.USAGE
     return _guarded(_target(args), args)
+
+
+def _not_built(argv: Sequence[str]) -> str | None:
+    """The line for a command or hook the contract names that this version has not built."""
+    command = registry.COMMANDS.get(argv[0]) if argv else None
+    if command is not None and not command.built:
+        return registry.not_built('command', argv[0])
+    if argv[:1] == ['hook'] and len(argv) > 1:
+        hook = registry.HOOKS.get(argv[1])
+        if hook is not None and not hook.built:
+            return registry.not_built('hook', argv[1])
+    return None
 
 
 def _guarded(function: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:

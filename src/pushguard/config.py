@@ -74,22 +74,24 @@ class Config(NamedTuple):
     warn: frozenset[str] = frozenset()
     skip: frozenset[str] = frozenset()
 
-    def enabled_checks(self) -> frozenset[str]:
-        """The checks this policy turns on; the embedded default's are always on."""
-        on = {'secrets', 'file-size'}
-        wanted = {
-            'jira-ticket': self.jira is not None,
-            'conventional-commit': self.conventional is not None,
-            'commit-style': self.style is not None,
-            'message-pattern': bool(self.pattern or self.forbidden_pattern),
-            'dco': self.dco,
-            'branch-name': bool(self.branch_pattern),
-            'forbidden-path': bool(self.forbidden or self.max_path_length),
-            'signature': self.signing_required,
-            'author-email': bool(self.author_email),
-        }
-        return frozenset(on | {check for check, yes in wanted.items() if yes}) - self.skip
+    @property
+    def remote_enabled(self) -> bool:
+        return self.remote.enabled
 
+    def enabled_checks(self) -> frozenset[str]:
+        """The checks this policy turns on: those whose section (the registry says which) is
+        set, and those of the embedded default, which are always on."""
+        from pushguard import registry
+        on = {check_id for check_id, check in registry.CHECKS.items()
+              if not check.turned_on_by or any(_is_set(getattr(self, name))
+                                               for name in check.turned_on_by)}
+        return frozenset(on) - self.skip
+
+
+def _is_set(value: object) -> bool:
+    """A section or key the file sets: an empty `[commit.style]` ({}) is set, `pattern = ''` is
+    not."""
+    return value not in (None, False, '', ())
 
 
 # --- finding and reading the file ---------------------------------------------------------------

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 
-from pushguard import checks
+from pushguard import checks, registry
 from pushguard._typing import TYPE_CHECKING
 from pushguard.config import Config
 from pushguard.errors import ConfigError
@@ -38,6 +38,9 @@ def select(cfg: Config, place: Place, only: Iterable[str] = (), skip: Iterable[s
         if check_id not in checks.CHECK_IDS:
             raise ConfigError(f'--only/--skip: {check_id!r} is not a check id '
                               f'(known: {", ".join(sorted(checks.CHECK_IDS))})')
+    for check_id in only:
+        if check_id not in checks.CHECKS:  # never a silent pass for a check asked for by name
+            raise ConfigError(f'--only: {registry.not_built("check", check_id)}')
     wanted = set(only) if only else cfg.enabled_checks()
     return [checks.load(check_id) for check_id in checks.CHECKS
             if check_id in wanted and check_id not in skip and place in checks.PLACES[check_id]]

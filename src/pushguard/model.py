@@ -11,6 +11,16 @@ from collections.abc import Iterator
 from pushguard._typing import NamedTuple
 
 
+class Options(NamedTuple):
+    """What the command line asks of a checking run: the engine's side of it, so that neither
+    the engine nor the hooks read argparse's namespace."""
+
+    format: str = 'text'
+    config: str | None = None  # the policy file given with --config (or $PUSHGUARD_CONFIG)
+    only: tuple[str, ...] = ()
+    skip: tuple[str, ...] = ()
+
+
 class Severity(str, enum.Enum):
     ERROR = 'error'
     WARNING = 'warning'

@@ -1,14 +1,15 @@
-"""The registry of checks: id -> module path. Nothing is imported until a check is used.
+"""The checks, as the registry lists them: id -> module path. Nothing is imported until used.
 
 Each module has `ID`, `NEEDS` (a frozenset of model.Need) and
 `check(ctx, cfg) -> Iterator[Finding]`, which reads only what the engine fetched. Where each check
-makes sense is `PLACES`, kept here so that a commit-msg hook never imports a content check.
+makes sense is `PLACES`, kept in the registry so that a commit-msg hook never imports a content
+check.
 """
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 
+from pushguard import registry
 from pushguard._typing import TYPE_CHECKING
 from pushguard.config import Config
 from pushguard.model import Context, Finding, Need, Place
@@ -16,42 +17,13 @@ from pushguard.model import Context, Finding, Need, Place
 if TYPE_CHECKING:
     from typing import Protocol
 
-CHECKS = {
-    'jira-ticket': 'pushguard.checks.jira_ticket',
-    'conventional-commit': 'pushguard.checks.conventional_commit',
-    'message-pattern': 'pushguard.checks.message_pattern',
-    'commit-style': 'pushguard.checks.commit_style',
-    'branch-name': 'pushguard.checks.branch_name',
-    'file-size': 'pushguard.checks.file_size',
-    'forbidden-path': 'pushguard.checks.forbidden_path',
-    'secrets': 'pushguard.checks.secrets',
-    'signature': 'pushguard.checks.signature',
-    'author-email': 'pushguard.checks.author_email',
-    'dco': 'pushguard.checks.dco',
-}
-# remote checks: ids are reserved by the contract; the forge-backed ones arrive with the forges
-REMOTE_CHECKS = (
-    'protected-branch', 'force-push', 'branch-deletion', 'branch-creation', 'linear-history',
-    'status-checks', 'protected-tag', 'remote',
-)
-CHECK_IDS = frozenset(CHECKS) | frozenset(REMOTE_CHECKS)
-
-_MESSAGE = frozenset(Place) - {Place.PRE_COMMIT}
-_CONTENT = frozenset(Place) - {Place.COMMIT_MSG}
-_COMMITTED = frozenset({Place.PRE_PUSH, Place.CHECK, Place.PRE_RECEIVE})
-PLACES = {
-    'jira-ticket': _MESSAGE,
-    'conventional-commit': _MESSAGE,
-    'message-pattern': _MESSAGE,
-    'commit-style': _MESSAGE,
-    'branch-name': _COMMITTED,
-    'file-size': _CONTENT,
-    'forbidden-path': _CONTENT,
-    'secrets': _CONTENT,
-    'signature': _COMMITTED,
-    'author-email': _COMMITTED,
-    'dco': _MESSAGE,
-}
+# the checks built in this version: id -> module path (CHECK_IDS: every id the contract names)
+CHECKS = {check_id: check.module for check_id, check in registry.CHECKS.items() if check.built}
+REMOTE_CHECKS = tuple(check_id for check_id, check in registry.CHECKS.items()
+                      if check.turned_on_by == ('remote_enabled',))
+CHECK_IDS = frozenset(registry.CHECKS)
+PLACES = {check_id: frozenset(Place(place) for place in check.places)
+          for check_id, check in registry.CHECKS.items()}
 
 
 if TYPE_CHECKING:
@@ -63,6 +35,5 @@ if TYPE_CHECKING:
 
 
 def load(check_id: str) -> Check:
-    __import__(CHECKS[check_id])  # not importlib: it imports warnings, at every start
-    module: Check = sys.modules[CHECKS[check_id]]
+    module: Check = registry.target(CHECKS[check_id])  # type: ignore[assignment]
     return module

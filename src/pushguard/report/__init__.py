@@ -1,22 +1,14 @@
 """Output formats: name -> module with `render(report, stream)`; imported on use."""
 from __future__ import annotations
 
-import sys
-
+from pushguard import registry
 from pushguard._typing import TYPE_CHECKING, NamedTuple
 from pushguard.model import Finding
 
 if TYPE_CHECKING:
     from typing import Protocol, TextIO
 
-FORMATS = {
-    'text': 'pushguard.report.text',
-    'json': 'pushguard.report.json',
-    'sarif': 'pushguard.report.sarif',
-    'junit': 'pushguard.report.junit',
-    'github': 'pushguard.report.github',
-    'gitlab': 'pushguard.report.gitlab',
-}
+FORMATS = registry.FORMATS
 
 
 class Report(NamedTuple):
@@ -31,8 +23,7 @@ if TYPE_CHECKING:
 
 
 def render(fmt: str, report: Report, stream: TextIO) -> None:
-    __import__(FORMATS[fmt])  # not importlib: it imports warnings, at every start
-    module: Renderer = sys.modules[FORMATS[fmt]]
+    module: Renderer = registry.target(FORMATS[fmt])  # type: ignore[assignment]
     module.render(report, stream)
 
 
