@@ -76,6 +76,13 @@ def _init_args(parser: argparse.ArgumentParser) -> None:
 
 
 # each hook's own arguments; what it is for comes from the registry
+def _explain_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument('file', metavar='FILE', nargs='?',
+                        help="the failed push's output (default: standard input)")
+    parser.add_argument('--format', choices=('text', 'json'), default='text',
+                        help='output format')
+
+
 _HOOK_PARSERS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
     'commit-msg': _commit_msg_args,
     'prepare-commit-msg': _prepare_args,
@@ -100,6 +107,7 @@ _COMMAND_PARSERS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
     'hook': lambda parser: None,
     'check': _check_args,
     'init': _init_args,
+    'explain': _explain_args,
 }
 
 

@@ -47,7 +47,7 @@ COMMANDS: dict[str, Command] = {
     'remote': Command('pushguard.commands.remote:remote',
                       'show what the forge enforces on a branch or tag', built=False),
     'explain': Command('pushguard.commands.explain:explain',
-                       "say why a push failed, from git's output", built=False),
+                       "say why a push failed, from git's output"),
     'doctor': Command('pushguard.commands.doctor:doctor', 'check the set-up', built=False),
     'sync': Command('pushguard.commands.sync:sync', "save the forge's rules for commit time",
                     built=False),
