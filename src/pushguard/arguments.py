@@ -83,6 +83,11 @@ def _explain_args(parser: argparse.ArgumentParser) -> None:
                         help='output format')
 
 
+def _doctor_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument('--format', choices=('text', 'json'), default='text',
+                        help='output format')
+
+
 _HOOK_PARSERS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
     'commit-msg': _commit_msg_args,
     'prepare-commit-msg': _prepare_args,
@@ -108,6 +113,7 @@ _COMMAND_PARSERS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
     'check': _check_args,
     'init': _init_args,
     'explain': _explain_args,
+    'doctor': _doctor_args,
 }
 
 

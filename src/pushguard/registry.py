@@ -48,7 +48,7 @@ COMMANDS: dict[str, Command] = {
                       'show what the forge enforces on a branch or tag', built=False),
     'explain': Command('pushguard.commands.explain:explain',
                        "say why a push failed, from git's output"),
-    'doctor': Command('pushguard.commands.doctor:doctor', 'check the set-up', built=False),
+    'doctor': Command('pushguard.commands.doctor:doctor', 'check the set-up'),
     'sync': Command('pushguard.commands.sync:sync', "save the forge's rules for commit time",
                     built=False),
 }
