@@ -10,11 +10,12 @@ import sys
 from collections.abc import Iterator
 
 from pushguard._typing import TYPE_CHECKING
-from pushguard.config import Config
 from pushguard.model import Context, Finding, Need, Place
 
 if TYPE_CHECKING:
     from typing import Protocol
+
+    from pushguard.config import Config
 
 CHECKS = {
     'jira-ticket': 'pushguard.checks.jira_ticket',
