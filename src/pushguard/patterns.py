@@ -27,11 +27,13 @@ if TYPE_CHECKING:
 
         def search(self, text: str) -> Match | None: ...
 
-# `^`, then characters that stand for themselves in both engines
-_LITERAL = re.compile(r'\^?(?:[A-Za-z0-9 !"#%&\',/:;<=>@_`~-]|\\[^A-Za-z0-9])*')
+# characters that stand for themselves in both engines (with `\\`, any punctuation does)
+_LITERAL = frozenset('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
+                     ' !"#%&\',/:;<=>@_`~-')
+_PUNCTUATION = frozenset('!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~')
 _compiled: dict[str, Pattern] = {}
 # Python's spellings that RE2 writes otherwise (and `\\.`, to step over escaped backslashes)
-_PYTHON_ESCAPE = re.compile(r'\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|Z|.)', re.DOTALL)
+_PYTHON_ESCAPE = r'(?s)\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|Z|.)'
 
 
 class Invalid(ValueError):
@@ -64,13 +66,13 @@ def check(pattern: object) -> None:
 
 
 def _build(pattern: str) -> Pattern:
-    if _LITERAL.fullmatch(pattern):
+    if _is_literal(pattern):
         return re.compile(pattern)
     import re2
     options = re2.Options()
     options.log_errors = False  # RE2 writes its own copy of the error to stderr otherwise
     try:
-        compiled: Pattern = re2.compile(_PYTHON_ESCAPE.sub(_as_re2, pattern), options)
+        compiled: Pattern = re2.compile(re.sub(_PYTHON_ESCAPE, _as_re2, pattern), options)
     except re2.error as e:
         why = e.args[0].decode('utf-8', 'replace') if e.args and isinstance(e.args[0], bytes) \
             else str(e)
@@ -79,6 +81,23 @@ def _build(pattern: str) -> Pattern:
     except TypeError as e:
         raise Invalid(f'{pattern!r}: {e}') from None
     return compiled
+
+
+def _is_literal(pattern: str) -> bool:
+    """`^` or nothing, then only characters that match themselves: no repetition, so no
+    backtracking, and the same meaning in `re` and RE2."""
+    rest = pattern[1:] if pattern.startswith('^') else pattern
+    escaped = False
+    for char in rest:
+        if escaped:
+            if char not in _PUNCTUATION:
+                return False
+            escaped = False
+        elif char == '\\':
+            escaped = True
+        elif char not in _LITERAL:
+            return False
+    return not escaped
 
 
 def _hint(why: str) -> str:
