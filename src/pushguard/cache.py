@@ -20,6 +20,8 @@ import sys
 _FORMAT = 2
 _DISTRIBUTIONS = ('pushguard', 'gitlint_core', 'detect_secrets', 'cfgv', 'google_re2')
 _LIMIT = 16 * 2**20
+# a planted symbolic link is not followed, a FIFO not waited on (no such flags on Windows)
+_NO_FOLLOW = sum(getattr(os, flag, 0) for flag in ('O_NOFOLLOW', 'O_NONBLOCK', 'O_BINARY'))
 _installed: tuple[tuple[str, str], ...] | None = None
 
 
@@ -68,8 +70,10 @@ def _full_key(key: object) -> object:
 
 
 def _trusted(st: os.stat_result) -> bool:
-    """Owned by the user running pushguard, and writable by no one else."""
-    return st.st_uid == os.geteuid() and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    """Owned by the user running pushguard, and writable by no one else (Windows has no owner
+    in a stat: its folder under the user's profile is the user's)."""
+    owner = os.geteuid() if hasattr(os, 'geteuid') else st.st_uid
+    return st.st_uid == owner and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
 def _trusted_folder() -> bool:
@@ -85,7 +89,7 @@ def load(name: str, key: object) -> object | None:
     if not _trusted_folder():
         return None
     try:
-        fd = os.open(_path(name), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        fd = os.open(_path(name), os.O_RDONLY | _NO_FOLLOW)
     except OSError:
         return None
     try:
@@ -110,7 +114,7 @@ def store(name: str, key: object, value: object) -> None:
         if not _trusted_folder():
             return
         data = marshal.dumps((_full_key(key), value))  # type: ignore[arg-type]
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NO_FOLLOW, 0o600)
         with os.fdopen(fd, 'wb') as f:
             f.write(data)
         os.replace(temporary, path)
