@@ -113,3 +113,16 @@ def test_re2_is_imported_only_for_a_pattern_that_needs_it(repo, toml, imported):
                               capture_output=True, text=True,
                               env={**os.environ, 'PYTHONPATH': os.pathsep.join(sys.path)})
         assert json.loads(proc.stdout) == {'code': 0, 're2': imported}
+
+
+def test_branch_exempt_globs_cannot_hang_either(repo):
+    """`branch.exempt` holds globs (fnmatch), which Python matches without backtracking."""
+    (repo / '.pushguard.toml').write_text(
+        "[branch]\npattern = '^feat/'\nexempt = ['*a*a*a*a*a*a*a*a*b']\n")
+    base = commit(repo, 'chore: base')
+    commit(repo, 'feat: more')
+    started = time.perf_counter()
+    result = run_pushguard('check', f'{base}..HEAD', '--branch', 'a' * 200, '--only',
+                           'branch-name')
+    assert time.perf_counter() - started < 5
+    assert result.code == 1
