@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
+from pushguard import config
 from pushguard.schema import parse_size
 from testing.run import run_pushguard
 
@@ -70,3 +75,28 @@ def test_explicit_config_missing_file(repo):
 ))
 def test_sizes(text, size):
     assert parse_size(text) == size
+
+
+def test_the_schema_reaches_no_module_that_loads_policies():
+    """No import cycle config -> schema -> checks -> config: validating a policy, gitlint
+    options included, imports nothing of pushguard.config."""
+    script = ('import sys\nfrom pushguard import schema\n'
+              "schema.validate({'commit': {'style': {'title-max-length': 50}},"
+              " 'checks': {'skip': ['dco']}}, 'x')\n"
+              "print(sorted(m for m in sys.modules if m.startswith('pushguard')))\n")
+    proc = subprocess.run((sys.executable, '-c', script), capture_output=True, text=True,
+                          check=True, env={**os.environ, 'PYTHONPATH': os.pathsep.join(sys.path)})
+    assert 'pushguard.config' not in proc.stdout
+    assert 'pushguard.checks._style_options' in proc.stdout
+
+
+def test_a_policy_is_the_same_from_the_file_and_from_the_cache(repo):
+    (repo / '.pushguard.toml').write_text(
+        '[commit.jira]\nprojects = ["OPS"]\n[commit.style]\ntitle-max-length = 50\n'
+        '[files]\nmax-size = "2MB"\n[checks]\nwarn = ["dco"]\n[signing]\n[remote]\ntimeout = 2\n')
+    first = config.load(root=str(repo))
+    assert first == config.load(root=str(repo))  # the second comes from the cache
+    assert (first.jira, first.max_size, first.warn, first.signing_required, first.remote.timeout,
+            first.style) == (config.Jira(projects=('OPS',)), 2_000_000, frozenset({'dco'}), True,
+                             2, {'title-max-length': 50})
+    assert first.exempt == config.DEFAULT_EXEMPT and first.conventional is None

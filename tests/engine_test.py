@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from pushguard import config, engine, schema
+from pushguard import config, engine
 from pushguard.errors import ConfigError
 from pushguard.model import Place
 from testing.policies import JIRA
@@ -18,12 +18,12 @@ def test_default_policy_runs_no_message_check_at_commit_msg():
 
 
 def test_a_section_turns_its_check_on():
-    cfg = schema.validate({'commit': {'jira': {}}}, 'test')
+    cfg = config.validate({'commit': {'jira': {}}}, 'test')
     assert _ids(engine.select(cfg, Place.COMMIT_MSG)) == ['jira-ticket']
 
 
 def test_only_wins_over_the_policy_and_skip_removes():
-    cfg = schema.validate({'commit': {'jira': {}}}, 'test')
+    cfg = config.validate({'commit': {'jira': {}}}, 'test')
     assert _ids(engine.select(cfg, Place.COMMIT_MSG, skip=['jira-ticket'])) == []
     assert _ids(engine.select(config.Config(), Place.COMMIT_MSG, only=['jira-ticket'])) == [
         'jira-ticket',
@@ -31,7 +31,7 @@ def test_only_wins_over_the_policy_and_skip_removes():
 
 
 def test_config_skip_applies_even_to_only():
-    cfg = schema.validate({'commit': {'jira': {}}, 'checks': {'skip': ['jira-ticket']}}, 'test')
+    cfg = config.validate({'commit': {'jira': {}}, 'checks': {'skip': ['jira-ticket']}}, 'test')
     assert _ids(engine.select(cfg, Place.COMMIT_MSG, only=['jira-ticket'])) == []
 
 

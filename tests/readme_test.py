@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pushguard import checks, cli, schema
+from pushguard import checks, cli, config
 from pushguard.status import Status
 from testing.run import run_pushguard
 
@@ -103,7 +103,7 @@ def test_names_every_exit_status(status):
 def test_the_configuration_example_is_a_valid_policy():
     block = re.search(r'```toml\n(.*?)```', _section(README, '## Configuration'), re.DOTALL)
     assert block
-    cfg = schema.validate(tomllib.loads(block[1]), 'README.md')
+    cfg = config.validate(tomllib.loads(block[1]), 'README.md')
     # the example leaves `pattern`, `forbidden-pattern` and `dco` at their defaults: off
     assert cfg.enabled_checks() == set(checks.CHECK_IDS) - {'message-pattern', 'dco'}
 

@@ -1,14 +1,15 @@
 """The policy: where it is read from, and the frozen records the checks read.
 
-The file is validated by `pushguard.schema` (cfgv) the first time it is seen; the records are
-then kept in pushguard's cache under the file's exact bytes, so a hook that starts on an unchanged
-policy imports neither tomllib nor cfgv.
+The file is validated by `pushguard.schema` (cfgv) the first time it is seen; its fields are
+then kept in pushguard's cache under the file's exact bytes and the versions of what validated
+them, so a hook that starts on an unchanged policy imports neither tomllib nor cfgv.
 """
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from pushguard import cache
+
+from pushguard import cache, files
 from pushguard._typing import TYPE_CHECKING, NamedTuple
 from pushguard.errors import ConfigError
 
@@ -23,7 +24,7 @@ CONVENTIONAL_TYPES = (
     'feat', 'fix', 'docs', 'style', 'refactor', 'perf', 'test', 'build', 'ci', 'chore', 'revert',
 )
 DEFAULT_EXEMPT = ('^Merge ', '^Revert "', '^fixup! ', '^squash! ', '^amend! ')
-JIRA_PLACES = ('subject', 'anywhere', 'scope')
+MAX_FILE_SIZE = 2**20  # a policy, or a pyproject.toml holding one, is a few KiB
 
 
 # --- the records ------------------------------------------------------------------------------
@@ -98,45 +99,54 @@ def _is_set(value: object) -> bool:
 
 _NESTED = {'jira': Jira, 'conventional': Conventional, 'remote': Remote}
 _NO_TABLE = 'no [tool.pushguard] table'
+# pushguard's own files whose edit changes what a policy file means (the installed versions of
+# pushguard and its libraries are in every cache key: pushguard.cache)
+_SHAPING = ('config.py', 'schema.py', 'patterns.py', os.path.join('checks', '_style_options.py'))
 
 
 def load(explicit: str | None = None, root: str | None = None) -> Config:
-    """The policy: `explicit`, else `.pushguard.toml`, else `[tool.pushguard]`, else the default."""
+    """The policy: `explicit`, else `.pushguard.toml`, else `[tool.pushguard]`, else the default.
+
+    A path that is there but is no readable file (a symbolic link to nothing, a FIFO) is an
+    error, never the default."""
     if explicit is not None:
         return _policy(explicit, explicit) or Config()
     root = root if root is not None else os.getcwd()
     own = os.path.join(root, CONFIG_FILE)
-    if os.path.exists(own):
+    if os.path.lexists(own):
         return _policy(own, own) or Config()
     pyproject = os.path.join(root, 'pyproject.toml')
-    if os.path.exists(pyproject):
+    if os.path.lexists(pyproject):
         return _policy(pyproject, f'{pyproject} [tool.pushguard]', in_pyproject=True) or Config()
     return Config()
+
+
+def validate(table: Mapping[str, object], source: str) -> Config:
+    """The policy in a TOML table already read (the schema's checks, then the records)."""
+    from pushguard import schema
+    return _records(schema.validate(table, source), source)
 
 
 def _policy(path: str, source: str, in_pyproject: bool = False) -> Config | None:
     """The policy in `path` (None: a pyproject.toml without the table), from the cache when the
     file's bytes and pushguard's schema are those it was stored with."""
-    raw = _read(path)
+    raw = files.read(path, MAX_FILE_SIZE, error=ConfigError)
     stamp = _schema_stamp()
     key = (source, in_pyproject, raw, stamp)
     entry = cache.name_for('policy', path)
     stored = cache.load(entry, key) if stamp else None
+    if stored == _NO_TABLE:
+        return None
     if stored is not None:
-        return _from_plain(stored)
+        try:
+            return _records(stored, source)
+        except (AssertionError, TypeError):  # not what this version stores: work it out again
+            pass
     from pushguard import schema
-    cfg = schema.parse(raw, path, source, in_pyproject)
+    fields = schema.parse(raw, path, source, in_pyproject)
     if stamp:
-        cache.store(entry, key, _NO_TABLE if cfg is None else _to_plain(cfg))
-    return cfg
-
-
-def _read(path: str) -> bytes:
-    try:
-        with open(path, 'rb') as f:
-            return f.read()
-    except OSError as e:
-        raise ConfigError(f'{path}: cannot read: {e.strerror}') from None
+        cache.store(entry, key, _NO_TABLE if fields is None else fields)
+    return None if fields is None else _records(fields, source)
 
 
 def _schema_stamp() -> tuple[int, ...] | None:
@@ -144,25 +154,17 @@ def _schema_stamp() -> tuple[int, ...] | None:
     stale; None when the source files cannot be seen (no cache then)."""
     here = os.path.dirname(__file__)
     try:
-        stats = [os.stat(os.path.join(here, name)) for name in ('config.py', 'schema.py')]
+        stats = [os.stat(os.path.join(here, name)) for name in _SHAPING]
     except OSError:
         return None
     return tuple(number for st in stats for number in (st.st_mtime_ns, st.st_size))
 
 
-def _to_plain(cfg: Config) -> tuple[object, ...]:
-    """The record as tuples, dicts and sets: what `marshal` (the cache) can hold."""
-    nested = {name: None if getattr(cfg, name) is None else tuple(getattr(cfg, name))
-              for name in _NESTED}
-    return tuple(nested.get(name, value) for name, value in zip(Config._fields, cfg, strict=True))
-
-
-def _from_plain(plain: object) -> Config | None:
-    if plain == _NO_TABLE:
-        return None
-    assert isinstance(plain, tuple)
-    fields = dict(zip(Config._fields, plain, strict=True))
+def _records(fields: object, source: str) -> Config:
+    """The schema's fields (as validated, or as the cache kept them) as the frozen records."""
+    assert isinstance(fields, dict)
+    values = dict(fields, source=source)
     for name, record in _NESTED.items():
-        if fields[name] is not None:
-            fields[name] = record(*fields[name])
-    return Config(**fields)
+        if name in values:
+            values[name] = record(**values[name])
+    return Config(**values)

@@ -1,11 +1,15 @@
 """The schema of `.pushguard.toml` / `[tool.pushguard]` (cfgv) and reading the TOML.
 
 Every key is validated; unknown keys and bad values are a ConfigError whose one line names the
-file, the key path and why. Imported only when a policy file is not in the cache (config.load):
+file, the key path and why. The result is the policy's fields as plain values (tuples, dicts,
+frozensets: what the cache can hold), only those the file sets; `pushguard.config` makes the
+records, whose defaults fill in the rest. This module imports nothing of `pushguard.config`, so
+there is no import cycle. Imported only when a policy file is not in the cache (config.load):
 tomllib and cfgv are a large share of a hook's start-up.
 """
 from __future__ import annotations
 
+import math
 import re
 import sys
 from collections.abc import Mapping
@@ -13,10 +17,7 @@ from typing import Any
 
 import cfgv
 
-from pushguard.config import (
-    CONVENTIONAL_TYPES, DEFAULT_EXEMPT, GITHUB_HARD_LIMIT, GITHUB_WARN_LIMIT, JIRA_PLACES, Config,
-    Conventional, Jira, Remote,
-)
+from pushguard import patterns
 from pushguard.errors import ConfigError
 
 if sys.version_info >= (3, 11):  # pragma: no cover
@@ -29,6 +30,8 @@ _UNITS = {
     'b': 1, 'kb': 10**3, 'mb': 10**6, 'gb': 10**9, 'kib': 2**10, 'mib': 2**20, 'gib': 2**30,
 }
 _PROJECT_KEY = re.compile(r'[A-Z][A-Z0-9_]+')
+JIRA_PLACES = ('subject', 'anywhere', 'scope')
+MAX_TIMEOUT = 600
 
 
 # --- value checks (each raises cfgv.ValidationError with the "why") --------------------------
@@ -37,8 +40,15 @@ def _check_str_list(value: object) -> None:
     cfgv.check_array(cfgv.check_string)(value)
 
 
+def _check_regex(value: object) -> None:
+    try:
+        patterns.check(value)
+    except patterns.Invalid as e:
+        raise cfgv.ValidationError(str(e)) from None
+
+
 def _check_regex_list(value: object) -> None:
-    cfgv.check_array(cfgv.check_regex)(value)
+    cfgv.check_array(_check_regex)(value)
 
 
 def _check_project_keys(value: object) -> None:
@@ -51,28 +61,33 @@ def _check_project_keys(value: object) -> None:
 
 
 def parse_size(value: object) -> int:
-    """`10MB`, `1.5 GiB`, `500` (bytes) -> bytes. MB is 10^6, MiB 2^20, as the forges write them."""
+    """`10MB`, `1.5 GiB`, `500` (bytes) -> bytes. MB is 10^6, MiB 2^20, as the forges write them.
+    A size is at least one byte and finite."""
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
         return value
     match = _SIZE.fullmatch(value) if isinstance(value, str) else None
-    if not match or float(match[1]) <= 0:
+    number = float(match[1]) * _UNITS[(match[2] or 'B').lower()] if match else 0.0
+    if not match or not 1 <= number < 2**63:
         raise cfgv.ValidationError(
-            f'{value!r} is not a size (use a number of bytes or e.g. "10MB", "100MiB")',
+            f'{value!r} is not a size of at least one byte '
+            f'(use a number of bytes or e.g. "10MB", "100MiB")',
         )
-    return int(float(match[1]) * _UNITS[(match[2] or 'B').lower()])
+    return int(number)
 
 
 def _check_size(value: object) -> None:
     parse_size(value)
 
 
-def _check_positive_number(value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-        raise cfgv.ValidationError(f'expected a positive number, got {value!r}')
+def _check_timeout(value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+            or not 0 < value <= MAX_TIMEOUT:
+        raise cfgv.ValidationError(f'expected a number of seconds above 0 and at most '
+                                   f'{MAX_TIMEOUT}, got {value!r}')
 
 
 def _check_non_negative_int(value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**63:
         raise cfgv.ValidationError(f'expected a whole number >= 0, got {value!r}')
 
 
@@ -87,8 +102,11 @@ def _check_check_ids(value: object) -> None:
 def _check_style_options(value: object) -> None:
     if not isinstance(value, dict):
         raise cfgv.ValidationError('expected a table of gitlint rule options')
-    from pushguard.checks.commit_style import validate_options
-    validate_options(value)
+    from pushguard.checks import _style_options
+    try:
+        _style_options.lint_config(value)
+    except _style_options.Invalid as e:
+        raise cfgv.ValidationError(str(e)) from None
 
 
 def _table(name: str, *items: Any) -> cfgv.Map:
@@ -96,115 +114,92 @@ def _table(name: str, *items: Any) -> cfgv.Map:
     return cfgv.Map(name, None, *items, cfgv.NoAdditionalKeys(keys))
 
 
-_JIRA = _table(
-    'commit.jira',
-    cfgv.Optional('projects', _check_project_keys, []),
-    cfgv.Optional('where', cfgv.check_one_of(JIRA_PLACES), 'subject'),
-    cfgv.Optional('from-branch', cfgv.check_bool, True),
+def _keys(name: str, **checks: Any) -> cfgv.Map:
+    """A table whose keys (given as `max_size=`: `max-size`) are optional: a key left out takes
+    the record's default (pushguard.config)."""
+    return _table(name, *(cfgv.OptionalNoDefault(key.replace('_', '-'), check)
+                          for key, check in checks.items()))
+
+
+_IS_TABLE = cfgv.check_type(dict, typename='table')
+_JIRA = _keys(
+    'commit.jira', projects=_check_project_keys, where=cfgv.check_one_of(JIRA_PLACES),
+    from_branch=cfgv.check_bool,
 )
-_CONVENTIONAL = _table(
-    'commit.conventional',
-    cfgv.Optional('types', _check_str_list, list(CONVENTIONAL_TYPES)),
-    cfgv.Optional('scopes', _check_str_list, []),
-    cfgv.Optional('require-scope', cfgv.check_bool, False),
+_CONVENTIONAL = _keys(
+    'commit.conventional', types=_check_str_list, scopes=_check_str_list,
+    require_scope=cfgv.check_bool,
 )
-_COMMIT = _table(
-    'commit',
-    cfgv.OptionalNoDefault('jira', cfgv.check_type(dict, typename='table')),
-    cfgv.OptionalNoDefault('conventional', cfgv.check_type(dict, typename='table')),
-    cfgv.OptionalNoDefault('style', _check_style_options),
-    cfgv.Optional('exempt', _check_regex_list, list(DEFAULT_EXEMPT)),
-    cfgv.Optional('pattern', cfgv.check_regex, ''),
-    cfgv.Optional('forbidden-pattern', cfgv.check_regex, ''),
-    cfgv.Optional('dco', cfgv.check_bool, False),
+_COMMIT = _keys(
+    'commit', jira=_IS_TABLE, conventional=_IS_TABLE, style=_check_style_options,
+    exempt=_check_regex_list, pattern=_check_regex, forbidden_pattern=_check_regex,
+    dco=cfgv.check_bool,
 )
-_BRANCH = _table(
-    'branch',
-    cfgv.Optional('pattern', cfgv.check_regex, ''),
-    cfgv.Optional('exempt', _check_str_list, ['main', 'master', 'develop', 'release/*']),
+_BRANCH = _keys('branch', pattern=_check_regex, exempt=_check_str_list)
+_FILES = _keys(
+    'files', max_size=_check_size, warn_size=_check_size, forbidden=_check_str_list,
+    max_path_length=_check_non_negative_int,
 )
-_FILES = _table(
-    'files',
-    cfgv.Optional('max-size', _check_size, GITHUB_HARD_LIMIT),
-    cfgv.Optional('warn-size', _check_size, GITHUB_WARN_LIMIT),
-    cfgv.Optional('forbidden', _check_str_list, []),
-    cfgv.Optional('max-path-length', _check_non_negative_int, 0),
+_SECRETS = _keys('secrets', baseline=cfgv.check_string)
+_SIGNING = _keys('signing', required=cfgv.check_bool, verify=cfgv.check_bool)
+_AUTHOR = _keys('author', email=_check_regex)
+_REMOTE = _keys(
+    'remote', enabled=cfgv.check_bool,
+    platform=cfgv.check_one_of(('auto', 'github', 'gitlab', 'bitbucket', 'bitbucket-server',
+                                'gitea')),
+    api_url=cfgv.check_string, timeout=_check_timeout, cache_ttl=_check_non_negative_int,
+    offline=cfgv.check_one_of(('warn', 'fail')),
 )
-_SECRETS = _table('secrets', cfgv.Optional('baseline', cfgv.check_string, '.secrets.baseline'))
-_SIGNING = _table(
-    'signing',
-    cfgv.Optional('required', cfgv.check_bool, True),
-    cfgv.Optional('verify', cfgv.check_bool, False),
-)
-_AUTHOR = _table('author', cfgv.Optional('email', cfgv.check_regex, ''))
-_REMOTE = _table(
-    'remote',
-    cfgv.Optional('enabled', cfgv.check_bool, True),
-    cfgv.Optional('platform', cfgv.check_one_of(
-        ('auto', 'github', 'gitlab', 'bitbucket', 'bitbucket-server', 'gitea'),
-    ), 'auto'),
-    cfgv.Optional('api-url', cfgv.check_string, ''),
-    cfgv.Optional('timeout', _check_positive_number, 3.0),
-    cfgv.Optional('cache-ttl', _check_non_negative_int, 300),
-    cfgv.Optional('offline', cfgv.check_one_of(('warn', 'fail')), 'warn'),
-)
-_CHECKS = _table(
-    'checks',
-    cfgv.Optional('warn', _check_check_ids, []),
-    cfgv.Optional('skip', _check_check_ids, []),
-)
+_CHECKS = _keys('checks', warn=_check_check_ids, skip=_check_check_ids)
 _SECTIONS = {
     'commit': _COMMIT, 'branch': _BRANCH, 'files': _FILES, 'secrets': _SECRETS,
     'signing': _SIGNING, 'author': _AUTHOR, 'remote': _REMOTE, 'checks': _CHECKS,
 }
-_ROOT = _table(
-    'config', *(cfgv.OptionalNoDefault(name, cfgv.check_type(dict, typename='table'))
-                for name in _SECTIONS),
-)
+_ROOT = _table('config', *(cfgv.OptionalNoDefault(name, _IS_TABLE) for name in _SECTIONS))
+# (section, key) -> the field of pushguard.config.Config it sets
+_FIELDS = {
+    ('commit', 'style'): 'style', ('commit', 'exempt'): 'exempt',
+    ('commit', 'pattern'): 'pattern', ('commit', 'forbidden-pattern'): 'forbidden_pattern',
+    ('commit', 'dco'): 'dco', ('branch', 'pattern'): 'branch_pattern',
+    ('branch', 'exempt'): 'branch_exempt', ('files', 'max-size'): 'max_size',
+    ('files', 'warn-size'): 'warn_size', ('files', 'forbidden'): 'forbidden',
+    ('files', 'max-path-length'): 'max_path_length', ('secrets', 'baseline'): 'secrets_baseline',
+    ('signing', 'required'): 'signing_required', ('signing', 'verify'): 'signing_verify',
+    ('author', 'email'): 'author_email', ('checks', 'warn'): 'warn', ('checks', 'skip'): 'skip',
+}
+_SETS = frozenset({'warn', 'skip'})
+_SIZES = frozenset({'max_size', 'warn_size'})
 
 
-def _kebab_to_fields(table: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        key.replace('-', '_'): tuple(value) if isinstance(value, list) else value
-        for key, value in table.items()
-    }
+def _plain(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
 
 
-def _build(raw: dict[str, Any], source: str) -> Config:
-    sections = {name: cfgv.apply_defaults(raw.get(name, {}), schema)
-                for name, schema in _SECTIONS.items()}
-    commit, files = sections['commit'], sections['files']
-    sub = {name: cfgv.apply_defaults(commit[name], schema)
-           for name, schema in (('jira', _JIRA), ('conventional', _CONVENTIONAL)) if name in commit}
-    signing = raw.get('signing')
-    return Config(
-        source=source,
-        jira=Jira(**_kebab_to_fields(sub['jira'])) if 'jira' in sub else None,
-        conventional=(Conventional(**_kebab_to_fields(sub['conventional']))
-                      if 'conventional' in sub else None),
-        style=commit.get('style'),
-        exempt=tuple(commit['exempt']),
-        pattern=commit['pattern'],
-        forbidden_pattern=commit['forbidden-pattern'],
-        dco=commit['dco'],
-        branch_pattern=sections['branch']['pattern'],
-        branch_exempt=tuple(sections['branch']['exempt']),
-        max_size=parse_size(files['max-size']),
-        warn_size=parse_size(files['warn-size']),
-        forbidden=tuple(files['forbidden']),
-        max_path_length=files['max-path-length'],
-        secrets_baseline=sections['secrets']['baseline'],
-        signing_required=signing is not None and sections['signing']['required'],
-        signing_verify=sections['signing']['verify'],
-        author_email=sections['author']['email'],
-        remote=Remote(**_kebab_to_fields(sections['remote'])),
-        warn=frozenset(sections['checks']['warn']),
-        skip=frozenset(sections['checks']['skip']),
-    )
+def _record(table: Mapping[str, Any]) -> dict[str, Any]:
+    """A nested table (`[commit.jira]`) as the fields of its record."""
+    return {key.replace('-', '_'): _plain(value) for key, value in table.items()}
 
 
-def validate(raw: dict[str, Any], source: str) -> Config:
-    """Check `raw` against the schema; ConfigError names `source`, the key path and why."""
+def _build(raw: Mapping[str, Any]) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for (section, key), field in _FIELDS.items():
+        if key in raw.get(section, {}):
+            value = raw[section][key]
+            fields[field] = (frozenset(value) if field in _SETS else
+                             parse_size(value) if field in _SIZES else _plain(value))
+    if 'signing' in raw:  # a [signing] table turns the check on
+        fields.setdefault('signing_required', True)
+    for name in ('jira', 'conventional'):
+        if name in raw.get('commit', {}):
+            fields[name] = _record(raw['commit'][name])
+    if 'remote' in raw:
+        fields['remote'] = _record(raw['remote'])
+    return fields
+
+
+def validate(raw: Mapping[str, Any], source: str) -> dict[str, Any]:
+    """Check `raw` against the schema: the fields it sets, or a ConfigError that names
+    `source`, the key path and why."""
     try:
         cfgv.validate(raw, _ROOT)
         for name, schema in _SECTIONS.items():
@@ -215,7 +210,7 @@ def validate(raw: dict[str, Any], source: str) -> Config:
                 _validate_at(raw['commit'][name], schema, ('commit', name))
     except cfgv.ValidationError as e:
         raise ConfigError(f'{source}: {_one_line(e)}') from None
-    return _build(raw, source)
+    return _build(raw)
 
 
 def _validate_at(value: Any, schema: cfgv.Map, path: tuple[str, ...]) -> None:
@@ -240,14 +235,15 @@ def _one_line(error: cfgv.ValidationError) -> str:
     extra = re.match(r'Additional keys found: (.*?)\.\s+Only these keys are allowed: (.*)', why)
     if extra:
         why = f'unknown key {extra[1]!r} (allowed: {extra[2]})'
+    why = ' '.join(why.split())  # one line, whatever the value held
     return f'key {".".join(path)}: {why}' if path else why
-
 
 
 # --- reading the file ---------------------------------------------------------------------------
 
-def parse(raw: bytes, path: str, source: str, in_pyproject: bool = False) -> Config | None:
-    """The policy in the TOML bytes `raw` read from `path`; with `in_pyproject`, its
+def parse(raw: bytes, path: str, source: str, in_pyproject: bool = False
+          ) -> dict[str, Any] | None:
+    """The policy's fields in the TOML bytes `raw` read from `path`; with `in_pyproject`, its
     `[tool.pushguard]` table, or None when it has none."""
     try:
         table = tomllib.loads(raw.decode('utf-8'))
@@ -256,9 +252,12 @@ def parse(raw: bytes, path: str, source: str, in_pyproject: bool = False) -> Con
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f'{path}: invalid TOML: {e}') from None
     if in_pyproject:
-        table = table.get('tool', {}).get('pushguard')
+        tool = table.get('tool')
+        if tool is not None and not isinstance(tool, dict):
+            raise ConfigError(f'{path}: key tool: expected a table, got {tool!r}')
+        table = (tool or {}).get('pushguard')
         if table is None:
             return None
         if not isinstance(table, dict):
-            raise ConfigError(f'{source}: expected a table')
+            raise ConfigError(f'{source}: expected a table, got {table!r}')
     return validate(table, source)

@@ -153,3 +153,47 @@ def test_a_real_push_of_a_badly_named_branch_is_stopped(repo, tmp_path):
     push = subprocess.run(('git', 'push', '-q', 'origin', 'feat/PROJ-5-login-page'),
                           capture_output=True, text=True)
     assert push.returncode == 0, push.stdout + push.stderr
+
+
+def _push(*refspecs):
+    return subprocess.run(('git', 'push', '-q', 'origin', *refspecs), capture_output=True,
+                          text=True)
+
+
+@pytest.fixture
+def installed(repo, tmp_path):
+    server = bare_remote(tmp_path)
+    git('remote', 'add', 'origin', str(server))
+    _policy(repo, extra='[remote]\nenabled = false\n')
+    commit(repo, 'chore: base')
+    assert _push('main').returncode == 0
+    assert run_pushguard('install', '--hook', 'pre-push').code == 0
+    return server
+
+
+def test_only_the_remote_name_is_wrong_the_fix_pushes_under_the_local_name(repo, installed):
+    git('checkout', '-q', '-b', 'feat/PROJ-5-login')
+    commit(repo, 'feat: login', {'login.txt': 'x\n'})
+    push = _push('feat/PROJ-5-login:login')
+    assert push.returncode != 0
+    assert "branch name 'login' does not match" in push.stdout
+    fix = 'git push origin feat/PROJ-5-login:feat/PROJ-5-login'
+    assert f'fix: {fix}\n' in push.stdout  # not a rename of the branch, whose name is fine
+    subprocess.run(fix, shell=True, check=True, capture_output=True)
+    heads = git('ls-remote', '--heads', str(installed))
+    assert 'refs/heads/feat/PROJ-5-login' in heads and 'refs/heads/login' not in heads
+
+
+def test_both_names_wrong_the_fix_pushes_under_a_good_name_and_keeps_the_local_branch(
+        repo, installed):
+    git('checkout', '-q', '-b', 'wip')
+    commit(repo, 'feat: login', {'login.txt': 'x\n'})
+    push = _push('wip:login')
+    assert push.returncode != 0
+    fix = ('git push origin wip:feat/PROJ-123-login'
+           '  # with your issue key in place of PROJ-123')
+    assert f'fix: {fix}\n' in push.stdout
+    subprocess.run(fix.replace('PROJ-123', 'PROJ-9'), shell=True, check=True,
+                   capture_output=True)
+    assert 'refs/heads/feat/PROJ-9-login' in git('ls-remote', '--heads', str(installed))
+    assert git('symbolic-ref', '--short', 'HEAD').strip() == 'wip'

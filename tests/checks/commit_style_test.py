@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from pushguard.git import log
-from pushguard.checks import _gitlint, commit_style
+from pushguard.checks import _gitlint, _style_options, commit_style
 from pushguard.config import Config
 from pushguard.model import Commit, Context, Place
 from testing import gitrepo
@@ -91,10 +91,11 @@ def test_line_number_is_in_json(repo):
     pytest.param('title-max-lenght = 72', "'title-max-lenght' is not a gitlint rule name or id "
                  "(did you mean 'title-max-length'?)", id='typo'),
     pytest.param('zzz = 72', 'rules: ignore-by-title, ', id='unknown-lists-rules'),
-    pytest.param('title-max-length = "long"', "'long' is not a valid value", id='bad-int'),
-    pytest.param('title-max-length = -1', 'must be a positive integer', id='negative'),
-    pytest.param('title-max-length = 7.5', "7.5 is not a valid option value", id='float'),
-    pytest.param('body-max-line-length = { length = 100 }', "has no option 'length'",
+    pytest.param('title-max-length = "long"', "expected a whole number >= 0, got 'long'",
+                 id='bad-int'),
+    pytest.param('title-max-length = -1', 'expected a whole number >= 0, got -1', id='negative'),
+    pytest.param('title-max-length = 7.5', "expected a whole number >= 0, got 7.5", id='float'),
+    pytest.param('body-max-line-length = { length = 100 }', "'length' is not an option of the rule",
                  id='bad-option-name'),
     pytest.param('title-trailing-whitespace = true', 'the rule has no option to set',
                  id='no-options'),
@@ -102,7 +103,8 @@ def test_line_number_is_in_json(repo):
                  id='bad-ignore'),
     pytest.param('ignore = "body-is-missing,x"', "is not a gitlint rule", id='ignore-string'),
     pytest.param('contrib = ["nope"]', "No contrib rule with id or name 'nope'", id='bad-contrib'),
-    pytest.param('title-match-regex = "("', 'Invalid regular expression', id='bad-regex'),
+    pytest.param('title-match-regex = "("', 'is not a regular expression RE2 can run',
+                 id='bad-regex'),
     pytest.param('body-changed-file-mention = ["a.py"]', 'is not supported', id='unsupported'),
     pytest.param('contrib = ["contrib-allowed-authors"]', 'use [author] email',
                  id='unsupported-contrib'),
@@ -284,7 +286,7 @@ def test_gitlint_finds_the_same_on_both_records(commit):
     from gitlint.lint import GitLinter
 
     def found(record):
-        violations = GitLinter(commit_style.lint_config(STRICT)).lint(record)
+        violations = GitLinter(_style_options.lint_config(STRICT)).lint(record)
         return [(v.rule_id, v.line_nr, v.message, v.content) for v in violations]
 
     theirs = found(_gitlint_git_commit(commit))

@@ -11,11 +11,12 @@ from collections.abc import Iterator
 
 from pushguard import registry
 from pushguard._typing import TYPE_CHECKING
-from pushguard.config import Config
 from pushguard.model import Context, Finding, Need, Place
 
 if TYPE_CHECKING:
     from typing import Protocol
+
+    from pushguard.config import Config
 
 # the checks built in this version: id -> module path (CHECK_IDS: every id the contract names)
 CHECKS = {check_id: check.module for check_id, check in registry.CHECKS.items() if check.built}

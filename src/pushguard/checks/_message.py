@@ -1,16 +1,16 @@
 """Message helpers shared by the message checks: exemptions, subject and body."""
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from pushguard import patterns
 from pushguard.config import Config
 from pushguard.model import Commit, Context, Finding, Severity
 
 
 def checked_commits(ctx: Context, cfg: Config) -> Iterator[Commit]:
     """The commits whose messages are checked: not exempt (merges, reverts, fixup!, ...)."""
-    exempt = [re.compile(pattern) for pattern in cfg.exempt]
+    exempt = [patterns.compile(pattern, 'commit.exempt', cfg.source) for pattern in cfg.exempt]
     for commit in ctx.commits:
         if not any(p.search(commit.message) for p in exempt):
             yield commit

@@ -1,9 +1,10 @@
 """author-email: a pushed commit's author or committer email does not match `author.email`.
 
 Mirrors GitHub's `commit_author_email_pattern` and `committer_email_pattern` ruleset rules and
-GitLab's `author_email_regex` push rule. The pattern is searched (`re.search`), so `@example\\.com$`
-means "ends with @example.com". Every pushed commit counts, merges too. The fix sets the address
-and rewrites the pushed commits from the oldest one that fails.
+GitLab's `author_email_regex` push rule. The pattern has RE2's syntax and semantics
+(pushguard.patterns) and is searched, so `@example\\.com$` means "ends with @example.com". Every
+pushed commit counts, merges too. The fix sets the address and rewrites the pushed commits from the
+oldest one that fails.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import re
 import shlex
 from collections.abc import Iterator, Sequence
 
+from pushguard import patterns
 from pushguard.checks._paths import rebase_base
 from pushguard.config import Config
 from pushguard.model import Commit, Context, Finding, Need, Severity
@@ -22,14 +24,14 @@ _DOMAIN = re.compile(r'([A-Za-z0-9-]+(?:\\?\.[A-Za-z0-9-]+)+)')
 
 def example_email(pattern: str) -> str | None:
     """An address the pattern accepts, guessed from its literal parts and checked; or None."""
-    compiled = re.compile(pattern)
+    compiled = patterns.compile(pattern, 'author.email')
     literal = re.sub(r'\\(.)', r'\1', pattern.strip('^$'))
     domains = [d.replace('\\', '') for d in _DOMAIN.findall(pattern)]
     candidates = [*(f'you@{d}' for d in domains), f'you{literal}', literal, f'you@{literal}']
     return next((c for c in candidates if '@' in c and compiled.search(c)), None)
 
 
-def failures(commit: Commit, pattern: re.Pattern[str]) -> list[tuple[str, str]]:
+def failures(commit: Commit, pattern: patterns.Pattern) -> list[tuple[str, str]]:
     """The identities of `commit` whose email the pattern rejects: [('author', email), ...]."""
     found = [('author', commit.author_email), ('committer', commit.committer_email)]
     return [(who, email) for who, email in found if not pattern.search(email)]
@@ -60,7 +62,7 @@ def _fix(oldest: Commit, author_fails: bool, merges: bool, pattern: str) -> str:
 def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
     if not cfg.author_email:
         return
-    pattern = re.compile(cfg.author_email)
+    pattern = patterns.compile(cfg.author_email, 'author.email', cfg.source)
     failing = {c: failed for c in ctx.commits if c.sha and (failed := failures(c, pattern))}
     fixes: dict[str | None, str] = {}  # one rewrite per pushed ref, from its oldest failure
     for commit in failing:

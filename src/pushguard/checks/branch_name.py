@@ -1,18 +1,19 @@
 """branch-name: a pushed (or created) branch's name does not match `branch.pattern`.
 
-Mirrors GitHub's `branch_name_pattern` ruleset rule and GitLab's `branch_name_regex` push rule.
-The pattern is searched (`re.search`), so an anchored `^...$` pattern means what it says. Names
-matching a `branch.exempt` glob (`main`, `release/*`) pass; tags and deletions are not checked.
-The fix renames the branch to a name derived from the old one that the pattern accepts, when one
-can be found, and shows the pattern otherwise.
+Mirrors GitHub's `branch_name_pattern` ruleset rule and GitLab's `branch_name_regex` push rule. The
+pattern has RE2's syntax and semantics (pushguard.patterns) and is searched, so an anchored `^...$`
+pattern means what it says. Names matching a `branch.exempt` glob (`main`, `release/*`) pass; tags
+and deletions are not checked. The fix renames the branch to a name derived from the old one that
+the pattern accepts, when one can be found, and shows the pattern otherwise.
 """
 from __future__ import annotations
 
 import fnmatch
 import re
 import shlex
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
+from pushguard import patterns
 from pushguard.config import Config
 from pushguard.model import Context, Finding, Need, RefUpdate, Severity
 
@@ -69,7 +70,7 @@ def _candidates(name: str, pattern: str, projects: Sequence[str]) -> Iterator[st
 
 def suggest(name: str, pattern: str, projects: Sequence[str] = ()) -> str | None:
     """A name close to `name` that `pattern` accepts (checked with the regex), or None."""
-    compiled = re.compile(pattern)
+    compiled = patterns.compile(pattern, 'branch.pattern')
     for candidate in _candidates(name, pattern, projects):
         if candidate and candidate != name and '//' not in candidate and not \
                 candidate.endswith(('-', '/', '_')) and compiled.search(candidate):
@@ -78,11 +79,19 @@ def suggest(name: str, pattern: str, projects: Sequence[str] = ()) -> str | None
 
 
 def _fix(update: RefUpdate, name: str, new: str | None, pattern: str,
-         projects: Sequence[str]) -> str:
+         projects: Sequence[str], accepted: Callable[[str], bool]) -> str:
+    """Rename the branch when it has the rejected name here too; else push it under a good
+    name: the local branch's own name when the pattern accepts it (only the name given for the
+    remote was wrong: `git push origin local:bad-name`)."""
+    local = update.local_ref[len('refs/heads/'):] if update.local_ref.startswith('refs/heads/') \
+        else None
+    if local is not None and local != name and accepted(local):
+        new = local
     target = new or 'NEW-NAME'
-    if update.local_ref.startswith('refs/heads/'):
-        local = update.local_ref[len('refs/heads/'):]
+    if local == name:
         fix = f'git branch -m {shlex.quote(local)} {shlex.quote(target)}'
+    elif local is not None:
+        fix = f'git push origin {shlex.quote(f"{local}:{target}")}'
     else:
         fix = f'git push origin {update.local_sha[:12]}:refs/heads/{shlex.quote(target)}'
     if new is None:
@@ -96,7 +105,7 @@ def _fix(update: RefUpdate, name: str, new: str | None, pattern: str,
 def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
     if not cfg.branch_pattern:
         return
-    pattern = re.compile(cfg.branch_pattern)
+    pattern = patterns.compile(cfg.branch_pattern, 'branch.pattern', cfg.source)
     projects = cfg.jira.projects if cfg.jira else ()
     for update in ctx.updates:
         name = update.branch
@@ -106,6 +115,7 @@ def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
             continue
         new = suggest(name, cfg.branch_pattern, projects)
         message = f'branch name {name!r} does not match {cfg.branch_pattern!r} (branch.pattern)'
-        fix = _fix(update, name, new, cfg.branch_pattern, projects)
+        fix = _fix(update, name, new, cfg.branch_pattern, projects,
+                   lambda local: bool(pattern.search(local)))
         yield Finding(ID, Severity.ERROR, message, fix, ref=update.remote_ref,
                       commit=update.local_sha)

@@ -1,16 +1,17 @@
 """message-pattern: the message misses `commit.pattern`, or matches `commit.forbidden-pattern`.
 
 Mirrors GitHub's `commit_message_pattern` and GitLab's `commit_message_regex` /
-`commit_message_negative_regex`. Both patterns are Python regexes, searched (not anchored) in the
-whole message with no flags: `^` and `$` are the message's start and end, not each line's (add
-`(?m)` to the pattern for per-line anchors). The message is taken without its trailing newlines,
-so a commit being written and the same commit pushed get the same verdict.
+`commit_message_negative_regex`. Both patterns are regexes with RE2's syntax and semantics (as the
+forges run them: pushguard.patterns), searched (not anchored) in the whole message with no flags:
+`^` and `$` are the message's start and end, not each line's (add `(?m)` to the pattern for per-line
+anchors). The message is taken without its trailing newlines, so a commit being written and the same
+commit pushed get the same verdict.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from pushguard import patterns
 from pushguard.checks._message import checked_commits, edit_fix, finding
 from pushguard.config import Config
 from pushguard.model import Context, Finding, Need
@@ -27,10 +28,11 @@ def text(message: str) -> str:
 def mismatches(message: str, pattern: str, forbidden: str) -> Iterator[tuple[str, str]]:
     """(why, what to change) for each pattern `message` breaks."""
     body = text(message)
-    if pattern and not re.search(pattern, body):
+    if pattern and not patterns.compile(pattern, 'commit.pattern').search(body):
         yield (f'the message does not match the required pattern {pattern!r}',
                f'edit the message so that it matches {pattern!r}')
-    found = re.search(forbidden, body) if forbidden else None
+    found = (patterns.compile(forbidden, 'commit.forbidden-pattern').search(body) if forbidden
+             else None)
     if found is not None:
         what = repr(found[0]) if found[0] else f'the text at offset {found.start()}'
         yield (f'the message contains {what}, which the forbidden pattern {forbidden!r} matches',

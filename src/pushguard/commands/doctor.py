@@ -8,13 +8,30 @@ import argparse
 import sys
 
 from pushguard import git
+from pushguard._typing import TYPE_CHECKING
 from pushguard.status import Status
+
+if TYPE_CHECKING:
+    from pushguard.doctor import Item
 
 
 def doctor(args: argparse.Namespace) -> int:
-    from pushguard.doctor import FAIL, run_all
+    from pushguard.doctor import FAIL
     from pushguard.report.doctor import render
     git.toplevel()  # outside a work tree: one line, exit 2
     items = run_all()
     render(items, args.format, sys.stdout)
     return Status.BLOCKED if any(item.status == FAIL for item in items) else Status.OK
+
+
+def run_all() -> list[Item]:
+    """Every probe, in the order a user would fix things."""
+    from pushguard.doctor import hooks, remote, signing
+    items: list[Item] = []
+    items.extend(hooks.probe())
+    cfg, policy_items = hooks.policy()
+    items.extend(policy_items)
+    items.extend(remote.probe())
+    items.extend(signing.probe(cfg))
+    items.extend(remote.shallow())
+    return items

@@ -18,16 +18,3 @@ class Item(NamedTuple):
 
     def as_dict(self) -> dict[str, object]:
         return self._asdict()
-
-
-def run_all() -> list[Item]:
-    """Every probe, in the order a user would fix things."""
-    from pushguard.doctor import hooks, remote, signing
-    items: list[Item] = []
-    items.extend(hooks.probe())
-    cfg, policy_items = hooks.policy()
-    items.extend(policy_items)
-    items.extend(remote.probe())
-    items.extend(signing.probe(cfg))
-    items.extend(remote.shallow())
-    return items

@@ -3,18 +3,15 @@ from __future__ import annotations
 
 import codecs
 
-from pushguard import git
+from pushguard import files, git
 from pushguard.errors import PushguardError
 
 SCISSORS = '------------------------ >8 ------------------------'
+MAX_SIZE = 100 * 2**20  # no forge takes a commit object larger (GitHub's limit per object)
 
 
 def read_bytes(path: str) -> bytes:
-    try:
-        with open(path, 'rb') as f:
-            return f.read()
-    except OSError as e:
-        raise PushguardError(f'{path}: cannot read the commit message: {e.strerror}') from None
+    return files.read(path, MAX_SIZE, 'the commit message', PushguardError)
 
 
 def message_settings() -> tuple[str, str]:

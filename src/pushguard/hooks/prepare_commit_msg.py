@@ -22,9 +22,8 @@ It exits 0 (2 for a bad config, like every hook).
 from __future__ import annotations
 
 import os
-import re
 
-from pushguard import git
+from pushguard import git, patterns
 from pushguard._typing import TYPE_CHECKING
 from pushguard.checks.jira_ticket import branch_key, find_key, key_pattern, with_key
 from pushguard.config import Jira
@@ -70,7 +69,7 @@ def insert_key(text: str, key: str, jira: Jira, comment: str | None,
     named = {found[0] for found in key_pattern(jira.projects).finditer(message)}
     if key in named or find_key(message, jira) is not None:
         return None
-    if any(re.search(pattern, message) for pattern in exempt):
+    if any(patterns.compile(p, 'commit.exempt').search(message) for p in exempt):
         return None
     lines = text.split('\n')
     index = _subject_index(lines, comment)
