@@ -31,9 +31,28 @@ if TYPE_CHECKING:
 
 
 def render(fmt: str, report: Report, stream: TextIO) -> None:
+    """Write `report` in format `fmt`. A reader that stops early (`| head`) ends the output, not
+    the run: the verdict, and so the exit status, stays the caller's."""
     __import__(FORMATS[fmt])  # not importlib: it imports warnings, at every start
     module: Renderer = sys.modules[FORMATS[fmt]]
-    module.render(report, stream)
+    try:
+        module.render(report, stream)
+        stream.flush()
+    except BrokenPipeError:
+        silence(stream)
+
+
+def silence(stream: TextIO) -> None:
+    """After a broken pipe: point `stream`'s descriptor at /dev/null, so that the flush at exit
+    neither fails again nor prints a traceback (the recipe of Python's `signal` docs)."""
+    import os
+    try:
+        fd = stream.fileno()
+    except (OSError, ValueError):  # not a file (a StringIO in tests): nothing will flush it
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
 
 
 def display(text: str) -> str:
