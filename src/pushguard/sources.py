@@ -86,9 +86,10 @@ class PushSource(_Commits):
     """Ref updates as git hands them to pre-push: commits the remote lacks, each checked once."""
 
     def __init__(self, updates: Sequence[RefUpdate], remote: str | None,
-                 place: Place = Place.PRE_PUSH) -> None:
+                 place: Place = Place.PRE_PUSH, url: str | None = None) -> None:
         self.updates = updates
         self.remote = remote
+        self.url = url  # where the push goes: the forge layer asks it what it enforces
         self.place = place
 
     def _fetch(self) -> Context:

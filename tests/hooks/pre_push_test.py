@@ -149,7 +149,8 @@ def test_sha256_repository(tmp_path, monkeypatch):
     pytest.param('refs/heads/main abc refs/heads/main def', id='short-shas'),
     pytest.param('refs/heads/main ' + 'a' * 40 + ' refs/heads/main', id='three-fields'),
     pytest.param('refs/heads/main ' + 'a' * 40 + ' refs/heads/main ' + '0' * 64, id='mixed-hash'),
-    pytest.param('refs/heads/main  ' + 'a' * 40 + ' refs/heads/main ' + '0' * 40, id='two-spaces'),
+    pytest.param('refs/heads/main ' + 'a' * 40 + ' refs/heads/x y ' + '0' * 40,
+                 id='space-in-remote-ref'),
     pytest.param('refs/heads/main ' + 'G' * 40 + ' refs/heads/main ' + '0' * 40, id='not-hex'),
 ])
 def test_malformed_line_is_a_usage_error_quoting_it(work, bad):
@@ -159,6 +160,46 @@ def test_malformed_line_is_a_usage_error_quoting_it(work, bad):
     assert result.out == ''
     assert result.err.count('\n') == 1
     assert repr(bad) in result.err
+
+
+def _recorded_push(work, refspec):
+    """What real git writes on a pre-push hook's stdin for `git push origin REFSPEC`; the
+    recording hook refuses, so nothing reaches the server."""
+    (work / '.git' / 'hooks').mkdir(exist_ok=True)
+    hook = work / '.git' / 'hooks' / 'pre-push'
+    hook.write_text('#!/bin/sh\ncat > pushed; echo "$2" > url\n'
+                    'exit 1\n')
+    hook.chmod(0o755)
+    subprocess.run(('git', 'push', 'origin', refspec), capture_output=True)
+    hook.unlink()
+    return (work / 'pushed').read_text(), (work / 'url').read_text().strip()
+
+
+def test_a_local_ref_with_a_space_is_read_from_the_right(work):
+    fix_me = gitrepo.commit(work, 'fix me: no key')
+    gitrepo.commit(work, 'PROJ-2 later')
+    stdin, url = _recorded_push(work, 'HEAD^{/fix me}:refs/heads/x')
+    assert stdin.startswith('HEAD^{/fix me} ')
+    code, report = pre_push(stdin, 'origin', url)
+    assert (code, blamed(report)) == (1, [('refs/heads/x', fix_me)])
+
+
+def test_the_remote_url_is_kept_on_the_source(work, monkeypatch):
+    from pushguard.hooks import pre_push as hook
+    seen = []
+
+    class Recording(hook.PushSource):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            seen.append(self.url)
+
+    monkeypatch.setattr(hook, 'PushSource', Recording)
+    stdin = line('refs/heads/main', gitrepo.head(work), 'refs/heads/main', gitrepo.zeros(work))
+    pre_push(stdin, 'origin', 'https://git.example.com/team/app.git')
+    pre_commit_env(monkeypatch, TO_REF=gitrepo.head(work), REMOTE_BRANCH='refs/heads/main',
+                   REMOTE_NAME='origin', REMOTE_URL='ssh://git@example.com/team/app.git')
+    pre_push('')
+    assert seen == ['https://git.example.com/team/app.git', 'ssh://git@example.com/team/app.git']
 
 
 # --- under the pre-commit framework -------------------------------------------------------

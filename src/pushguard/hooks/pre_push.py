@@ -34,12 +34,13 @@ def pre_push(args: argparse.Namespace) -> int:
     if _under_pre_commit(os.environ):
         updates = [_from_pre_commit(os.environ)]
         remote = os.environ.get('PRE_COMMIT_REMOTE_NAME') or args.remote
+        url = os.environ.get('PRE_COMMIT_REMOTE_URL') or args.url
         notes: tuple[str, ...] = (PRE_COMMIT_NOTE,)
     else:
         updates = parse_updates(_stdin())
-        remote, notes = args.remote, ()
+        remote, url, notes = args.remote, args.url, ()
     cfg = load_config(args, git.toplevel())
-    source = PushSource(updates, remote)
+    source = PushSource(updates, remote, url=url or None)
     commits = source.context().commits
     if not commits:
         notes = ()  # nothing to push: deletions still reach the ref checks, quietly
@@ -67,7 +68,9 @@ def parse_updates(raw: bytes) -> list[RefUpdate]:
 
 
 def _parse_line(line: str) -> RefUpdate:
-    parts = line.rstrip('\r').split(' ')
+    # from the right: the local ref is what the user typed (`HEAD^{/fix me}`), spaces and all,
+    # while shas and the remote ref (a ref name) never hold one
+    parts = line.rstrip('\r').rsplit(' ', 3)
     if (len(parts) != 4 or not all(parts) or not all(_SHA.fullmatch(p) for p in parts[1::2])
             or len(parts[1]) != len(parts[3])):
         shown = line.encode('utf-8', 'surrogateescape').decode('utf-8', 'replace')
