@@ -34,7 +34,7 @@ def test_error_is_a_failing_testcase_with_fix_and_place():
     assert (suite.get('tests'), suite.get('failures')) == ('1', '1')
     [case] = suite.findall('testcase')
     assert case.get('classname') == 'pushguard.file-size'
-    assert case.get('name') == 'file-size my dir/big data.bin main aaaaaaaaaaaa'
+    assert case.get('name') == 'file-size main aaaaaaaaaaaa my dir/big data.bin'
     failure = case.find('failure')
     assert failure.get('message') == 'big data.bin is 120 MB'
     assert failure.get('type') == 'file-size'

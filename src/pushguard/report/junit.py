@@ -12,7 +12,7 @@ from typing import TextIO
 from xml.etree import ElementTree
 
 from pushguard.model import Finding, Severity
-from pushguard.report import Report, display
+from pushguard.report import Report, display, tally, where
 
 # characters XML 1.0 cannot hold at all, not even escaped
 _NOT_XML = re.compile('[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]')
@@ -20,18 +20,6 @@ _NOT_XML = re.compile('[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]')
 
 def xml_text(text: str) -> str:
     return _NOT_XML.sub('\ufffd', display(text))
-
-
-def _where(finding: Finding) -> str:
-    parts = []
-    if finding.path is not None:
-        path = display(finding.path)
-        parts.append(f'{path}:{finding.line}' if finding.line else path)
-    if finding.ref:
-        parts.append(finding.ref.removeprefix('refs/heads/'))
-    if finding.commit:
-        parts.append(finding.commit[:12])
-    return ' '.join(parts)
 
 
 def _details(finding: Finding) -> str:
@@ -46,7 +34,7 @@ def _details(finding: Finding) -> str:
 
 
 def _testcase(suite: ElementTree.Element, finding: Finding) -> None:
-    name = ' '.join(filter(None, (finding.check, _where(finding))))
+    name = ' '.join((finding.check, *where(finding)))
     case = ElementTree.SubElement(suite, 'testcase', classname=f'pushguard.{finding.check}',
                                   name=xml_text(name), time='0')
     if finding.severity is Severity.ERROR:
@@ -58,7 +46,7 @@ def _testcase(suite: ElementTree.Element, finding: Finding) -> None:
 
 
 def junit(report: Report) -> ElementTree.Element:
-    errors = sum(f.severity is Severity.ERROR for f in report.findings)
+    errors, _ = tally(report.findings)
     tests = len(report.findings) or 1
     suite = ElementTree.Element('testsuite', name='pushguard', tests=str(tests),
                                 failures=str(errors), errors='0', skipped='0', time='0')
