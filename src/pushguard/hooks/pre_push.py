@@ -25,8 +25,9 @@ if TYPE_CHECKING:
 
 _SHA = re.compile(r'[0-9a-f]{40}|[0-9a-f]{64}')
 PRE_COMMIT_NOTE = (
-    'pre-commit hands its hooks only the first ref with new commits and skips deletions, so other '
-    'refs in this push were not checked; run `pushguard install --hook pre-push` to check them all'
+    'pre-commit hands its hooks only the first ref with new commits ({checked}) and skips '
+    'deletions, so {others} in this push went unchecked; run `pushguard install --hook pre-push` '
+    'to check every ref'
 )
 
 
@@ -35,7 +36,7 @@ def pre_push(args: argparse.Namespace) -> int:
         updates = [_from_pre_commit(os.environ)]
         remote = os.environ.get('PRE_COMMIT_REMOTE_NAME') or args.remote
         url = os.environ.get('PRE_COMMIT_REMOTE_URL') or args.url
-        notes: tuple[str, ...] = (PRE_COMMIT_NOTE,)
+        notes: tuple[str, ...] = _pre_commit_note(updates[0], remote)
     else:
         updates = parse_updates(_stdin())
         remote, url, notes = args.remote, args.url, ()
@@ -79,6 +80,16 @@ def _parse_line(line: str) -> RefUpdate:
             f'(expected "<local ref> <local sha> <remote ref> <remote sha>")',
         )
     return RefUpdate(*parts)
+
+
+def _pre_commit_note(update: RefUpdate, remote: str | None) -> tuple[str, ...]:
+    """The note that other refs went unchecked, when the `git push` above us sends more
+    (none when run by hand, `pre-commit run --hook-stage pre-push`, or for one ref)."""
+    from pushguard.hooks._push_command import unchecked
+    others = unchecked(update.remote_ref, remote)
+    if others is None:
+        return ()
+    return (PRE_COMMIT_NOTE.format(checked=update.remote_ref, others=others),)
 
 
 def _under_pre_commit(env: Mapping[str, str]) -> bool:
