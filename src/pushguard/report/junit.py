@@ -12,7 +12,7 @@ from typing import TextIO
 from xml.etree import ElementTree
 
 from pushguard.model import Finding, Severity
-from pushguard.report import Report, display, tally, where
+from pushguard.report import Report, display, safe, safe_lines, tally, where
 
 # characters XML 1.0 cannot hold at all, not even escaped
 _NOT_XML = re.compile('[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]')
@@ -23,11 +23,12 @@ def xml_text(text: str) -> str:
 
 
 def _details(finding: Finding) -> str:
-    lines = [f'{finding.severity.value} [{finding.check}] {finding.message}']
-    for label, value in (('fix', finding.fix), ('ref', finding.ref), ('commit', finding.commit),
-                         ('path', finding.path)):
+    lines = [f'{finding.severity.value} [{finding.check}] {safe(finding.message)}']
+    if finding.fix is not None:
+        lines.append('fix: ' + '\n     '.join(safe_lines(finding.fix)))
+    for label, value in (('ref', finding.ref), ('commit', finding.commit), ('path', finding.path)):
         if value is not None:
-            lines.append(f'{label}: {value}')
+            lines.append(f'{label}: {safe(value)}')
     if finding.line:
         lines.append(f'line: {finding.line}')
     return xml_text('\n'.join(lines))
