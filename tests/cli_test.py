@@ -125,29 +125,3 @@ def test_a_broken_pipe_keeps_the_verdict(repo, policy, status):
         gitrepo.commit(repo, f'change {n}')
     code, err = _run_into_closed_pipe(repo, 'check', 'HEAD', '--config', 'p.toml')
     assert (code, err) == (status, '')
-
-
-@pytest.mark.parametrize('argv', (
-    ['ci'], ['remote', 'show'], ['explain', 'GH006'], ['doctor'], ['sync', '--force'],
-    ['hook', 'pre-receive'],
-))
-def test_unbuilt_commands_say_so_in_one_line(argv):
-    result = run_pushguard(*argv)
-    assert (result.code, result.out) == (2, '')
-    command = ' '.join(argv[:2] if argv[0] == 'hook' else argv[:1])
-    assert result.err == (f'pushguard: error: `pushguard {command}` is not built yet '
-                          f'(it comes with the forge integration)\n')
-
-
-@pytest.mark.parametrize('check_id', ('protected-branch', 'remote', 'force-push'))
-def test_an_unbuilt_check_in_only_is_never_a_silent_pass(repo, check_id):
-    gitrepo.commit(repo, 'change')
-    result = run_pushguard('check', 'HEAD', '--only', f'secrets,{check_id}')
-    assert (result.code, result.out) == (2, '')
-    assert result.err == (f"pushguard: error: --only: check '{check_id}' is not built yet "
-                          f'(it comes with the forge integration)\n')
-
-
-def test_an_unbuilt_check_may_be_skipped(repo):
-    gitrepo.commit(repo, 'change')
-    assert run_pushguard('check', 'HEAD', '--skip', 'protected-branch').code == 0

@@ -24,8 +24,6 @@ HOOKS = {
     'pre-push': 'pushguard.hooks.pre_push:pre_push',
 }
 FORMAT_NAMES = ('text', 'json', 'sarif', 'junit', 'github', 'gitlab')
-# in the contract, coming with the forge integration: they say so rather than "invalid choice"
-UNBUILT = (('ci',), ('remote',), ('explain',), ('doctor',), ('sync',), ('hook', 'pre-receive'))
 
 
 def _target(args: argparse.Namespace) -> Callable[[argparse.Namespace], int]:
@@ -82,11 +80,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     quick = commit_time_hook_args(argv)
     if quick is not None:
         return _guarded(_target(quick), quick)
-    unbuilt = next((words for words in UNBUILT if tuple(argv[:len(words)]) == words), None)
-    if unbuilt:
-        print(f'pushguard: error: `pushguard {" ".join(unbuilt)}` is not built yet '
-              f'(it comes with the forge integration)', file=sys.stderr)
-        return Status.USAGE
     from pushguard.arguments import parser
     command_line = parser(argv)
     try:
