@@ -22,18 +22,9 @@ def load_config(args: argparse.Namespace, root: str | None = None) -> config.Con
 
 
 def check_and_report(source: Source, args: argparse.Namespace, cfg: config.Config,
-                     checked: str = '', notes: tuple[str, ...] = (),
-                     started: float | None = None) -> int:
-    """Run the selected checks on `source`, print the report, return 0 or 1. With `started`
-    (a time.monotonic()), the report says which checks ran and how long it took: `check`'s
-    one line when nothing blocks."""
-    selected = engine.select(cfg, source.place, args.only, args.skip)
-    ctx, found = engine.run(source, cfg, selected)
-    if started is None:
-        return report(ctx, found, args, checked, notes)
-    import time
-    return report(ctx, found, args, checked, notes, tuple(check.ID for check in selected),
-                  time.monotonic() - started)
+                     checked: str = '', notes: tuple[str, ...] = ()) -> int:
+    """Run the selected checks on `source`, print the report, return 0 or 1."""
+    return report(*findings(source, args, cfg), args, checked, notes)
 
 
 def findings(source: Source, args: argparse.Namespace, cfg: config.Config
@@ -44,9 +35,7 @@ def findings(source: Source, args: argparse.Namespace, cfg: config.Config
 
 
 def report(ctx: Context, found: list[Finding], args: argparse.Namespace, checked: str = '',
-           notes: tuple[str, ...] = (), ran: tuple[str, ...] = (),
-           seconds: float | None = None) -> int:
+           notes: tuple[str, ...] = ()) -> int:
     """Print `found` in the --format asked for; 1 when any of them blocks, else 0."""
-    render(args.format, Report(tuple(found), (*notes, *ctx.notes), checked, ran, seconds),
-           sys.stdout)
+    render(args.format, Report(tuple(found), (*notes, *ctx.notes), checked), sys.stdout)
     return Status.BLOCKED if engine.blocks(found) else Status.OK

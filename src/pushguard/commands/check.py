@@ -9,15 +9,17 @@ says which). The current branch has no say unless the tip is HEAD.
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 
 from pushguard import engine, git
 from pushguard.config import Config
 from pushguard.errors import PushguardError
 from pushguard.model import Place
-from pushguard.report import count
+from pushguard.report import Report, count, render
 from pushguard.sources import RangeSource
-from pushguard.verdict import check_and_report, load_config
+from pushguard.status import Status
+from pushguard.verdict import load_config
 
 DEFAULT_RANGE = '@{upstream}..HEAD'
 DETACHED_NOTE = ("the range's tip is on no branch (or on several), so branch checks were skipped "
@@ -38,9 +40,14 @@ def check(args: argparse.Namespace) -> int:
     if ref is None and revisions and _branch_checks_run(args, cfg):
         notes.append(DETACHED_NOTE)
     source = RangeSource(revisions, branch, ref=ref, local_ref=tip_ref)
-    commits = source.context().commits
-    return check_and_report(source, args, cfg, f'{count(len(commits), "commit")} {_on(ref)}',
-                            tuple(notes), started=started)
+    checked = f'{count(len(source.context().commits), "commit")} {_on(ref)}'
+    selected = engine.select(cfg, source.place, args.only, args.skip)
+    ctx, found = engine.run(source, cfg, selected)
+    # as verdict.report, and with what ran and how long it took: a pass is then one line
+    report = Report(tuple(found), (*notes, *ctx.notes), checked,
+                    tuple(check.ID for check in selected), time.monotonic() - started)
+    render(args.format, report, sys.stdout)
+    return Status.BLOCKED if engine.blocks(found) else Status.OK
 
 
 def _default_range(notes: list[str]) -> list[str]:
