@@ -119,7 +119,7 @@ class RangeSource(_Commits):
         if ref is not None and tips:
             # as a push would see it: an update from the one bottom, else a new branch
             old = bottoms[0] if len(bottoms) == 1 else '0' * len(tips[0])
-            ctx.updates = (RefUpdate(self.local_ref or tips[0], tips[0], ref, old),)
+            ctx.updates = (RefUpdate(self.local_ref or ref, tips[0], ref, old),)
         return ctx
 
 

@@ -39,7 +39,8 @@ def check(args: argparse.Namespace) -> int:
     branch = ref.removeprefix('refs/heads/') if ref and ref.startswith('refs/heads/') else None
     if ref is None and revisions and _branch_checks_run(args, cfg):
         notes.append(DETACHED_NOTE)
-    source = RangeSource(revisions, branch, ref=ref, local_ref=tip_ref)
+    # --branch NAME: a push as NAME, from a local NAME (in CI, the branch the checkout is of)
+    source = RangeSource(revisions, branch, ref=ref, local_ref=None if args.branch else tip_ref)
     checked = f'{count(len(source.context().commits), "commit")} {_on(ref)}'
     selected = engine.select(cfg, source.place, args.only, args.skip)
     ctx, found = engine.run(source, cfg, selected)
