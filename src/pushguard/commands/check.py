@@ -33,14 +33,11 @@ def check(args: argparse.Namespace) -> int:
     cfg = load_config(args, git.toplevel())
     notes: list[str] = []
     revisions = list(args.range) or _default_range(notes)
-    tip_ref = _tip_ref(revisions) if revisions else None
-    ref = f'refs/heads/{args.branch.removeprefix("refs/heads/")}' if args.branch else (
-        _pushed_ref(tip_ref))
+    ref, local_ref = _destination(args.branch, revisions)
     branch = ref.removeprefix('refs/heads/') if ref and ref.startswith('refs/heads/') else None
     if ref is None and revisions and _branch_checks_run(args, cfg):
         notes.append(DETACHED_NOTE)
-    # --branch NAME: a push as NAME, from a local NAME (in CI, the branch the checkout is of)
-    source = RangeSource(revisions, branch, ref=ref, local_ref=None if args.branch else tip_ref)
+    source = RangeSource(revisions, branch, ref=ref, local_ref=local_ref)
     checked = f'{count(len(source.context().commits), "commit")} {_on(ref)}'
     selected = engine.select(cfg, source.place, args.only, args.skip)
     ctx, found = engine.run(source, cfg, selected)
@@ -49,6 +46,15 @@ def check(args: argparse.Namespace) -> int:
                     tuple(check.ID for check in selected), time.monotonic() - started)
     render(args.format, report, sys.stdout)
     return Status.BLOCKED if engine.blocks(found) else Status.OK
+
+
+def _destination(branch: str | None, revisions: list[str]) -> tuple[str | None, str | None]:
+    """(the ref pushed to, the local ref pushed from). `--branch NAME` is a push of a local NAME
+    (in CI: the branch the checkout is of); else the range's tip says both."""
+    if branch:
+        return f'refs/heads/{branch.removeprefix("refs/heads/")}', None
+    tip_ref = _tip_ref(revisions) if revisions else None
+    return _pushed_ref(tip_ref), tip_ref
 
 
 def _default_range(notes: list[str]) -> list[str]:
