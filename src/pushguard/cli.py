@@ -106,7 +106,7 @@ def _guarded(function: Callable[[argparse.Namespace], int], args: argparse.Names
         print('pushguard: interrupted', file=sys.stderr)
         return Status.INTERRUPTED
     except BrokenPipeError:  # the reader left before the verdict was written: never a pass
-        from pushguard.report import silence
+        from pushguard.report._shared import silence
         silence(sys.stdout)
         return Status.BLOCKED
     except Exception as e:  # noqa: BLE001 - the last line of defence

@@ -17,6 +17,7 @@ from pushguard.config import Config
 from pushguard.errors import PushguardError
 from pushguard.model import Place
 from pushguard.report import Report, count, render
+from pushguard.report._shared import silence
 from pushguard.sources import RangeSource
 from pushguard.status import Status
 from pushguard.verdict import load_config
@@ -44,7 +45,11 @@ def check(args: argparse.Namespace) -> int:
     # as verdict.report, and with what ran and how long it took: a pass is then one line
     report = Report(tuple(found), (*notes, *ctx.notes), checked,
                     tuple(check.ID for check in selected), time.monotonic() - started)
-    render(args.format, report, sys.stdout)
+    try:
+        render(args.format, report, sys.stdout)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `| head` left early: the output ends, the verdict stands
+        silence(sys.stdout)
     return Status.BLOCKED if engine.blocks(found) else Status.OK
 
 

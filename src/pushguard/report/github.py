@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import TextIO
 
 from pushguard.model import Finding
-from pushguard.report import Report, safe, safe_lines, verdict_line, where
+from pushguard.report import Report
+from pushguard.report._shared import safe, safe_lines, verdict_line, where
 
 
 def escape_data(text: str) -> str:

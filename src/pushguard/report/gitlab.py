@@ -14,7 +14,8 @@ import json
 from typing import Any, TextIO
 
 from pushguard.model import Finding, Severity
-from pushguard.report import Report, display, safe, safe_lines, where
+from pushguard.report import Report, display
+from pushguard.report._shared import safe, safe_lines, where
 
 NO_PATH = '.'
 SEVERITIES = {Severity.ERROR: 'major', Severity.WARNING: 'minor'}
