@@ -89,7 +89,7 @@ class PushSource(_Commits):
                  place: Place = Place.PRE_PUSH, url: str | None = None) -> None:
         self.updates = updates
         self.remote = remote
-        self.url = url  # where the push goes: the forge layer asks it what it enforces
+        self.url = url
         self.place = place
 
     def _fetch(self) -> Context:

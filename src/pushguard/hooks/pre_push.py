@@ -41,7 +41,7 @@ def pre_push(args: argparse.Namespace) -> int:
         updates = parse_updates(_stdin())
         remote, url, notes = args.remote, args.url, ()
     cfg = load_config(args, git.toplevel())
-    source = PushSource(updates, remote, url=url or None)
+    source = PushSource(updates, remote, url=url)
     commits = source.context().commits
     if not commits:
         notes = ()  # nothing to push: deletions still reach the ref checks, quietly
