@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from pushguard import arguments, cli
+from testing import gitrepo
 from testing.run import run_console, run_pushguard
 
 
@@ -99,3 +103,25 @@ def test_commit_time_hooks_read_their_arguments_as_argparse_would(argv):
 ))
 def test_every_other_command_line_is_read_by_argparse(argv):
     assert cli.commit_time_hook_args(argv) is None
+
+
+def _run_into_closed_pipe(repo, *argv):
+    """`pushguard ARGV | true`: the reader is gone before pushguard writes a byte."""
+    proc = subprocess.Popen((sys.executable, '-m', 'pushguard', *argv), cwd=repo,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    return proc.wait(), err
+
+
+@pytest.mark.parametrize(('policy', 'status'), (
+    pytest.param('[commit.jira]\nprojects = ["PROJ"]\n', 1, id='blocks'),
+    pytest.param('[commit.jira]\nprojects = ["PROJ"]\n[checks]\nwarn = ["jira-ticket"]\n', 0,
+                 id='warns'),
+))
+def test_a_broken_pipe_keeps_the_verdict(repo, policy, status):
+    (repo / 'p.toml').write_text(policy)
+    for n in range(3):
+        gitrepo.commit(repo, f'change {n}')
+    code, err = _run_into_closed_pipe(repo, 'check', 'HEAD', '--config', 'p.toml')
+    assert (code, err) == (status, '')

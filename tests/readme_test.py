@@ -3,7 +3,6 @@ screen's two commands as CI runs them, and a configuration example that really l
 from __future__ import annotations
 
 import re
-import shlex
 import sys
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 
 from pushguard import checks, cli, config
 from pushguard.status import Status
+from testing import gitrepo
 from testing.run import run_pushguard
 
 if sys.version_info >= (3, 11):  # pragma: no cover
@@ -48,11 +48,10 @@ def _spec_check_ids() -> set[str]:
 
 
 def _ci_commands() -> list[str]:
-    """The commands of .ci/run's test step; pip's -q only quiets it, so it is left out."""
+    """The command lines of .ci/run, after its `set` and `cd` preamble."""
     lines = (ROOT / '.ci' / 'run').read_text().splitlines()
-    commands = [line.strip() for line in lines if line.strip().startswith('python3 ')]
-    return [shlex.join(word for word in shlex.split(command) if word != '-q')
-            for command in commands]
+    return [line for line in lines
+            if line.strip() and not line.startswith(('#', 'set ', 'cd '))]
 
 
 def _first_code_block(text: str) -> list[str]:
@@ -85,9 +84,37 @@ def test_remote_checks_are_marked_as_coming():
 def test_first_screen_commands_are_the_ones_ci_runs():
     first_screen = '\n'.join(README.splitlines()[:FIRST_SCREEN])
     install, tests = _first_code_block(first_screen)
-    assert install == 'python3 -m pip install . && pushguard check HEAD'
-    assert _ci_commands() == ["python3 -m pip install -e '.[test]'", 'python3 -m pytest']
-    assert tests == ' && '.join(_ci_commands())
+    assert install == ('python3 -m venv .venv && .venv/bin/pip install . '
+                       '&& .venv/bin/pushguard check HEAD')
+    assert _ci_commands() == [tests]
+
+
+def test_first_screen_commands_never_pip_install_outside_a_venv():
+    """A fresh Debian/Ubuntu refuses `pip install` into its system Python (PEP 668): each command
+    makes its own virtual environment, and every later step runs from it."""
+    for command in _first_code_block(README):
+        steps = command.split(' && ')
+        assert steps[0] == 'python3 -m venv .venv', command
+        assert all(step.startswith('.venv/bin/') for step in steps[1:]), command
+
+
+def test_the_test_command_keeps_ruff_and_mypy_and_the_test_extra_has_them():
+    tests = _first_code_block(README)[1]
+    assert '.venv/bin/ruff check src tests testing' in tests.split(' && ')
+    assert '.venv/bin/mypy src' in tests.split(' && ')
+    extra = tomllib.loads((ROOT / 'pyproject.toml').read_text())['project'][
+        'optional-dependencies']['test']
+    assert {re.split('[<>=;]', item)[0] for item in extra} >= {'pytest', 'ruff', 'mypy'}
+
+
+def test_the_pre_commit_example_pins_a_commit_that_has_the_hooks():
+    block = re.search(r'```yaml\n(.*?)```', _section(README, '## With the pre-commit framework'),
+                      re.DOTALL)
+    assert block
+    rev = re.search(r'^ +rev: +(\S+)', block[1], re.MULTILINE)
+    assert rev and re.fullmatch('[0-9a-f]{40}', rev[1]), 'rev: must be a full commit sha'
+    manifest = gitrepo.git('show', f'{rev[1]}:.pre-commit-hooks.yaml', cwd=ROOT)
+    assert MANIFEST_ID.findall(manifest) == _hook_ids()
 
 
 @pytest.mark.parametrize('fmt', cli.FORMAT_NAMES)

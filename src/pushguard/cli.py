@@ -104,8 +104,10 @@ def _guarded(function: Callable[[argparse.Namespace], int], args: argparse.Names
     except KeyboardInterrupt:
         print('pushguard: interrupted', file=sys.stderr)
         return Status.INTERRUPTED
-    except BrokenPipeError:
-        return Status.OK
+    except BrokenPipeError:  # the reader left before the verdict was written: never a pass
+        from pushguard.report._shared import silence
+        silence(sys.stdout)
+        return Status.BLOCKED
     except Exception as e:  # noqa: BLE001 - the last line of defence
         import platform
         print(f'pushguard crashed, please report: {type(e).__name__}: {e}\n'

@@ -86,9 +86,10 @@ class PushSource(_Commits):
     """Ref updates as git hands them to pre-push: commits the remote lacks, each checked once."""
 
     def __init__(self, updates: Sequence[RefUpdate], remote: str | None,
-                 place: Place = Place.PRE_PUSH) -> None:
+                 place: Place = Place.PRE_PUSH, url: str | None = None) -> None:
         self.updates = updates
         self.remote = remote
+        self.url = url
         self.place = place
 
     def _fetch(self) -> Context:
@@ -100,21 +101,25 @@ class RangeSource(_Commits):
     """`pushguard check A..B [--branch NAME]`: the commits of a range, as a push of them."""
 
     def __init__(self, revisions: Sequence[str], branch: str | None,
-                 place: Place = Place.CHECK) -> None:
+                 place: Place = Place.CHECK, ref: str | None = None,
+                 local_ref: str | None = None) -> None:
         self.revisions = revisions
         self.branch = branch
         self.place = place
+        # the ref pushed to (a branch's, or a tag's), and the local ref that names the tip
+        self.ref = ref or (f'refs/heads/{branch}' if branch else None)
+        self.local_ref = local_ref
 
     def _fetch(self) -> Context:
         from pushguard.git import log
-        ref = f'refs/heads/{self.branch}' if self.branch else None
+        ref = self.ref
         tips, bottoms = log.range_ends(self.revisions) if self.revisions else ([], [])
         commits = [c._replace(ref=ref) for c in log.new_commits(tips, bottoms)]
         ctx = Context(self.place, commits=tuple(commits), branch=self.branch)
         if ref is not None and tips:
             # as a push would see it: an update from the one bottom, else a new branch
             old = bottoms[0] if len(bottoms) == 1 else '0' * len(tips[0])
-            ctx.updates = (RefUpdate(ref, tips[0], ref, old),)
+            ctx.updates = (RefUpdate(self.local_ref or ref, tips[0], ref, old),)
         return ctx
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -39,11 +40,14 @@ def test_default_range_is_what_upstream_lacks(work):
     code, report = findings()
     assert (code, blamed(report)) == (1, [('refs/heads/feat', mine)])
     result = run_pushguard('check', '--only', 'jira-ticket')
-    assert '1 commit on feat' in result.out
+    assert '1 commit on branch feat' in result.out
 
 
-def test_nothing_unpushed_passes(work):
-    assert run_pushguard('check', '--only', 'jira-ticket') == (0, '', '')
+def test_nothing_unpushed_passes_in_one_line(work):
+    result = run_pushguard('check', '--only', 'jira-ticket')
+    assert (result.code, result.err) == (0, '')
+    assert re.fullmatch(r'pushguard: 0 errors, 0 warnings in 0 commits on branch feat '
+                        r'by jira-ticket in \d+\.\d\d s: passes\n', result.out)
 
 
 def test_no_upstream_says_to_pass_a_range(work):
@@ -88,12 +92,14 @@ def test_option_like_revision_is_refused(work):
 
 
 def test_detached_head_skips_branch_checks_with_a_note(work):
-    mine = gitrepo.commit(work, 'no key')
     gitrepo.git('checkout', '-q', '--detach')
+    mine = gitrepo.commit(work, 'no key')  # on no branch
     assert run_pushguard('check').code == 2  # a detached HEAD has no upstream either
-    code, report = findings('origin/main..HEAD')
+    code, report = findings('origin/main..HEAD', '--only', 'jira-ticket,branch-name')
     assert blamed(report) == [(None, mine)]
     assert report['notes'] == [DETACHED_NOTE]
+    code, report = findings('origin/main..HEAD')
+    assert report['notes'] == []  # no branch check selected: nothing was skipped
 
 
 def test_unborn_head_has_nothing_to_check(repo):
@@ -136,7 +142,69 @@ def test_branch_checks_follow_the_branch(work):
     assert named.code == 1 and "branch name 'feat'" in named.out
     renamed = run_pushguard('check', 'origin/main..HEAD', '--only', 'branch-name',
                             '--branch', 'feat/PROJ-1')
-    assert renamed == (0, '', '')
+    assert renamed.code == 0 and renamed.out.endswith(': passes\n')
+    assert renamed.out.count('\n') == 1
     gitrepo.git('checkout', '-q', '--detach')
+    gitrepo.commit(work, 'another change')
     detached = run_pushguard('check', 'origin/main..HEAD', '--only', 'branch-name')
     assert detached.code == 0 and DETACHED_NOTE in detached.out
+
+
+def test_a_range_is_pushed_to_its_tips_branch_not_the_current_one(work):
+    """On feat, `check main..topic` is a push of topic: its findings, name and fix say topic."""
+    gitrepo.git('switch', '-q', '-c', 'topic')
+    mine = gitrepo.commit(work, 'no key on topic')
+    gitrepo.git('switch', '-q', 'feat')
+    (work / '.pushguard.toml').write_text(BRANCH + JIRA)
+    result = run_pushguard('check', 'origin/main..topic', '--format', 'json')
+    found = json.loads(result.out)['findings']
+    assert {(f['check'], f['ref']) for f in found} == {
+        ('branch-name', 'refs/heads/topic'), ('jira-ticket', 'refs/heads/topic')}
+    [branch] = [f for f in found if f['check'] == 'branch-name']
+    assert branch['commit'] == mine
+    assert branch['fix'].startswith('git branch -m topic ')
+    text = run_pushguard('check', 'origin/main..topic', '--only', 'jira-ticket')
+    assert 'in 1 commit on branch topic by jira-ticket' in text.out
+    assert '(topic, ' in text.out and '(feat, ' not in text.out
+
+
+@pytest.mark.parametrize(('revision', 'label'), (
+    pytest.param('HEAD', 'on branch feat', id='head-on-a-branch'),
+    pytest.param('topic', 'on branch topic', id='another-branch'),
+    pytest.param('origin/main..origin/topic', 'on branch topic', id='remote-tracking'),
+    pytest.param('v1', 'on tag v1', id='lightweight-tag'),
+    pytest.param('origin/main..v2', 'on tag v2', id='annotated-tag'),
+    pytest.param('topic~1', 'on no branch', id='inside-a-branch'),
+    pytest.param('feat topic', 'on no branch', id='two-tips'),
+))
+def test_the_summary_names_where_the_tip_is(work, revision, label):
+    gitrepo.git('switch', '-q', '-c', 'topic')
+    gitrepo.commit(work, 'PROJ-2 one')
+    gitrepo.commit(work, 'PROJ-3 two')
+    gitrepo.git('push', '-q', 'origin', 'topic')
+    gitrepo.git('tag', 'v1')
+    gitrepo.git('tag', '-a', '-m', 'v2', 'v2')
+    gitrepo.git('switch', '-q', 'feat')
+    result = run_pushguard('check', *revision.split(), '--only', 'jira-ticket,file-size')
+    assert result.code in (0, 1), result  # main's first commit lacks a key, where reached
+    summary = result.out.splitlines()[-1]
+    assert f' {label} by jira-ticket, file-size in ' in summary, summary
+
+
+def test_a_tag_range_is_checked_as_a_tag_push(work):
+    (work / '.pushguard.toml').write_text(BRANCH + JIRA)
+    gitrepo.commit(work, 'PROJ-4 tagged')
+    gitrepo.git('tag', 'release-1')
+    result = run_pushguard('check', 'origin/main..release-1', '--format', 'json')
+    found = json.loads(result.out)
+    assert (result.code, found['findings'], found['notes']) == (0, [], [])
+
+
+def test_hooks_stay_quiet_on_success(work):
+    """`check` says a pass in one line; a hook that passes says nothing at all."""
+    good = gitrepo.commit(work, 'PROJ-5 fine')
+    (work / 'msg').write_text('PROJ-6 fine\n')
+    assert run_pushguard('hook', 'commit-msg', 'msg') == (0, '', '')
+    stdin = f'refs/heads/feat {good} refs/heads/feat {gitrepo.zeros(work)}\n'
+    assert run_pushguard('hook', 'pre-push', 'origin', 'x', stdin=stdin) == (0, '', '')
+    assert run_pushguard('check').out.count('\n') == 1

@@ -30,8 +30,8 @@ def _render(*findings, notes=(), checked=''):
         id='warning-path-with-spaces-no-line'),
     pytest.param(
         Finding('forbidden-path', Severity.ERROR, 'forbidden', None, path='x:y,z/%\n.pem'),
-        '::error file=x%3Ay%2Cz/%25%0A.pem,title=pushguard forbidden-path::forbidden',
-        id='property-escapes-colon-comma-percent-newline'),
+        '::error file=x%3Ay%2Cz/%25\\n.pem,title=pushguard forbidden-path::forbidden',
+        id='property-escapes-colon-comma-percent-and-the-newline'),
     pytest.param(
         Finding('forbidden-path', Severity.ERROR, 'forbidden', None, path='keys/\udcffid_rsa'),
         '::error file=keys/\ufffdid_rsa,title=pushguard forbidden-path::forbidden',
@@ -39,9 +39,15 @@ def _render(*findings, notes=(), checked=''):
     pytest.param(
         Finding('jira-ticket', Severity.ERROR, '100% no key:\r\n::error::injected', 'amend, it',
                 ref='refs/heads/main', commit=SHA),
-        f'::error title=pushguard jira-ticket::100%25 no key:%0D%0A::error::injected '
+        f'::error title=pushguard jira-ticket::100%25 no key:\\r\\n::error::injected '
         f'(refs/heads/main, {SHA})%0Afix: amend, it',
-        id='message-data-escapes-percent-cr-lf-only'),
+        id='message-newlines-escaped-and-percent-encoded'),
+    pytest.param(
+        Finding('secrets', Severity.ERROR, 'key \x1b[2K', 'git rm -- "a\x1b[31m"',
+                ref='refs/heads/x\x07', path='a\x1b[31m\u202eb', line=2),
+        '::error file=a\\x1b[31m\\u202eb,line=2,title=pushguard secrets::key \\x1b[2K '
+        '(refs/heads/x\\x07)%0Afix: git rm -- "a\\x1b[31m"',
+        id='escape-sequences-and-bidi-overrides-escaped'),
 ])
 def test_annotation(finding, line):
     assert _render(finding)[0] == line
@@ -55,15 +61,15 @@ def test_every_finding_is_one_line_then_the_verdict():
     )
     assert lines == [
         '::notice title=pushguard::shallow clone, history cut',
-        '::error title=pushguard jira-ticket::a%0Ab%0Ac%0Afix: x%0Ay',
+        '::error title=pushguard jira-ticket::a\\nb\\nc%0Afix: x%0Ay',
         '::warning title=pushguard dco::no sign-off',
-        'pushguard: 1 error(s), 1 warning(s) in 2 commits: blocked',
+        'pushguard: 1 error, 1 warning in 2 commits: blocked',
     ]
 
 
 def test_nothing_found():
     assert _render(checked='the message') == [
-        'pushguard: 0 error(s), 0 warning(s) in the message: passes',
+        'pushguard: 0 errors, 0 warnings in the message: passes',
     ]
 
 

@@ -34,7 +34,7 @@ def test_error_is_a_failing_testcase_with_fix_and_place():
     assert (suite.get('tests'), suite.get('failures')) == ('1', '1')
     [case] = suite.findall('testcase')
     assert case.get('classname') == 'pushguard.file-size'
-    assert case.get('name') == 'file-size my dir/big data.bin main aaaaaaaaaaaa'
+    assert case.get('name') == 'file-size main aaaaaaaaaaaa my dir/big data.bin'
     failure = case.find('failure')
     assert failure.get('message') == 'big data.bin is 120 MB'
     assert failure.get('type') == 'file-size'
@@ -89,3 +89,14 @@ def test_commit_msg_hook_end_to_end(repo):
     [case] = ElementTree.fromstring(result.out.encode()).findall('testsuite/testcase')
     assert case.get('classname') == 'pushguard.jira-ticket'
     assert case.find('failure') is not None
+
+
+def test_a_newline_in_a_path_or_ref_stays_on_its_line():
+    forged = Finding('forbidden-path', Severity.ERROR, 'forbidden', 'git rm -- x',
+                     ref='refs/heads/a\nerror [x] fake', path='p\nerror [secrets] fake\x1b[0m')
+    [case] = _suite(Report((forged,))).findall('testcase')
+    lines = case.find('failure').text.splitlines()
+    assert [line for line in lines if line.startswith('error [')] == [
+        'error [forbidden-path] forbidden']
+    assert 'path: p\\nerror [secrets] fake\\x1b[0m' in lines
+    assert '\n' not in case.get('name')

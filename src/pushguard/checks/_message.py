@@ -22,9 +22,37 @@ def subject(message: str) -> str:
 
 def finding(check_id: str, commit: Commit, message: str, fix: str, line: int | None = None
             ) -> Finding:
-    """A message finding, at the commit (or the message being written) it concerns."""
-    return Finding(check_id, Severity.ERROR, message, fix, ref=commit.ref, commit=commit.sha,
-                   line=line)
+    """A message finding, at the commit (or the message being written) it concerns. What it
+    quotes of the message (a subject in a "reword it like" fix, a matched text) goes through
+    `redact`: a credential pasted into a commit message is not printed back."""
+    return Finding(check_id, Severity.ERROR, redact(message), redact(fix), ref=commit.ref,
+                   commit=commit.sha, line=line)
+
+
+# what a credential in a message looks like, without detect-secrets (too heavy for commit-msg):
+# a private key's armour, a URL's password, the value after a secret-sounding key, and a long
+# token holding digits (API keys, tokens; a 40-digit sha too, which costs nothing)
+_SECRET_LIKE = re.compile(
+    r'-----BEGIN [A-Z ]*PRIVATE KEY-----'
+    r'|(?P<scheme>://)[^\s/@:]+:[^\s/@]+@'
+    r'|(?P<key>(?i:password|passwd|secret|token|api[_-]?key)\s*[:=]\s*)[^\s\'"]+'
+    r'|[A-Za-z0-9+/=_-]{20,}'
+)
+
+
+def redact(text: str) -> str:
+    """`text` with every credential-like part replaced by `<redacted>`."""
+    return _SECRET_LIKE.sub(_redacted, text)
+
+
+def _redacted(match: re.Match[str]) -> str:
+    if match['scheme']:
+        return '://<redacted>@'
+    if match['key']:
+        return f'{match["key"]}<redacted>'
+    if match[0].startswith('-----') or any(c.isdigit() for c in match[0]):
+        return '<redacted>'
+    return match[0]  # a long word, not a key: `internationalization`, `x-forwarded-for-header`
 
 
 def rebase_base(commit: Commit) -> str:

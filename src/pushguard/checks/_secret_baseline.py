@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from pushguard.errors import ConfigError
@@ -14,7 +14,7 @@ ENTROPY_PLUGINS = frozenset({'Base64HighEntropyString', 'HexHighEntropyString'})
 def default_plugins() -> dict[str, Any]:
     from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
 
-    plugins = get_mapping_from_secret_type_to_class().values()
+    plugins: Iterable[Any] = get_mapping_from_secret_type_to_class().values()
     return {'plugins_used': [{'name': plugin.__name__} for plugin in plugins
                              if plugin.__name__ not in ENTROPY_PLUGINS]}
 

@@ -2,37 +2,64 @@
 
 Same engine, same checks, same commit selection as the pre-push hook: `A..B` is what B has that A
 lacks, a single `X` is every commit reachable from X, and the default is what HEAD has that its
-upstream lacks.
+upstream lacks. The push is of the range's tip: to the branch or tag it names (`A..feat`, `v1.0`,
+`HEAD` on a branch), else to the one local branch whose tip it is, else to no branch (`--branch`
+says which). The current branch has no say unless the tip is HEAD.
 """
 from __future__ import annotations
 
 import argparse
+import sys
+import time
 
-from pushguard import git
+from pushguard import engine, git
+from pushguard.config import Config
 from pushguard.errors import PushguardError
-from pushguard.report import count
+from pushguard.model import Place
+from pushguard.report import Report, count, render
+from pushguard.report._shared import silence
 from pushguard.sources import RangeSource
-from pushguard.verdict import check_and_report, load_config
+from pushguard.status import Status
+from pushguard.verdict import load_config
 
 DEFAULT_RANGE = '@{upstream}..HEAD'
-DETACHED_NOTE = ('HEAD is detached, so no branch is pushed and branch checks were skipped '
+DETACHED_NOTE = ("the range's tip is on no branch (or on several), so branch checks were skipped "
                  '(pass --branch NAME to check these commits as a push to NAME)')
 UNBORN_NOTE = 'nothing to check: the current branch has no commits yet'
+_REMOTE_TRACKING = 'refs/remotes/'
 
 
 def check(args: argparse.Namespace) -> int:
+    started = time.monotonic()
     cfg = load_config(args, git.toplevel())
     notes: list[str] = []
     revisions = list(args.range) or _default_range(notes)
-    branch = _branch(args.branch)
-    if branch is None and revisions:
+    ref, local_ref = _destination(args.branch, revisions)
+    branch = ref.removeprefix('refs/heads/') if ref and ref.startswith('refs/heads/') else None
+    if ref is None and revisions and _branch_checks_run(args, cfg):
         notes.append(DETACHED_NOTE)
-    source = RangeSource(revisions, branch)
-    commits = source.context().commits
-    checked = count(len(commits), 'commit')
-    if branch is not None:
-        checked += f' on {branch}'
-    return check_and_report(source, args, cfg, checked, tuple(notes))
+    source = RangeSource(revisions, branch, ref=ref, local_ref=local_ref)
+    checked = f'{count(len(source.context().commits), "commit")} {_on(ref)}'
+    selected = engine.select(cfg, source.place, args.only, args.skip)
+    ctx, found = engine.run(source, cfg, selected)
+    # as verdict.report, and with what ran and how long it took: a pass is then one line
+    report = Report(tuple(found), (*notes, *ctx.notes), checked,
+                    tuple(check.ID for check in selected), time.monotonic() - started)
+    try:
+        render(args.format, report, sys.stdout)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `| head` left early: the output ends, the verdict stands
+        silence(sys.stdout)
+    return Status.BLOCKED if engine.blocks(found) else Status.OK
+
+
+def _destination(branch: str | None, revisions: list[str]) -> tuple[str | None, str | None]:
+    """(the ref pushed to, the local ref pushed from). `--branch NAME` is a push of a local NAME
+    (in CI: the branch the checkout is of); else the range's tip says both."""
+    if branch:
+        return f'refs/heads/{branch.removeprefix("refs/heads/")}', None
+    tip_ref = _tip_ref(revisions) if revisions else None
+    return _pushed_ref(tip_ref), tip_ref
 
 
 def _default_range(notes: list[str]) -> list[str]:
@@ -50,7 +77,47 @@ def _default_range(notes: list[str]) -> list[str]:
     return [DEFAULT_RANGE]
 
 
-def _branch(given: str | None) -> str | None:
-    if given:
-        return given.removeprefix('refs/heads/')
-    return git.current_branch()
+def _tip_ref(revisions: list[str]) -> str | None:
+    """The full name of the ref the range's one tip is (`refs/heads/feat` for `main..feat` or
+    for HEAD on feat, `refs/tags/v1`), else of the one local branch whose tip it is; None for
+    several tips, or a tip on no branch or on several. A bad revision is left for the range
+    reading to name."""
+    from pushguard.git import log
+    tips, _ = log.range_ends(revisions)
+    if len(tips) != 1:
+        return None
+    out = git.run('rev-parse', '--symbolic-full-name', *revisions, '--', ok=(0, 128))
+    names = [name for name in git.decode(out).split()
+             if name.startswith('refs/') and not name.startswith('^')]
+    if len(names) == 1:
+        return names[0]
+    out = git.run('for-each-ref', f'--points-at={tips[0]}', '--format=%(refname)', 'refs/heads/')
+    branches = git.decode(out).split()
+    return branches[0] if len(branches) == 1 else None
+
+
+def _pushed_ref(tip_ref: str | None) -> str | None:
+    """Where a push of the tip goes: its branch or tag; a remote-tracking `origin/feat` is
+    branch `feat`; anything else (a note, a stash) goes nowhere."""
+    if tip_ref is None:
+        return None
+    if tip_ref.startswith(('refs/heads/', 'refs/tags/')):
+        return tip_ref
+    if tip_ref.startswith(_REMOTE_TRACKING):
+        _remote, _, name = tip_ref[len(_REMOTE_TRACKING):].partition('/')
+        return f'refs/heads/{name}' if name and name != 'HEAD' else None
+    return None
+
+
+def _on(ref: str | None) -> str:
+    """`on branch main`, `on tag v1.0`, `on no branch`: what the summary line says was pushed."""
+    if ref is None:
+        return 'on no branch'
+    if ref.startswith('refs/heads/'):
+        return f'on branch {ref[len("refs/heads/"):]}'
+    return f'on tag {ref[len("refs/tags/"):]}' if ref.startswith('refs/tags/') else f'on {ref}'
+
+
+def _branch_checks_run(args: argparse.Namespace, cfg: Config) -> bool:
+    selected = engine.select(cfg, Place.CHECK, args.only, args.skip)
+    return any(check.ID == 'branch-name' for check in selected)

@@ -25,8 +25,9 @@ if TYPE_CHECKING:
 
 _SHA = re.compile(r'[0-9a-f]{40}|[0-9a-f]{64}')
 PRE_COMMIT_NOTE = (
-    'pre-commit hands its hooks only the first ref with new commits and skips deletions, so other '
-    'refs in this push were not checked; run `pushguard install --hook pre-push` to check them all'
+    'pre-commit hands its hooks only the first ref with new commits ({checked}) and skips '
+    'deletions, so {others} in this push went unchecked; run `pushguard install --hook pre-push` '
+    'to check every ref'
 )
 
 
@@ -34,12 +35,13 @@ def pre_push(args: argparse.Namespace) -> int:
     if _under_pre_commit(os.environ):
         updates = [_from_pre_commit(os.environ)]
         remote = os.environ.get('PRE_COMMIT_REMOTE_NAME') or args.remote
-        notes: tuple[str, ...] = (PRE_COMMIT_NOTE,)
+        url = os.environ.get('PRE_COMMIT_REMOTE_URL') or args.url
+        notes: tuple[str, ...] = _pre_commit_note(updates[0], remote)
     else:
         updates = parse_updates(_stdin())
-        remote, notes = args.remote, ()
+        remote, url, notes = args.remote, args.url, ()
     cfg = load_config(args, git.toplevel())
-    source = PushSource(updates, remote)
+    source = PushSource(updates, remote, url=url)
     commits = source.context().commits
     if not commits:
         notes = ()  # nothing to push: deletions still reach the ref checks, quietly
@@ -67,7 +69,9 @@ def parse_updates(raw: bytes) -> list[RefUpdate]:
 
 
 def _parse_line(line: str) -> RefUpdate:
-    parts = line.rstrip('\r').split(' ')
+    # from the right: the local ref is what the user typed (`HEAD^{/fix me}`), spaces and all,
+    # while shas and the remote ref (a ref name) never hold one
+    parts = line.rstrip('\r').rsplit(' ', 3)
     if (len(parts) != 4 or not all(parts) or not all(_SHA.fullmatch(p) for p in parts[1::2])
             or len(parts[1]) != len(parts[3])):
         shown = line.encode('utf-8', 'surrogateescape').decode('utf-8', 'replace')
@@ -76,6 +80,16 @@ def _parse_line(line: str) -> RefUpdate:
             f'(expected "<local ref> <local sha> <remote ref> <remote sha>")',
         )
     return RefUpdate(*parts)
+
+
+def _pre_commit_note(update: RefUpdate, remote: str | None) -> tuple[str, ...]:
+    """The note that other refs went unchecked, when the `git push` above us sends more
+    (none when run by hand, `pre-commit run --hook-stage pre-push`, or for one ref)."""
+    from pushguard.hooks._push_command import unchecked
+    others = unchecked(update.remote_ref, remote)
+    if others is None:
+        return ()
+    return (PRE_COMMIT_NOTE.format(checked=update.remote_ref, others=others),)
 
 
 def _under_pre_commit(env: Mapping[str, str]) -> bool:

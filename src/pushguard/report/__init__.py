@@ -15,6 +15,10 @@ class Report(NamedTuple):
     findings: tuple[Finding, ...]
     notes: tuple[str, ...] = ()
     checked: str = ''  # what was checked, for the summary line: "3 commits", "the message"
+    ran: tuple[str, ...] = ()  # the ids of the checks that ran
+    # how long the run took; set by `check`, whose text output then says a pass in one line
+    # (hooks leave it None: quiet on success)
+    seconds: float | None = None
 
 
 if TYPE_CHECKING:

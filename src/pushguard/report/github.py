@@ -3,14 +3,17 @@
 `::error file=PATH,line=N,title=pushguard CHECK::message` per finding (`::warning` for warnings,
 `::notice` for notes). GitHub reads the message up to the end of the line and the properties up
 to `,` and `::`, so `%`, CR and LF are escaped in both, and `:` and `,` too in properties: a
-commit message can then neither end the command early nor start a new one.
+commit message can then neither end the command early nor start a new one. Before that, every
+control character that came from the repository is written as its escape (`report.safe`): GitHub
+shows a %0A as a line break, and a message must not draw lines of its own in the annotation.
 """
 from __future__ import annotations
 
 from typing import TextIO
 
-from pushguard.model import Finding, Severity
-from pushguard.report import Report, display
+from pushguard.model import Finding
+from pushguard.report import Report
+from pushguard.report._shared import safe, safe_lines, verdict_line, where
 
 
 def escape_data(text: str) -> str:
@@ -29,17 +32,19 @@ def command(name: str, message: str, **properties: str | int | None) -> str:
 
 
 def _message(finding: Finding) -> str:
-    where = [part for part in (finding.ref, finding.commit) if part]
-    text = display(finding.message)
-    if where:
-        text += f' ({", ".join(where)})'
+    """The annotation's text: message, where, fix; control characters escaped (`safe`), so
+    only the line breaks put here between message and fix reach GitHub, as %0A."""
+    text = safe(finding.message)
+    parts = where(finding, short=False, path=False)
+    if parts:
+        text += f' ({", ".join(parts)})'
     if finding.fix:
-        text += f'\nfix: {display(finding.fix)}'
+        text += '\nfix: ' + '\n'.join(safe_lines(finding.fix))
     return text
 
 
 def _annotation(finding: Finding) -> str:
-    path = display(finding.path) if finding.path is not None else None
+    path = safe(finding.path) if finding.path is not None else None
     return command(
         finding.severity.value, _message(finding),
         file=path, line=finding.line if path is not None else None,
@@ -49,12 +54,8 @@ def _annotation(finding: Finding) -> str:
 
 def render(report: Report, stream: TextIO) -> None:
     for note in report.notes:
-        stream.write(command('notice', display(note), title='pushguard'))
+        stream.write(command('notice', safe(note), title='pushguard'))
     for finding in report.findings:
         stream.write(_annotation(finding))
-    errors = sum(f.severity is Severity.ERROR for f in report.findings)
-    warnings = len(report.findings) - errors
-    what = f' in {report.checked}' if report.checked else ''
-    verdict = 'blocked' if errors else 'passes'
     # a plain log line, not a command: the run log says the verdict too
-    stream.write(f'pushguard: {errors} error(s), {warnings} warning(s){what}: {verdict}\n')
+    stream.write(verdict_line(report) + '\n')

@@ -15,6 +15,7 @@ from typing import Any, TextIO
 
 from pushguard.model import Finding, Severity
 from pushguard.report import Report, display
+from pushguard.report._shared import safe, safe_lines, where
 
 NO_PATH = '.'
 SEVERITIES = {Severity.ERROR: 'major', Severity.WARNING: 'minor'}
@@ -29,12 +30,12 @@ def fingerprint(finding: Finding) -> str:
 
 
 def _description(finding: Finding) -> str:
-    text = display(finding.message)
-    where = [part for part in (finding.ref, finding.commit) if part]
-    if where:
-        text += f' ({", ".join(where)})'
+    text = safe(finding.message)
+    parts = where(finding, short=False, path=False)
+    if parts:
+        text += f' ({", ".join(parts)})'
     if finding.fix:
-        text += f'. Fix: {display(finding.fix)}'
+        text += '. Fix: ' + '\n'.join(safe_lines(finding.fix))
     return text
 
 

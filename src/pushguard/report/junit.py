@@ -13,6 +13,7 @@ from xml.etree import ElementTree
 
 from pushguard.model import Finding, Severity
 from pushguard.report import Report, display
+from pushguard.report._shared import safe, safe_lines, tally, where
 
 # characters XML 1.0 cannot hold at all, not even escaped
 _NOT_XML = re.compile('[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]')
@@ -22,31 +23,20 @@ def xml_text(text: str) -> str:
     return _NOT_XML.sub('\ufffd', display(text))
 
 
-def _where(finding: Finding) -> str:
-    parts = []
-    if finding.path is not None:
-        path = display(finding.path)
-        parts.append(f'{path}:{finding.line}' if finding.line else path)
-    if finding.ref:
-        parts.append(finding.ref.removeprefix('refs/heads/'))
-    if finding.commit:
-        parts.append(finding.commit[:12])
-    return ' '.join(parts)
-
-
 def _details(finding: Finding) -> str:
-    lines = [f'{finding.severity.value} [{finding.check}] {finding.message}']
-    for label, value in (('fix', finding.fix), ('ref', finding.ref), ('commit', finding.commit),
-                         ('path', finding.path)):
+    lines = [f'{finding.severity.value} [{finding.check}] {safe(finding.message)}']
+    if finding.fix is not None:
+        lines.append('fix: ' + '\n     '.join(safe_lines(finding.fix)))
+    for label, value in (('ref', finding.ref), ('commit', finding.commit), ('path', finding.path)):
         if value is not None:
-            lines.append(f'{label}: {value}')
+            lines.append(f'{label}: {safe(value)}')
     if finding.line:
         lines.append(f'line: {finding.line}')
     return xml_text('\n'.join(lines))
 
 
 def _testcase(suite: ElementTree.Element, finding: Finding) -> None:
-    name = ' '.join(filter(None, (finding.check, _where(finding))))
+    name = ' '.join((finding.check, *where(finding)))
     case = ElementTree.SubElement(suite, 'testcase', classname=f'pushguard.{finding.check}',
                                   name=xml_text(name), time='0')
     if finding.severity is Severity.ERROR:
@@ -58,7 +48,7 @@ def _testcase(suite: ElementTree.Element, finding: Finding) -> None:
 
 
 def junit(report: Report) -> ElementTree.Element:
-    errors = sum(f.severity is Severity.ERROR for f in report.findings)
+    errors, _ = tally(report.findings)
     tests = len(report.findings) or 1
     suite = ElementTree.Element('testsuite', name='pushguard', tests=str(tests),
                                 failures=str(errors), errors='0', skipped='0', time='0')
