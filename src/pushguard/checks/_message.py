@@ -1,6 +1,7 @@
 """Message helpers shared by the message checks: exemptions, subject and body."""
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from pushguard import patterns
