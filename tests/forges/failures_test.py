@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-SECRET = 'ghp_FAILSECRET0123456789'
+SECRET = 'ghp_FAILSECRET0123456789'  # pragma: allowlist secret
 CLEAN = {'rules/branches/main': [], 'branches/main': {'name': 'main', 'protected': False}}
 
 

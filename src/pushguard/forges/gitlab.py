@@ -25,8 +25,8 @@ DEFAULT = 'The default branch of a project cannot be deleted.'
 CREATE = 'You are not allowed to create protected branches on this project.'
 WAY_IN = ('use a project access token with the write_repository scope whose role is in the '
           'branch\'s "Allowed to push and merge" setting, or have a maintainer add your role there')
-MAINTAINERS = ('GitLab shows them to Maintainers only, and a CI job token never reads them; '
-               'a project access token with read_api and the Maintainer role can')
+MAINTAINERS = ('GitLab shows them to Maintainers only and a CI job token never reads them: '
+               'a project access token with read_api and the Maintainer role can.')
 
 
 def facts(client: Client, repo: Repo, refs: Sequence[str], *, default_branch: str | None
@@ -68,9 +68,11 @@ def _branch(repo: Repo, branch: str, summary: Answer, protected: Answer, pushrul
     rules: list[Rule] = []
     unread: list[str] = []
     if not exists and summary.status != 404:
-        unread.append(f'whether {branch} is protected and you may push to it: {summary.why}')
+        unread.append(f'whether {branch} is protected and you may push to it could not be read '
+                      f'({summary.why}); not checked: protected-branch, force-push, branch-deletion')
     if not protected.ok and (is_protected or not exists):
-        unread.append(f'the protected-branch settings ({protected.why}): {MAINTAINERS}')
+        unread.append(f'the protected-branch settings could not be read ({protected.why}); not '
+                      f'checked for sure: force-push, branch-creation. {MAINTAINERS}')
     source = f'GitLab protected branch "{matching[0].get("name")}"' if matching else \
         'GitLab protected branch'
     can_push = info.get('can_push') if isinstance(info.get('can_push'), bool) else None
@@ -82,8 +84,10 @@ def _branch(repo: Repo, branch: str, summary: Answer, protected: Answer, pushrul
         rules += _protected(source, matching, protected.ok, exists, branch == default)
     rules += push_rules(pushrule)
     if not pushrule.ok and pushrule.status not in (404,):
-        unread.append(f'the push rules ({pushrule.why}): {MAINTAINERS}')
-    links = (('pull request', f'{repo.web}/-/merge_requests/new?merge_request%5Bsource_branch%5D='
+        unread.append(f'the push rules could not be read ({pushrule.why}); not checked: the '
+                      f'push rules\' message, email, branch-name, file and signature rules. '
+                      f'{MAINTAINERS}')
+    links = (('merge request', f'{repo.web}/-/merge_requests/new?merge_request%5Bsource_branch%5D='
                               f'{{name}}&merge_request%5Btarget_branch%5D={quote(branch)}'),
              ('settings', f'{repo.web}/-/settings/repository#js-protected-branches-settings'))
     return RefFacts(ref, tuple(rules), can_push, tuple(unread), links)

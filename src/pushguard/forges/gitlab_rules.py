@@ -69,7 +69,8 @@ def tag_rules(repo: Repo, tag: str, protected: Answer, pushrule: Answer) -> RefF
         rules.append(Rule('protected-tag', f'{SOURCE} deny_delete_tag', 'tags may not be deleted',
                           TAG_DELETE, params=(('action', 'delete'),)))
     if not protected.ok:
-        unread.append(f'the protected tags ({protected.why})')
+        unread.append(f'the protected tags could not be read ({protected.why}); not checked: '
+                      'protected-tag')
     for item in protected.data if protected.ok and isinstance(protected.data, list) else ():
         if not isinstance(item, dict) or not gitlab_matches(str(item.get('name', '')), name):
             continue
