@@ -51,7 +51,7 @@ def run(
     ctx = source.context()
     if Need.FORGE in needs:
         needs |= _ask_forge(source, ctx, cfg)
-    if Need.ANCESTRY in needs and hasattr(source, 'forced'):
+    if Need.ANCESTRY in needs and ctx.forge and hasattr(source, 'forced'):
         ctx.forced = source.forced()
     if Need.SIGNATURES in needs:
         ctx.commits = tuple(source.with_signatures(ctx.commits, cfg.signing_verify))
