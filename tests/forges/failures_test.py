@@ -147,3 +147,17 @@ def test_the_token_is_nowhere_but_in_the_request_header(github, tmp_path):
         seen += [open(os.path.join(folder, f), 'rb').read().decode('latin-1') for f in files]
     assert not [text for text in seen if SECRET in text]
     assert any(h.get('Authorization') == f'Bearer {SECRET}' for _, h in github.forge.requests)
+
+
+def test_git_credential_fill_gives_the_token_without_a_prompt_nor_argv(github, tmp_path):
+    _unprotected(github.forge)
+    store = tmp_path / 'credentials'
+    host = github.forge.base.removeprefix('http://')
+    store.write_text(f'http://ada:{SECRET}@{host}\n')
+    github.git('config', 'credential.helper', f'store --file={store}')
+    trace = tmp_path / 'trace.log'
+    github.commit('feat: more')
+    code, said = github.push('origin', 'main', env={'GIT_TRACE': str(trace)})
+    assert code == 0, said
+    assert any(h.get('Authorization') == f'Bearer {SECRET}' for _, h in github.forge.requests)
+    assert 'credential fill' in trace.read_text() and SECRET not in trace.read_text() + said
