@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from github_test import ruleset
+from forge_github_test import ruleset
 from testing.run import run_console
 
 
