@@ -20,9 +20,9 @@ UNCHECKED = ('protected-branch, force-push, branch-deletion, branch-creation, li
 def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
     severity = Severity.ERROR if cfg.remote.offline == 'fail' else Severity.WARNING
     fix = _fix(cfg)
-    for problem in ctx.forge_problems:
+    for problem in ctx.forge_problems:  # the problem says what to set
         yield Finding(ID, severity, f'the forge was not asked: {problem}; not checked: '
-                      f'{UNCHECKED}', fix)
+                      f'{UNCHECKED}', None)
     for ref, facts in ctx.forge.items():
         for unread in facts.unread:
             yield Finding(ID, severity, unread, fix, ref=ref)
