@@ -31,30 +31,26 @@ def test_every_format_renders(name):
     assert hasattr(registry.target(registry.FORMATS[name]), 'render')
 
 
-@pytest.mark.parametrize('name', [name for name, c in registry.COMMANDS.items() if not c.built])
-def test_a_command_not_built_says_so_in_one_line(name):
-    result = run_pushguard(name, '--anything')
+def test_a_command_not_built_says_so_in_one_line(monkeypatch):
+    monkeypatch.setitem(registry.COMMANDS, 'sync', registry.COMMANDS['sync']._replace(built=False))
+    result = run_pushguard('sync', '--anything')
     assert result.code == 2
-    assert result.err == f"pushguard: error: command {name!r} is not built yet in this version " \
+    assert result.err == "pushguard: error: command 'sync' is not built yet in this version " \
                          'of pushguard\n'
 
 
-@pytest.mark.parametrize('name', [name for name, h in registry.HOOKS.items() if not h.built])
-def test_a_hook_not_built_says_so(name):
-    result = run_pushguard('hook', name)
+def test_a_hook_not_built_says_so(monkeypatch):
+    hook = registry.HOOKS['pre-push']
+    monkeypatch.setitem(registry.HOOKS, 'pre-push', hook._replace(built=False))
+    result = run_pushguard('hook', 'pre-push')
     assert (result.code, result.err.count('\n')) == (2, 1)
     assert 'not built yet' in result.err
 
 
-@pytest.mark.parametrize('check_id', [i for i, c in registry.CHECKS.items() if not c.built])
-def test_asking_for_a_check_not_built_is_not_a_silent_pass(repo, check_id):
+def test_asking_for_a_check_not_built_is_not_a_silent_pass(repo, monkeypatch):
+    from pushguard import checks
     gitrepo.commit(repo, 'feat: first')
-    result = run_pushguard('check', 'HEAD', '--only', check_id)
+    monkeypatch.delitem(checks.CHECKS, 'linear-history')
+    result = run_pushguard('check', 'HEAD', '--only', 'linear-history')
     assert result.code == 2
     assert 'not built yet' in result.err
-
-
-def test_skipping_a_check_not_built_is_fine(repo):
-    gitrepo.commit(repo, 'feat: first')
-    ids = ','.join(i for i, c in registry.CHECKS.items() if not c.built) or 'secrets'
-    assert run_pushguard('check', 'HEAD', '--skip', ids).code == 0

@@ -75,7 +75,6 @@ def _init_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--force', action='store_true', help='overwrite an existing file')
 
 
-# each hook's own arguments; what it is for comes from the registry
 def _explain_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('file', metavar='FILE', nargs='?',
                         help="the failed push's output (default: standard input)")
@@ -88,6 +87,16 @@ def _doctor_args(parser: argparse.ArgumentParser) -> None:
                         help='output format')
 
 
+def _remote_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument('ref', metavar='BRANCH|TAG', nargs='?',
+                        help='the ref to ask about (default: the current branch)')
+    parser.add_argument('--remote', metavar='NAME',
+                        help='the remote to ask (default: the upstream\'s, else origin)')
+    parser.add_argument('--format', choices=('text', 'json'), default='text')
+    parser.add_argument('--config', metavar='FILE', help='policy file (default: .pushguard.toml)')
+
+
+# each hook's own arguments; what it is for comes from the registry
 _HOOK_PARSERS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
     'commit-msg': _commit_msg_args,
     'prepare-commit-msg': _prepare_args,
@@ -114,6 +123,7 @@ _COMMAND_PARSERS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
     'init': _init_args,
     'explain': _explain_args,
     'doctor': _doctor_args,
+    'remote': _remote_args,
 }
 
 

@@ -45,7 +45,7 @@ COMMANDS: dict[str, Command] = {
     'init': Command('pushguard.commands.init:init', 'write a starter .pushguard.toml'),
     'ci': Command('pushguard.commands.ci:ci', 'check the commits of a CI pipeline', built=False),
     'remote': Command('pushguard.commands.remote:remote',
-                      'show what the forge enforces on a branch or tag', built=False),
+                      'show what the forge enforces on a branch or tag'),
     'explain': Command('pushguard.commands.explain:explain',
                        "say why a push failed, from git's output"),
     'doctor': Command('pushguard.commands.doctor:doctor', 'check the set-up'),
@@ -78,7 +78,7 @@ _FORGE = frozenset({'pre-push', 'check'})  # the server enforces these itself
 
 def _forge_check(module: str, summary: str) -> Check:
     """A check of what the forge enforces: on wherever the forge is asked."""
-    return Check(f'pushguard.checks.{module}', summary, _FORGE, ('remote_enabled',), built=False)
+    return Check(f'pushguard.checks.{module}', summary, _FORGE, ('remote_enabled',))
 
 
 CHECKS: dict[str, Check] = {

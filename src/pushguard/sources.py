@@ -8,7 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from pushguard import git
+from pushguard._typing import TYPE_CHECKING
 from pushguard.model import AddedLines, Commit, Context, FileChange, Place, RefUpdate
+
+if TYPE_CHECKING:
+    from pushguard.config import Remote
+    from pushguard.forges.rules import RefFacts
 
 
 class _CommitData:
@@ -91,10 +96,24 @@ class PushSource(_Commits):
         self.remote = remote
         self.url = url
         self.place = place
+        self.url = url
 
     def _fetch(self) -> Context:
         commits = _commits_for(self.updates, self.remote)
-        return Context(self.place, updates=tuple(self.updates), commits=tuple(commits))
+        ctx = Context(self.place, updates=tuple(self.updates), commits=tuple(commits))
+        ctx.remote = self.remote
+        return ctx
+
+    def forge_facts(self, remote: Remote) -> tuple[dict[str, RefFacts], tuple[str, ...]]:
+        """What the forge serving the remote enforces on the pushed refs (forges/ on use)."""
+        url = self.url or (_remote_url(self.remote) if self.remote else None)
+        return _ask_forge(url, [u.remote_ref for u in self.updates], remote)
+
+    def forced(self) -> frozenset[str]:
+        """The remote refs whose update is not a fast-forward (old tip unknown here counts)."""
+        return frozenset(u.remote_ref for u in self.updates
+                         if not u.is_creation and not u.is_deletion and u.is_branch
+                         and not _is_ancestor(u.remote_sha, u.local_sha))
 
 
 class RangeSource(_Commits):
@@ -120,7 +139,15 @@ class RangeSource(_Commits):
             # as a push would see it: an update from the one bottom, else a new branch
             old = bottoms[0] if len(bottoms) == 1 else '0' * len(tips[0])
             ctx.updates = (RefUpdate(self.local_ref or ref, tips[0], ref, old),)
+            ctx.remote = _branch_remote(self.branch)
         return ctx
+
+    def forge_facts(self, remote: Remote) -> tuple[dict[str, RefFacts], tuple[str, ...]]:
+        """The forge is asked when the branch's remote is known (`branch.NAME.remote`)."""
+        ctx = self.context()
+        if ctx.remote is None or not ctx.updates:
+            return {}, ()
+        return _ask_forge(_remote_url(ctx.remote), [u.remote_ref for u in ctx.updates], remote)
 
 
 def _commits_for(updates: Sequence[RefUpdate], remote: str | None) -> list[Commit]:
@@ -140,6 +167,38 @@ def _commits_for(updates: Sequence[RefUpdate], remote: str | None) -> list[Commi
     known_olds = [commit_of[sha] for sha in olds if sha in commit_of]
     commits = log.new_commits(tips, known_olds, exclude_remote=remote)
     return [c._replace(ref=tips.get(c.ref or '', c.ref)) for c in commits]
+
+
+def _ask_forge(url: str | None, refs: Sequence[str], remote: Remote
+               ) -> tuple[dict[str, RefFacts], tuple[str, ...]]:
+    from pushguard.forges import is_local
+    if not url or is_local(url):
+        return {}, ()  # a repository on this machine: no forge to ask
+    from pushguard.forges._ask import ask
+    asked = ask(url, list(dict.fromkeys(refs)), remote, git.git_path('.'))
+    return asked.facts, asked.problems
+
+
+def _branch_remote(branch: str | None) -> str | None:
+    """The remote `branch` pushes to, when git knows one (`branch.NAME.remote`)."""
+    if not branch:
+        return None
+    key = f'branch.{branch}.remote'.lower()
+    name = git.config_values(key).get(key)
+    return name if name and name != '.' else None
+
+
+def _remote_url(remote: str) -> str | None:
+    """`git ls-remote --get-url REMOTE`: the URL git pushes to, insteadOf applied."""
+    return git.decode(git.run('ls-remote', '--get-url', remote, ok=(0, 128)).strip()) or None
+
+
+def _is_ancestor(old: str, new: str) -> bool:
+    """Whether `old` is an ancestor of `new`; an `old` this repository lacks is not (one git
+    process per pushed branch that is neither created nor deleted)."""
+    from pushguard import _process
+    code, _, _ = _process.run(('git', 'merge-base', '--is-ancestor', old, new))
+    return code == 0
 
 
 def _note_shallow(ctx: Context) -> None:
