@@ -147,6 +147,19 @@ _REMOTE = _table(
     cfgv.Optional('timeout', _check_positive_number, 3.0),
     cfgv.Optional('cache-ttl', _check_non_negative_int, 300),
     cfgv.Optional('offline', cfgv.check_one_of(('warn', 'fail')), 'warn'),
+    cfgv.OptionalNoDefault('restrictions', cfgv.check_array(cfgv.check_type(dict, 'table'))),
+)
+# [[remote.restrictions]]: Bitbucket branch restrictions an admin ships (forges/bitbucket.py)
+_CLOUD_KINDS = ('push', 'force', 'delete')
+_SERVER_KINDS = ('read-only', 'pull-request-only', 'fast-forward-only', 'no-deletes')
+_RESTRICTION = _table(
+    'restriction',
+    cfgv.Required('kind', cfgv.check_string),
+    cfgv.OptionalNoDefault('pattern', cfgv.check_string),
+    cfgv.OptionalNoDefault('branch-type', cfgv.check_one_of(
+        ('development', 'production', 'feature', 'bugfix', 'release', 'hotfix'))),
+    cfgv.Optional('users', _check_str_list, []),
+    cfgv.Optional('groups', _check_str_list, []),
 )
 _CHECKS = _table(
     'checks',
@@ -197,7 +210,8 @@ def _build(raw: dict[str, Any], source: str) -> Config:
         signing_required=signing is not None and sections['signing']['required'],
         signing_verify=sections['signing']['verify'],
         author_email=sections['author']['email'],
-        remote=Remote(**_kebab_to_fields(sections['remote'])),
+        remote=Remote(**{**_kebab_to_fields(sections['remote']),
+                         'restrictions': _restrictions(sections['remote'])}),
         warn=frozenset(sections['checks']['warn']),
         skip=frozenset(sections['checks']['skip']),
     )
@@ -213,9 +227,44 @@ def validate(raw: dict[str, Any], source: str) -> Config:
         for name, schema in (('jira', _JIRA), ('conventional', _CONVENTIONAL)):
             if name in raw.get('commit', {}):
                 _validate_at(raw['commit'][name], schema, ('commit', name))
+        _validate_restrictions(raw.get('remote', {}))
     except cfgv.ValidationError as e:
         raise ConfigError(f'{source}: {_one_line(e)}') from None
     return _build(raw, source)
+
+
+def _validate_restrictions(remote: Mapping[str, Any]) -> None:
+    if 'restrictions' not in remote:
+        return
+    platform = remote.get('platform', 'auto')
+    if platform not in ('auto', 'bitbucket', 'bitbucket-server'):
+        raise cfgv.ValidationError(cfgv.ValidationError(
+            f'only Bitbucket has restrictions to ship (remote.platform is {platform!r})',
+        ), ctx='remote.restrictions')
+    kinds = _SERVER_KINDS if platform == 'bitbucket-server' else _CLOUD_KINDS
+    for number, entry in enumerate(remote['restrictions'], 1):
+        where = ('remote', f'restrictions #{number}')
+        _validate_at(entry, _RESTRICTION, where)
+        if entry['kind'] not in kinds:
+            forge = 'Data Center' if platform == 'bitbucket-server' else 'Cloud'
+            raise cfgv.ValidationError(cfgv.ValidationError(
+                f'{entry["kind"]!r} is not a Bitbucket {forge} restriction kind '
+                f'(one of {", ".join(kinds)}; set remote.platform for the other Bitbucket)',
+            ), ctx='.'.join((*where, 'kind')))
+        if ('pattern' in entry) == ('branch-type' in entry):
+            raise cfgv.ValidationError(cfgv.ValidationError(
+                'give exactly one of pattern and branch-type',
+            ), ctx='.'.join(where))
+
+
+def _restrictions(remote: Mapping[str, Any]) -> tuple[tuple[tuple[str, object], ...], ...] | None:
+    if 'restrictions' not in remote:
+        return None
+    return tuple(
+        tuple((key, tuple(value) if isinstance(value, list) else value)
+              for key, value in sorted(entry.items()))
+        for entry in remote['restrictions']
+    )
 
 
 def _validate_at(value: Any, schema: cfgv.Map, path: tuple[str, ...]) -> None:
