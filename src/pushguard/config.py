@@ -80,6 +80,9 @@ class Config(NamedTuple):
     def enabled_checks(self) -> frozenset[str]:
         """The checks this policy turns on; the embedded default's are always on."""
         on = {'secrets', 'file-size'}
+        if self.remote.enabled:  # every remote check is in the embedded default
+            on |= {'protected-branch', 'force-push', 'branch-deletion', 'branch-creation',
+                   'linear-history', 'status-checks', 'protected-tag', 'remote'}
         wanted = {
             'jira-ticket': self.jira is not None,
             'conventional-commit': self.conventional is not None,

@@ -49,6 +49,10 @@ def run(
     """Fetch what `selected` needs from `source`, run each check, return the findings in order."""
     needs: set[Need] = set().union(*(c.NEEDS for c in selected)) if selected else set()
     ctx = source.context()
+    if Need.FORGE in needs:
+        needs |= _ask_forge(source, ctx, cfg)
+    if Need.ANCESTRY in needs and hasattr(source, 'forced'):
+        ctx.forced = source.forced()
     if Need.SIGNATURES in needs:
         ctx.commits = tuple(source.with_signatures(ctx.commits, cfg.signing_verify))
     # added lines need the sizes too: a blob too big to diff is named, not read
@@ -65,6 +69,17 @@ def run(
     for check in selected:
         findings.extend(_apply_policy(check.check(ctx, cfg), cfg))
     return ctx, list(dict.fromkeys(findings))
+
+
+def _ask_forge(source: Source, ctx: Context, cfg: Config) -> set[Need]:
+    """ctx.forge from the source (a push knows its remote); the data the forge's content rules
+    need on top of what the selected checks asked for."""
+    if not cfg.remote.enabled or not hasattr(source, 'forge_facts'):
+        return set()
+    ctx.forge, ctx.forge_problems = source.forge_facts(cfg.remote)
+    from pushguard.checks._forge_content import NEEDS_BY_CHECK
+    kinds = {rule.check for facts in ctx.forge.values() for rule in facts.rules}
+    return {need for kind in kinds for need in NEEDS_BY_CHECK.get(kind, ())}
 
 
 def _apply_policy(found: Iterable[Finding], cfg: Config) -> Iterator[Finding]:

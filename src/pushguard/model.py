@@ -134,6 +134,8 @@ class Need(str, enum.Enum):
     SIZES = 'sizes'  # sizes of the new blobs
     ADDED_LINES = 'added-lines'  # lines each commit adds
     REFS = 'refs'  # the ref updates themselves
+    FORGE = 'forge'  # what the forge enforces on each pushed ref (ctx.forge)
+    ANCESTRY = 'ancestry'  # which updates are not fast-forwards (ctx.forced)
 
 
 class Context:
@@ -141,6 +143,7 @@ class Context:
 
     __slots__ = (
         'place', 'updates', 'commits', 'changes', 'branch', 'root', 'notes', '_added_lines',
+        'forge', 'forge_problems', 'remote', 'forced',
     )
 
     def __init__(
@@ -162,6 +165,10 @@ class Context:
         self.root = root  # the work tree's top, where repository files such as baselines live
         self.notes: list[str] = [] if notes is None else notes  # said once, above findings
         self._added_lines = _added_lines
+        self.forge: dict = {}  # remote ref -> forges.rules.RefFacts, when Need.FORGE was fetched
+        self.forge_problems: tuple[str, ...] = ()  # why the forge could not be asked at all
+        self.remote: str | None = None  # the remote's name (pre-push), for the fixes
+        self.forced: frozenset[str] = frozenset()  # remote refs whose update is not a fast-forward
 
     def added_lines(self) -> Iterator[AddedLines]:
         """Stream of added lines; read once, so memory stays bounded by one diff."""

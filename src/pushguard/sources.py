@@ -8,7 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from pushguard import git
+from pushguard._typing import TYPE_CHECKING
 from pushguard.model import AddedLines, Commit, Context, FileChange, Place, RefUpdate
+
+if TYPE_CHECKING:
+    from pushguard.config import Remote
+    from pushguard.forges.rules import RefFacts
 
 
 class _CommitData:
@@ -86,14 +91,31 @@ class PushSource(_Commits):
     """Ref updates as git hands them to pre-push: commits the remote lacks, each checked once."""
 
     def __init__(self, updates: Sequence[RefUpdate], remote: str | None,
-                 place: Place = Place.PRE_PUSH) -> None:
+                 place: Place = Place.PRE_PUSH, url: str | None = None) -> None:
         self.updates = updates
         self.remote = remote
         self.place = place
+        self.url = url
 
     def _fetch(self) -> Context:
         commits = _commits_for(self.updates, self.remote)
-        return Context(self.place, updates=tuple(self.updates), commits=tuple(commits))
+        ctx = Context(self.place, updates=tuple(self.updates), commits=tuple(commits))
+        ctx.remote = self.remote
+        return ctx
+
+    def forge_facts(self, remote: Remote) -> tuple[dict[str, RefFacts], tuple[str, ...]]:
+        """What the forge serving the remote enforces on the pushed refs (forges/ on use)."""
+        from pushguard.forges._ask import ask
+        url = self.url or (_remote_url(self.remote) if self.remote else None)
+        refs = list(dict.fromkeys(u.remote_ref for u in self.updates))
+        asked = ask(url, refs, remote, git.git_path('.'))
+        return asked.facts, asked.problems
+
+    def forced(self) -> frozenset[str]:
+        """The remote refs whose update is not a fast-forward (old tip unknown here counts)."""
+        return frozenset(u.remote_ref for u in self.updates
+                         if not u.is_creation and not u.is_deletion and u.is_branch
+                         and not _is_ancestor(u.remote_sha, u.local_sha))
 
 
 class RangeSource(_Commits):
@@ -135,6 +157,19 @@ def _commits_for(updates: Sequence[RefUpdate], remote: str | None) -> list[Commi
     known_olds = [commit_of[sha] for sha in olds if sha in commit_of]
     commits = log.new_commits(tips, known_olds, exclude_remote=remote)
     return [c._replace(ref=tips.get(c.ref or '', c.ref)) for c in commits]
+
+
+def _remote_url(remote: str) -> str | None:
+    """`git ls-remote --get-url REMOTE`: the URL git pushes to, insteadOf applied."""
+    return git.decode(git.run('ls-remote', '--get-url', remote, ok=(0, 128)).strip()) or None
+
+
+def _is_ancestor(old: str, new: str) -> bool:
+    """Whether `old` is an ancestor of `new`; an `old` this repository lacks is not (one git
+    process per pushed branch that is neither created nor deleted)."""
+    from pushguard import _process
+    code, _, _ = _process.run(('git', 'merge-base', '--is-ancestor', old, new))
+    return code == 0
 
 
 def _note_shallow(ctx: Context) -> None:

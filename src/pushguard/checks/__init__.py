@@ -28,8 +28,16 @@ CHECKS = {
     'signature': 'pushguard.checks.signature',
     'author-email': 'pushguard.checks.author_email',
     'dco': 'pushguard.checks.dco',
+    'protected-branch': 'pushguard.checks.protected_branch',
+    'force-push': 'pushguard.checks.force_push',
+    'branch-deletion': 'pushguard.checks.branch_deletion',
+    'branch-creation': 'pushguard.checks.branch_creation',
+    'linear-history': 'pushguard.checks.linear_history',
+    'status-checks': 'pushguard.checks.status_checks',
+    'protected-tag': 'pushguard.checks.protected_tag',
+    'remote': 'pushguard.checks.remote',
 }
-# remote checks: ids are reserved by the contract; the forge-backed ones arrive with the forges
+# remote checks: they ask the forge (pushguard.forges), at push time only
 REMOTE_CHECKS = (
     'protected-branch', 'force-push', 'branch-deletion', 'branch-creation', 'linear-history',
     'status-checks', 'protected-tag', 'remote',
@@ -51,6 +59,7 @@ PLACES = {
     'signature': _COMMITTED,
     'author-email': _COMMITTED,
     'dco': _MESSAGE,
+    **dict.fromkeys(REMOTE_CHECKS, frozenset({Place.PRE_PUSH, Place.CHECK})),
 }
 
 

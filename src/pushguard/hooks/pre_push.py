@@ -34,12 +34,13 @@ def pre_push(args: argparse.Namespace) -> int:
     if _under_pre_commit(os.environ):
         updates = [_from_pre_commit(os.environ)]
         remote = os.environ.get('PRE_COMMIT_REMOTE_NAME') or args.remote
+        url = os.environ.get('PRE_COMMIT_REMOTE_URL') or args.url
         notes: tuple[str, ...] = (PRE_COMMIT_NOTE,)
     else:
         updates = parse_updates(_stdin())
-        remote, notes = args.remote, ()
+        remote, url, notes = args.remote, args.url, ()
     cfg = load_config(args, git.toplevel())
-    source = PushSource(updates, remote)
+    source = PushSource(updates, remote, url=url)
     commits = source.context().commits
     if not commits:
         notes = ()  # nothing to push: deletions still reach the ref checks, quietly

@@ -1,0 +1,134 @@
+"""The forge's content rules applied to the pushed commits, with the forge's own parameters.
+
+A GitHub `commit_message_pattern` or a GitLab push rule's `commit_message_regex` is checked here
+as the server would check it (RE2, `operator`, `negate`), on top of the local policy, and reported
+under the content check's id: message-pattern, author-email, branch-name, forbidden-path,
+file-size, signature, dco.
+"""
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterator
+
+from pushguard.checks import _remote
+from pushguard.forges._patterns import re2_search
+from pushguard.forges.rules import Rule, param
+from pushguard.model import Commit, Context, FileChange, Finding, Need, RefUpdate, Severity
+
+NEEDS_BY_CHECK = {
+    'file-size': (Need.CHANGES, Need.SIZES),
+    'forbidden-path': (Need.CHANGES,),
+    'signature': (Need.SIGNATURES,),
+}
+CONTENT = ('message-pattern', 'author-email', 'branch-name', 'forbidden-path', 'file-size',
+           'signature', 'dco')
+MIB = 1024 * 1024
+
+
+def findings(ctx: Context, limit: int = 20) -> Iterator[Finding]:
+    for update in ctx.updates:
+        facts = ctx.forge.get(update.remote_ref)
+        if facts is None or update.is_deletion:
+            continue
+        commits = [c for c in ctx.commits if c.ref == update.remote_ref]
+        changes = [c for c in ctx.changes if c.ref == update.remote_ref]
+        for rule in facts.rules:
+            if rule.check not in CONTENT:
+                continue
+            broken = list(_broken(rule, update, commits, changes))[:limit]
+            for what, commit, path in broken:
+                yield from _say(ctx, update, rule, what, commit, path)
+
+
+def _say(ctx: Context, update: RefUpdate, rule: Rule, what: str, commit: str | None,
+         path: str | None) -> Iterator[Finding]:
+    for finding in _remote.findings(ctx, update, rule.check, what, [rule], _fix(rule)):
+        yield finding._replace(commit=commit, path=path)
+
+
+def _fix(rule: Rule) -> str:
+    if rule.check in ('message-pattern', 'dco'):
+        return 'reword the commits: git rebase -i @{upstream}  # mark them "reword"'
+    if rule.check == 'author-email':
+        return 'git config user.email YOU@ALLOWED; git rebase -i @{upstream} --exec ' \
+               '"git commit --amend --no-edit --reset-author"'
+    if rule.check == 'signature':
+        return 'git rebase @{upstream} --exec "git commit --amend --no-edit -S"'
+    if rule.check == 'branch-name':
+        return 'push under a name that matches the rule: git push origin HEAD:refs/heads/NAME'
+    return 'remove the file from the commits: git rebase -i @{upstream}'
+
+
+def _matches(rule: Rule, text: str) -> bool | None:
+    operator, pattern = str(param(rule, 'operator', 'regex')), str(param(rule, 'pattern', ''))
+    if operator == 'starts_with':
+        return text.startswith(pattern)
+    if operator == 'ends_with':
+        return text.endswith(pattern)
+    if operator == 'contains':
+        return pattern in text
+    return re2_search(pattern, text, multiline=param(rule, 'multiline', True) is True)
+
+
+def _fails(rule: Rule, text: str) -> bool:
+    found = _matches(rule, text)
+    if found is None:
+        return False  # a pattern RE2 cannot compile: the server's problem, not the push's
+    return found if param(rule, 'negate') is True else not found
+
+
+def _broken(rule: Rule, update: RefUpdate, commits: list[Commit], changes: list[FileChange]
+            ) -> Iterator[tuple[str, str | None, str | None]]:
+    kind = str(param(rule, 'type', ''))
+    pattern = param(rule, 'pattern', '')
+    if rule.check == 'message-pattern':
+        for c in commits:
+            if _fails(rule, c.message.rstrip('\n')):
+                yield f'commit {c.short}\'s message vs /{pattern}/', c.sha, None
+    elif rule.check == 'author-email':
+        committer = 'committer' in kind
+        for c in commits:
+            email = c.committer_email if committer else c.author_email
+            if _fails(rule, email):
+                who = 'committer' if committer else 'author'
+                yield f'commit {c.short}\'s {who} email {email} vs /{pattern}/', c.sha, None
+    elif rule.check == 'branch-name':
+        name = _remote.short(update.remote_ref)
+        if (update.is_creation or not param(rule, 'on_create_only')) and _fails(rule, name):
+            yield f'the name {name} vs /{pattern}/', None, None
+    elif rule.check == 'signature':
+        for c in commits:
+            if c.signature is not None and c.signature.kind is None:
+                yield f'unsigned commit {c.short}', c.sha, None
+    elif rule.check == 'dco':
+        for c in commits:
+            if 'Signed-off-by:' not in c.message:
+                yield f'commit {c.short} has no Signed-off-by trailer', c.sha, None
+    else:
+        yield from _file_rules(rule, kind, changes)
+
+
+def _file_rules(rule: Rule, kind: str, changes: list[FileChange]
+                ) -> Iterator[tuple[str, str | None, str | None]]:
+    for change in changes:
+        if change.status == 'D':
+            continue
+        path = change.path
+        if kind == 'max_file_size' or rule.check == 'file-size':
+            limit = int(param(rule, 'max_file_size', 0) or 0) * MIB  # type: ignore[call-overload]
+            if limit and change.size is not None and change.size > limit:
+                yield f'{path} is {change.size} bytes, over {limit // MIB} MB', change.commit, path
+        elif kind == 'file_path_restriction':
+            globs = param(rule, 'restricted_file_paths', ()) or ()
+            if any(fnmatch.fnmatchcase(path, str(g)) for g in globs):  # type: ignore[union-attr]
+                yield f'restricted path {path}', change.commit, path
+        elif kind == 'file_extension_restriction':
+            exts = param(rule, 'restricted_file_extensions', ()) or ()
+            if any(path.endswith(str(e).lstrip('*')) for e in exts):  # type: ignore[union-attr]
+                yield f'restricted file extension {path}', change.commit, path
+        elif kind == 'max_file_path_length':
+            most = int(param(rule, 'max_file_path_length', 0) or 0)  # type: ignore[call-overload]
+            if most and len(path) > most:
+                yield f'path {path} is longer than {most} characters', change.commit, path
+        elif kind == 'file_name_regex' and re2_search(str(param(rule, 'pattern', '')), path):
+            yield f'file name {path} vs /{param(rule, "pattern")}/', change.commit, path
