@@ -77,6 +77,7 @@ class ForgeServer:
     def pre_receive(self, script: str) -> None:
         """The served repository's pre-receive hook (sh; reads `old new ref` lines)."""
         hook = self.bare / 'hooks' / 'pre-receive'
+        hook.parent.mkdir(exist_ok=True)
         hook.write_text('#!/bin/sh\n' + script)
         hook.chmod(0o755)
 
