@@ -77,7 +77,8 @@ def test_the_fixture_restrictions_on_master():
     assert 'id 54' in fact.rules[2].source and 'repository' in fact.rules[2].source
     assert fact.unread == ()
     link = dict(fact.links)['pull request']
-    assert link == f'{WEB}/pull-requests?create&targetBranch=refs%2Fheads%2Fmaster'
+    assert link == (f'{WEB}/pull-requests?create&targetBranch=refs%2Fheads%2Fmaster'
+                    '&sourceBranch=refs%2Fheads%2F{name}')
     assert _facts('refs/heads/topic', live=Answer(200, _created())).rules == ()
 
 
@@ -106,7 +107,8 @@ def test_tags_are_protected_by_patterns():
     live = _page(_restriction('read-only', 'refs/tags/**'),
                  _restriction('no-deletes', 'refs/tags/**', rid=2))
     fact = _facts('refs/tags/v1.0', live=live)
-    assert [r.check for r in fact.rules] == ['protected-tag', 'branch-deletion']
+    assert [(r.check, r.params) for r in fact.rules] == [
+        ('protected-tag', ()), ('protected-tag', (('action', 'delete'),))]
 
 
 def test_project_restrictions_are_read_too_and_each_once():

@@ -17,7 +17,8 @@ from collections.abc import Mapping, Sequence
 from urllib.parse import quote
 
 from pushguard._typing import TYPE_CHECKING, NamedTuple
-from pushguard.forges.gitea import Answer, ask
+from pushguard.forges._http import Answer
+from pushguard.forges.gitea import ask
 from pushguard.forges.rules import RefFacts, Rule
 
 if TYPE_CHECKING:
@@ -168,7 +169,8 @@ def cloud_facts(ref: str, restrictions: Sequence[Restriction] | None, model: Ans
             rules.append(_cloud_rule(kind, group, name, who))
     unread = tuple(f'the branching model ({model.why}): {source} not checked on {name}'
                    for source in unknown)
-    links = (('pull request', f'{web}/pull-requests/new?dest={quote(name, safe="")}'),
+    links = (('pull request',
+              f'{web}/pull-requests/new?source={{name}}&dest={quote(name, safe="")}'),
              ('settings', f'{web}/admin/branch-restrictions')) if rules else ()
     return RefFacts(ref, tuple(rules), unread=unread, links=links)
 
@@ -198,11 +200,43 @@ def _user_ids(user: Mapping[str, Any]) -> frozenset[str]:
                                             'slug') if user.get(k))
 
 
+_POLICY: Any = object()
+
+
+def policy_restrictions() -> Sequence[Sequence[tuple[str, object]]] | None:
+    """`remote.restrictions` of the policy the hook runs with (the caller may pass them instead)."""
+    import os
+
+    from pushguard import config
+    from pushguard.errors import PushguardError
+    try:
+        return config.load(os.environ.get('PUSHGUARD_CONFIG') or None).remote.restrictions
+    except PushguardError:  # the engine has already said what is wrong with the policy
+        return None
+
+
+def credential_user(client: Any) -> tuple[str, str]:
+    """(scheme, user name) of the client's credential header: ('Basic', 'ada'), ('Bearer', '')."""
+    header = getattr(client, '_header', None)
+    if not header or header[0] != 'Authorization':
+        return '', ''
+    scheme, _, value = header[1].partition(' ')
+    if scheme != 'Basic':
+        return scheme, ''
+    import base64
+    try:
+        return scheme, base64.b64decode(value).decode('utf-8').partition(':')[0]
+    except ValueError:
+        return scheme, ''
+
+
 def facts(client: Any, repo: Any, refs: Sequence[str], *, default_branch: str | None,
-          restrictions: Sequence[Sequence[tuple[str, object]]] | None = None
+          restrictions: Sequence[Sequence[tuple[str, object]]] | None = _POLICY
           ) -> dict[str, RefFacts]:
     """Ask Bitbucket Cloud about every ref in one parallel round; `restrictions`: the config's
-    `remote.restrictions`, used when the live ones cannot be read."""
+    `remote.restrictions`, used when the live ones cannot be read (default: the policy's)."""
+    if restrictions is _POLICY:
+        restrictions = policy_restrictions()
     base = f'/repositories/{repo.path}'
     answers = ask(client, {
         'restrictions': f'{base}/branch-restrictions?pagelen=100',
@@ -214,10 +248,12 @@ def facts(client: Any, repo: Any, refs: Sequence[str], *, default_branch: str | 
 
 
 def who_from(user: Answer | None, client: Any) -> Who:
-    """The credential's identity: an access token (git's `x-token-auth` user, or a bearer token
-    with no user), else the user /user names."""
-    name = getattr(client, 'username', None)
-    if name == 'x-token-auth' or getattr(client, 'scheme', '') == 'Bearer' and not name:
+    """The credential's identity. An access token: git's `x-token-auth` user, or a bearer token
+    that /user refuses (access tokens reach one repository, project or workspace, not an
+    account); else the user /user names."""
+    scheme, name = credential_user(client)
+    refused = user is not None and user.status in (401, 403)
+    if name == 'x-token-auth' or scheme == 'Bearer' and refused:
         return Who(access_token=True)
     ids = _user_ids(user.data) if user is not None and user.ok and isinstance(user.data, dict) \
         else frozenset()

@@ -14,7 +14,8 @@ from collections.abc import Mapping, Sequence
 from urllib.parse import quote
 
 from pushguard.forges.bitbucket import (
-    ADMIN_NOTE, SERVER_KINDS, Answer, Restriction, Who, _user_ids, ask, decide, from_config,
+    _POLICY, ADMIN_NOTE, SERVER_KINDS, Answer, Restriction, Who, _user_ids, ask, credential_user,
+    decide, from_config, policy_restrictions,
 )
 from pushguard.forges.rules import RefFacts, Rule
 from pushguard._typing import TYPE_CHECKING
@@ -122,7 +123,8 @@ def ref_facts(ref: str, restrictions: Sequence[Restriction] | None, model: Answe
         elif not pattern_matches(r.pattern, ref):
             continue
         rules.append(_rule(r, ref, who))
-    links = (('pull request', f'{web}/pull-requests?create&targetBranch={quote(ref, safe="")}'),
+    links = (('pull request', f'{web}/pull-requests?create&targetBranch={quote(ref, safe="")}'
+                              '&sourceBranch=refs%2Fheads%2F{name}'),
              ('settings', web.replace('/projects/', '/plugins/servlet/branch-permissions/', 1)
               .replace('/repos/', '/', 1))) if rules else ()
     return RefFacts(ref, tuple(rules), unread=tuple(unread), links=links)
@@ -131,21 +133,26 @@ def ref_facts(ref: str, restrictions: Sequence[Restriction] | None, model: Answe
 def _rule(r: Restriction, ref: str, who: Who) -> Rule:
     short = ref.split('/', 2)[-1]
     check = _CHECKS[r.kind]
-    if ref.startswith('refs/tags/') and check == 'protected-branch':
-        check = 'protected-tag'
+    params: tuple[tuple[str, object], ...] = ()
+    if ref.startswith('refs/tags/'):  # protected-tag's `action`: which changes the rule refuses
+        action = {'no-deletes': 'delete', 'fast-forward-only': 'force'}.get(r.kind)
+        check, params = 'protected-tag', (('action', action),) if action else ()
     says = (f'Branch {ref} can only be modified through pull requests.'
             if r.kind == 'pull-request-only'
             else f'! [remote rejected] {short} -> {short} (pre-receive hook declined)')
     reason = _REASONS[r.kind]
     if r.users or r.groups:
         reason += ' (exempt users and groups excepted)'
-    return decide(check, [(r, True)], who, reason, says)
+    return decide(check, [(r, True)], who, reason, says)._replace(params=params)
 
 
 def facts(client: Any, repo: Any, refs: Sequence[str], *, default_branch: str | None,
-          restrictions: Sequence[Sequence[tuple[str, object]]] | None = None
+          restrictions: Sequence[Sequence[tuple[str, object]]] | None = _POLICY
           ) -> dict[str, RefFacts]:
-    """Ask Bitbucket Data Center about every ref in one parallel round."""
+    """Ask Bitbucket Data Center about every ref in one parallel round; `restrictions` as in
+    bitbucket.facts."""
+    if restrictions is _POLICY:
+        restrictions = policy_restrictions()
     key, _, slug = repo.path.partition('/')
     repo_part = f'projects/{quote(key, safe="")}/repos/{quote(slug, safe="")}'
     answers = ask(client, {
@@ -155,7 +162,7 @@ def facts(client: Any, repo: Any, refs: Sequence[str], *, default_branch: str | 
         'model': f'/branch-utils/latest/{repo_part}/branchmodel',
     })
     root = repo.api[:-len('/rest')] if repo.api.endswith('/rest') else repo.api
-    name = getattr(client, 'username', None)
+    name = credential_user(client)[1]
     return build(answers, refs, web=f'{root}/{repo_part}', shipped=from_config(restrictions),
                  who=Who(frozenset({name}) if name else frozenset()))
 

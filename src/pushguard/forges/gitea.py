@@ -13,7 +13,8 @@ import re
 from collections.abc import Mapping, Sequence
 from urllib.parse import quote
 
-from pushguard._typing import TYPE_CHECKING, NamedTuple
+from pushguard._typing import TYPE_CHECKING
+from pushguard.forges._http import Answer
 from pushguard.forges.rules import RefFacts, Rule
 
 if TYPE_CHECKING:
@@ -21,18 +22,6 @@ if TYPE_CHECKING:
 
 _SPECIAL = frozenset('*?[]{}\\')
 _ADMIN = 'needs repository admin'
-
-
-class Answer(NamedTuple):
-    """One API answer: the decoded JSON when `status` is 200, else why it could not be read."""
-
-    status: int
-    data: Any = None
-    why: str = ''
-
-    @property
-    def ok(self) -> bool:
-        return self.status == 200
 
 
 # --- gobwas globs ------------------------------------------------------------------------------
@@ -125,10 +114,11 @@ def branch_facts(ref: str, branch: Answer, protections: Answer, login: str | Non
     """What protects the branch `ref`: the branch's own answer, and the first matching protection
     when the token may read them."""
     name = ref[len('refs/heads/'):]
-    rule = first_match(protections.data, name) if protections.ok else None
+    rule = first_match(_items(protections), name) if protections.ok else None
     exists = branch.ok
-    protected = bool(branch.data.get('protected')) if exists else rule is not None
-    can_push = branch.data.get('user_can_push') if exists else None
+    data: Mapping[str, Any] = branch.data if isinstance(branch.data, dict) else {}
+    protected = bool(data.get('protected')) if exists else rule is not None
+    can_push = data.get('user_can_push') if exists else None
     unread: list[str] = []
     if not exists and branch.status != 404:
         unread.append(f'branch {name}: {branch.why}')
@@ -142,11 +132,11 @@ def branch_facts(ref: str, branch: Answer, protections: Answer, login: str | Non
                           f'Branch {name} is the default branch and cannot be deleted'))
     if protected:
         label = (_rule_name(rule) if rule is not None
-                 else str(branch.data.get('effective_branch_protection_name') or ''))
+                 else str(data.get('effective_branch_protection_name') or ''))
         source = f'Gitea branch protection "{label}"' if label else 'Gitea branch protection'
         rules.extend(_protection_rules(name, source, rule, can_push, login))
     links = (('settings', f'{web}/settings/branches'),
-             ('pull request', f'{web}/compare/{quote(name, safe="/")}...'))
+             ('pull request', f'{web}/compare/{quote(name, safe="/")}...{{name}}'))
     return RefFacts(ref, tuple(rules), can_push if isinstance(can_push, bool) else None,
                     tuple(unread), links if protected else ())
 
@@ -167,10 +157,12 @@ def _protection_rules(name: str, source: str, rule: Mapping[str, Any] | None,
                           f'Branch {name} is protected from unverified commit <sha>'))
     files = _patterns(rule, 'protected_file_patterns')
     if files:
+        # Gitea's globs stop at `.` and `/` and ignore case, the check's do not: a warning
         rules.append(Rule('forbidden-path', source,
                           'these files may change only through a pull request',
-                          f'Branch {name} is protected from changing file <f>',
-                          params=(('restricted_file_paths', files), ('syntax', 'gitea-glob'))))
+                          f'Branch {name} is protected from changing file <f>', certain=False,
+                          params=(('type', 'file_path_restriction'),
+                                  ('restricted_file_paths', files))))
     return rules
 
 
@@ -249,7 +241,8 @@ def tag_facts(ref: str, protections: Answer, login: str | None, *, web: str) -> 
     if not protections.ok:
         return RefFacts(ref, unread=(f'Gitea tag protections ({_ADMIN}): {protections.why}; '
                                      f'whether tag {name} is protected was not checked',))
-    matching = [p for p in protections.data if tag_matches(str(p.get('name_pattern') or ''), name)]
+    matching = [p for p in _items(protections)
+                if tag_matches(str(p.get('name_pattern') or ''), name)]
     if not matching:
         return RefFacts(ref)
     rules = []
@@ -308,6 +301,11 @@ def build(answers: Mapping[str, Answer], refs: Sequence[str], *, default_branch:
     return out
 
 
+def _items(answer: Answer) -> list[Mapping[str, Any]]:
+    return [item for item in answer.data if isinstance(item, dict)] \
+        if isinstance(answer.data, list) else []
+
+
 def _list(answer: Answer) -> Answer:
     if answer.ok and not (isinstance(answer.data, list)
                           and all(isinstance(item, dict) for item in answer.data)):
@@ -316,5 +314,6 @@ def _list(answer: Answer) -> Answer:
 
 
 def ask(client: Any, wanted: Mapping[str, str]) -> dict[str, Answer]:
-    """GET every path of `wanted` through the client in one parallel round."""
-    raise NotImplementedError  # wired to forges/_http.py once it lands
+    """GET every path of `wanted` (name -> path) through the client in one parallel round."""
+    answers = client.get_many(list(wanted.values()))
+    return {name: answers[path] for name, path in wanted.items()}
