@@ -166,3 +166,105 @@ def test_malformed_answers_are_unread_not_crashes():
     fact = _facts('refs/heads/main', Answer(200, ['not', 'a', 'dict']),
                   protections=Answer(200, {'oops': 1}))
     assert fact.unread and fact.can_push is None
+
+
+# --- end to end: git push through the hook to a loopback Gitea --------------------------------
+
+NOT_ALLOWED = 'Not allowed to push to protected branch main'
+
+
+@pytest.fixture
+def forge(github):
+    """The loopback forge (API + git) with a Gitea policy; `github` only names the server."""
+    github.policy('cache-ttl = 0\n', 'gitea')
+    github.forge.reply('/user', {'login': 'ada'})
+    github.forge.reply('/repos/o/r/branch_protections', {'message': 'token is required'},
+                       status=403)
+    github.forge.reply('/repos/o/r/tag_protections', [])
+    return github
+
+
+def _branch_reply(forge, name, **fields):
+    forge.forge.reply(f'/repos/o/r/branches/{name}', {
+        **json.loads((FIXTURES / 'branch-get.json').read_text()), 'name': name, **fields})
+
+
+def test_e2e_direct_push_to_a_pull_request_only_branch(forge):
+    _branch_reply(forge, 'main', protected=True, user_can_push=False,
+                  effective_branch_protection_name='main')
+    forge.forge.refuse(NOT_ALLOWED, 'refs/heads/main')
+    sha = forge.commit('feat: straight to main')
+    code, said = forge.push('--no-verify', 'origin', 'main')
+    assert code == 1 and NOT_ALLOWED in said
+    code, said = forge.push('origin', 'main', env={'PUSHGUARD_TOKEN': 'gitea_secret_1'})
+    assert code == 1 and '[protected-branch]' in said and 'pre-receive hook declined' not in said
+    assert 'Gitea branch protection "main"' in said and NOT_ALLOWED in said
+    assert f'git push origin {sha[:12]}:refs/heads/main-{sha[:8]}' in said
+    assert f'/o/r/compare/main...main-{sha[:8]}' in said
+    assert 'gitea_secret_1' not in said
+    sent = [h.get('Authorization') for p, h in forge.forge.requests if p.startswith('/api/')]
+    assert sent and set(sent) == {'token gitea_secret_1'}
+
+
+def test_e2e_force_push_refused_by_a_readable_protection(forge):
+    _branch_reply(forge, 'main', protected=True, user_can_push=True)
+    forge.forge.reply('/repos/o/r/branch_protections', [_protection('main', enable_push=True)])
+    forge.forge.refuse('Branch main is protected from force push', 'refs/heads/main',
+                       '! git merge-base --is-ancestor $old $new')
+    forge.git('commit', '-q', '--amend', '--allow-empty', '-m', 'feat: start, reworded')
+    assert forge.push('--force', '--no-verify', 'origin', 'main')[0] == 1
+    code, said = forge.push('--force', 'origin', 'main')
+    assert code == 1 and '[force-push]' in said and 'protected from force push' in said
+    assert '[protected-branch]' not in said
+
+
+def test_e2e_deleting_a_protected_branch(forge):
+    forge.git('push', '-q', '--no-verify', 'origin', 'main:release')
+    _branch_reply(forge, 'release', protected=True, user_can_push=True)
+    forge.forge.refuse('Branch release is protected from deletion', 'refs/heads/release',
+                       'expr "$new" : "^0*$" >/dev/null')
+    assert forge.push('--no-verify', 'origin', ':release')[0] == 1
+    code, said = forge.push('origin', ':release')
+    assert code == 1 and '[branch-deletion]' in said and 'protected from deletion' in said
+
+
+def test_e2e_new_unprotected_branch_goes_through(forge):
+    forge.forge.reply('/repos/o/r/branches/feature', {'message': 'not found'}, status=404)
+    forge.forge.reply('/repos/o/r/branch_protections', [_protection('main')])
+    forge.git('checkout', '-q', '-b', 'feature')
+    forge.commit('feat: new work')
+    code, said = forge.push('origin', 'feature')
+    assert code == 0 and '[' not in said.replace('[new branch]', ''), said
+
+
+def test_e2e_push_allow_list_is_a_note_and_goes_through(forge):
+    _branch_reply(forge, 'main', protected=True, user_can_push=True)
+    forge.forge.reply('/repos/o/r/branch_protections', [_protection(
+        'main', enable_push=True, enable_push_whitelist=True, push_whitelist_usernames=['ada'])])
+    forge.commit('feat: allowed')
+    code, said = forge.push('origin', 'main')
+    assert code == 0, said
+    assert 'may bypass it' in said and 'push allow-list' in said
+
+
+def test_e2e_protected_tag(forge):
+    forge.forge.reply('/repos/o/r/tag_protections', [
+        {'id': 1, 'name_pattern': 'v*', 'whitelist_usernames': ['release-bot'],
+         'whitelist_teams': []}])
+    forge.forge.refuse('Tag v1.0 is protected', 'refs/tags/v1.0')
+    forge.git('tag', 'v1.0')
+    assert forge.push('--no-verify', 'origin', 'v1.0')[0] == 1
+    code, said = forge.push('origin', 'v1.0')
+    assert code == 1 and '[protected-tag]' in said and 'Gitea protected tag "v*"' in said
+    forge.git('tag', 'other')
+    assert forge.push('origin', 'other')[0] == 0
+
+
+@pytest.mark.parametrize('status', (401, 403))
+def test_e2e_refused_token_is_a_warning_naming_what_went_unchecked(forge, status):
+    forge.forge.token = 'the-right-one'
+    forge.forge.reply('/repos/o/r/tag_protections', {'message': 'no'}, status=status)
+    forge.commit('feat: more')
+    code, said = forge.push('origin', 'main', env={'PUSHGUARD_TOKEN': 'a_wrong_secret'})
+    assert code == 0, said
+    assert '[remote]' in said and 'a_wrong_secret' not in said
