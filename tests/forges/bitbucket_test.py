@@ -203,3 +203,103 @@ def test_restrictions_reach_the_config_record(repo):
                                   '', 'production'),
         )
     assert config.Config().remote.restrictions is None
+
+
+# --- end to end: git push through the hook to a loopback Bitbucket Cloud -----------------------
+
+DENIED = 'Permission denied to update branch main.'
+SHIPPED_PR_ONLY = '[[remote.restrictions]]\nkind = "push"\npattern = "main"\n'
+
+
+@pytest.fixture
+def cloud(github):
+    """The loopback forge (API + git) with a Bitbucket Cloud policy; `github` only names it."""
+    github.policy('cache-ttl = 0\n', 'bitbucket')
+    github.forge.reply('/repositories/o/r/branch-restrictions', {'type': 'error'}, status=403)
+    github.forge.reply('/repositories/o/r/effective-branching-model',
+                       _load('branching-model.json'))
+    github.forge.reply('/user', {'nickname': 'ada', 'uuid': '{ada}', 'type': 'user'})
+    return github
+
+
+def _live(cloud, *values):
+    cloud.forge.reply('/repositories/o/r/branch-restrictions', {'values': list(values)})
+
+
+def test_e2e_story_3_admin_shipped_pull_request_only_main(cloud):
+    cloud.policy(f'cache-ttl = 0\n{SHIPPED_PR_ONLY}', 'bitbucket')
+    cloud.forge.refuse(f'remote: {DENIED}', 'refs/heads/main')
+    sha = cloud.commit('feat: straight to main')
+    code, said = cloud.push('--no-verify', 'origin', 'main')
+    assert code == 1 and DENIED in said
+    code, said = cloud.push('origin', 'main', env={'BITBUCKET_TOKEN': 'bb_secret_story3'})
+    assert code == 1 and '[protected-branch]' in said and 'pre-receive hook declined' not in said
+    assert '.pushguard.toml [[remote.restrictions]] #1 (push)' in said and DENIED in said
+    assert f'git push origin {sha[:12]}:refs/heads/main-{sha[:8]}' in said
+    assert f'/o/r/pull-requests/new?source=main-{sha[:8]}&dest=main' in said
+    assert 'bb_secret_story3' not in said
+
+
+def test_e2e_live_restrictions_win_and_force_push_is_refused(cloud):
+    _live(cloud, _restriction('force', 'main'))
+    cloud.policy(f'cache-ttl = 0\n{SHIPPED_PR_ONLY}', 'bitbucket')  # stale: the live list wins
+    cloud.forge.refuse('remote: force push refused', 'refs/heads/main',
+                       '! git merge-base --is-ancestor $old $new')
+    cloud.git('commit', '-q', '--amend', '--allow-empty', '-m', 'feat: start, reworded')
+    assert cloud.push('--force', '--no-verify', 'origin', 'main')[0] == 1
+    code, said = cloud.push('--force', 'origin', 'main')
+    assert code == 1 and '[force-push]' in said and 'Bitbucket restriction force on "main"' in said
+    assert '[protected-branch]' not in said
+
+
+def test_e2e_deleting_a_restricted_branch(cloud):
+    cloud.git('push', '-q', '--no-verify', 'origin', 'main:production')
+    _live(cloud, _restriction('delete', pattern='', branch_match_kind='branching_model',
+                              branch_type='production'))
+    cloud.forge.refuse('remote: deletion refused', 'refs/heads/production',
+                       'expr "$new" : "^0*$" >/dev/null')
+    assert cloud.push('--no-verify', 'origin', ':production')[0] == 1
+    code, said = cloud.push('origin', ':production')
+    assert code == 1 and '[branch-deletion]' in said and 'branch type production' in said
+
+
+def test_e2e_new_unrestricted_branch_goes_through(cloud):
+    _live(cloud, _restriction('push', 'main'))
+    cloud.git('checkout', '-q', '-b', 'feature/x')
+    cloud.commit('feat: new work')
+    code, said = cloud.push('origin', 'feature/x')
+    assert code == 0 and '[' not in said.replace('[new branch]', ''), said
+
+
+def test_e2e_exempt_user_is_a_note_and_goes_through(cloud):
+    _live(cloud, _restriction('push', users=['ada']))
+    cloud.commit('feat: allowed')
+    code, said = cloud.push('origin', 'main', env={'BITBUCKET_TOKEN': 'oauth-user-token'})
+    assert code == 0, said
+    assert 'may bypass it' in said and 'this user is exempt' in said
+
+
+def test_e2e_access_token_cannot_be_exempted(cloud):
+    cloud.policy('cache-ttl = 0\n[[remote.restrictions]]\nkind = "push"\npattern = "main"\n'
+                 'users = ["ci-bot"]\n', 'bitbucket')
+    cloud.forge.reply('/user', {'type': 'error'}, status=403)  # access tokens have no account
+    cloud.forge.refuse(f'remote: {DENIED}', 'refs/heads/main')
+    cloud.commit('chore(release): 1.0')
+    code, said = cloud.push('origin', 'main', env={'BITBUCKET_TOKEN': 'repo_access_token'})
+    assert code == 1 and '[protected-branch]' in said
+    assert 'access token cannot be exempted' in said and 'repo_access_token' not in said
+
+
+@pytest.mark.parametrize('status', (401, 403))
+def test_e2e_unreadable_restrictions_without_config_is_the_admin_note(cloud, status):
+    cloud.forge.reply('/repositories/o/r/branch-restrictions', {'type': 'error'}, status=status)
+    cloud.commit('feat: more')
+    code, said = cloud.push('origin', 'main', env={'BITBUCKET_TOKEN': 'bb_secret_401'})
+    assert code == 0, said
+    assert '[remote]' in said and 'repository:admin' in said
+    assert '[[remote.restrictions]]' in said and 'bb_secret_401' not in said
+
+
+def test_no_settings_link_for_an_access_token():
+    fact = _facts('refs/heads/main', live=_page(_restriction('push')), who=Who(access_token=True))
+    assert [label for label, _ in fact.links] == ['pull request']

@@ -172,6 +172,8 @@ def cloud_facts(ref: str, restrictions: Sequence[Restriction] | None, model: Ans
     links = (('pull request',
               f'{web}/pull-requests/new?source={{name}}&dest={quote(name, safe="")}'),
              ('settings', f'{web}/admin/branch-restrictions')) if rules else ()
+    if who.access_token:  # no setting lets an access token through
+        links = links[:1]
     return RefFacts(ref, tuple(rules), unread=unread, links=links)
 
 
@@ -269,9 +271,9 @@ def build(answers: Mapping[str, Answer], refs: Sequence[str], *, default_branch:
     if live.ok and isinstance(live.data, dict):
         restrictions = live_restrictions(live.data)
     elif shipped is None:
-        why = (f'Bitbucket branch restrictions need repository admin (scope repository:admin) '
-               f'and this credential got {live.why or "a malformed answer"}: what protects the '
-               f'branch cannot be known; {ADMIN_NOTE}')
+        why = (f'Bitbucket branch restrictions (they need repository admin, scope '
+               f'repository:admin; this credential got: {live.why or "a malformed answer"}), so '
+               f'what protects the branch cannot be known; {ADMIN_NOTE}')
     model = answers.get('model', Answer(0, why='not asked'))
     out = {ref: cloud_facts(ref, restrictions, model, who, default_branch=default_branch, web=web,
                             why_unread=why) for ref in refs}

@@ -182,9 +182,9 @@ def build(answers: Mapping[str, Answer], refs: Sequence[str], *, web: str,
                for a in (repo_list, project) if a.ok):
             extra += ('more than 1000 restrictions: only the first page was read',)
     elif shipped is None:
-        why = (f'Bitbucket ref restrictions need REPO_ADMIN and this credential got '
-               f'{repo_list.why or "a malformed answer"}: what protects the ref cannot be known; '
-               f'{ADMIN_NOTE}')
+        why = (f'Bitbucket ref restrictions (they need REPO_ADMIN; this credential got: '
+               f'{repo_list.why or "a malformed answer"}), so what protects the ref cannot be '
+               f'known; {ADMIN_NOTE}')
     model = answers.get('model', missing)
     out = {}
     for ref in refs:
