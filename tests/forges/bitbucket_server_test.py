@@ -142,3 +142,108 @@ def test_unreadable_uses_the_admin_shipped_rules():
 def test_malformed_page_is_no_crash():
     fact = _facts('refs/heads/main', live=Answer(200, {'values': [{'type': 'read-only'}, 'x']}))
     assert fact.rules == ()  # a restriction without a matcher matches nothing
+
+
+# --- end to end: git push through the hook to a loopback Bitbucket Data Center -----------------
+
+PR_ONLY = ('remote: Branch refs/heads/main can only be modified through pull requests.\n'
+           'remote: Check your branch permissions configuration with the project administrator.')
+RESTRICTIONS = '/branch-permissions/latest/projects/o/repos/r/restrictions'
+
+
+@pytest.fixture
+def server(github):
+    """The loopback forge (API + git) with a Data Center policy; `github` only names it. The
+    repository o/r is project `o`, repository `r`."""
+    github.policy('cache-ttl = 0\n', 'bitbucket-server')
+    github.forge.reply(RESTRICTIONS, {'errors': [{'message': 'no'}]}, status=401)
+    github.forge.reply('/branch-permissions/latest/projects/o/restrictions', {'errors': []},
+                       status=401)
+    github.forge.reply('/branch-utils/latest/projects/o/repos/r/branchmodel', MODEL.data)
+    return github
+
+
+def _live_page(server, *values):
+    server.forge.reply(RESTRICTIONS, {'values': list(values), 'isLastPage': True})
+    server.forge.reply('/branch-permissions/latest/projects/o/restrictions',
+                       {'values': [], 'isLastPage': True})
+
+
+def test_e2e_pull_request_only_main(server):
+    _live_page(server, _restriction('pull-request-only', 'refs/heads/main', 'BRANCH'))
+    server.forge.refuse(PR_ONLY, 'refs/heads/main')
+    sha = server.commit('feat: straight to main')
+    code, said = server.push('--no-verify', 'origin', 'main')
+    assert code == 1 and 'can only be modified through pull requests' in said
+    code, said = server.push('origin', 'main', env={'BITBUCKET_TOKEN': 'bbdc_secret_1'})
+    assert code == 1 and '[protected-branch]' in said and 'pre-receive hook declined' not in said
+    assert 'Branch refs/heads/main can only be modified through pull requests.' in said
+    assert f'git push origin {sha[:12]}:refs/heads/main-{sha[:8]}' in said
+    assert (f'/projects/o/repos/r/pull-requests?create&targetBranch=refs%2Fheads%2Fmain'
+            f'&sourceBranch=refs%2Fheads%2Fmain-{sha[:8]}') in said
+    assert 'bbdc_secret_1' not in said
+
+
+def test_e2e_fast_forward_only_refuses_a_force_push(server):
+    _live_page(server, _restriction('fast-forward-only', 'main'))
+    server.forge.refuse('remote: rewrite refused', 'refs/heads/main',
+                        '! git merge-base --is-ancestor $old $new')
+    server.git('commit', '-q', '--amend', '--allow-empty', '-m', 'feat: start, reworded')
+    assert server.push('--force', '--no-verify', 'origin', 'main')[0] == 1
+    code, said = server.push('--force', 'origin', 'main')
+    assert code == 1 and '[force-push]' in said and 'restriction fast-forward-only' in said
+    server.git('reset', '-q', '--hard', 'origin/main')
+    server.commit('feat: on top')
+    assert server.push('origin', 'main')[0] == 0
+
+
+def test_e2e_no_deletes(server):
+    server.git('push', '-q', '--no-verify', 'origin', 'main:release/1')
+    _live_page(server, _restriction('no-deletes', 'RELEASE', 'MODEL_CATEGORY'))
+    server.forge.refuse('remote: deletion refused', 'refs/heads/release/1',
+                        'expr "$new" : "^0*$" >/dev/null')
+    assert server.push('--no-verify', 'origin', ':release/1')[0] == 1
+    code, said = server.push('origin', ':release/1')
+    assert code == 1 and '[branch-deletion]' in said and '"RELEASE"' in said
+
+
+def test_e2e_new_unrestricted_branch_goes_through(server):
+    _live_page(server, _restriction('read-only', 'refs/heads/main', 'BRANCH'))
+    server.git('checkout', '-q', '-b', 'feature/x')
+    server.commit('feat: new work')
+    code, said = server.push('origin', 'feature/x')
+    assert code == 0 and '[' not in said.replace('[new branch]', ''), said
+
+
+def test_e2e_protected_tag(server):
+    _live_page(server, _restriction('read-only', 'refs/tags/v*'))
+    server.forge.refuse('remote: tag refused', 'refs/tags/v1.0')
+    server.git('tag', 'v1.0')
+    assert server.push('--no-verify', 'origin', 'v1.0')[0] == 1
+    code, said = server.push('origin', 'v1.0')
+    assert code == 1 and '[protected-tag]' in said and 'restriction read-only' in said
+    server.git('tag', 'other')
+    assert server.push('origin', 'other')[0] == 0
+
+
+def test_e2e_exemption_of_an_unknown_user_is_a_warning(server):
+    _live_page(server, _restriction('read-only', '**', users=['release-bot']))
+    server.commit('feat: maybe allowed')
+    code, said = server.push('origin', 'main', env={'BITBUCKET_TOKEN': 'personal-token'})
+    assert code == 0, said
+    assert 'warning [protected-branch]' in said and 'may be refused' in said
+
+
+def test_e2e_401_is_the_admin_note_and_config_fills_in(server):
+    server.commit('feat: more')
+    code, said = server.push('origin', 'main', env={'BITBUCKET_TOKEN': 'bbdc_secret_401'})
+    assert code == 0, said
+    assert '[remote]' in said and 'REPO_ADMIN' in said and '[[remote.restrictions]]' in said
+    assert 'bbdc_secret_401' not in said
+    server.policy('cache-ttl = 0\n[[remote.restrictions]]\nkind = "pull-request-only"\n'
+                  'pattern = "refs/heads/main"\n', 'bitbucket-server')
+    server.forge.refuse(PR_ONLY, 'refs/heads/main')
+    server.commit('feat: again')
+    code, said = server.push('origin', 'main', env={'BITBUCKET_TOKEN': 'bbdc_secret_401'})
+    assert code == 1 and '[protected-branch]' in said and '[remote]' not in said
+    assert '.pushguard.toml [[remote.restrictions]] #1 (pull-request-only)' in said
