@@ -16,59 +16,20 @@ import re
 from collections.abc import Mapping, Sequence
 from urllib.parse import quote
 
-from pushguard._typing import TYPE_CHECKING, NamedTuple
+from pushguard._typing import TYPE_CHECKING
 from pushguard.forges._http import Answer
-from pushguard.forges.gitea import ask
+from pushguard.forges.bitbucket_restrictions import (
+    _POLICY, ADMIN_NOTE, CLOUD_KINDS, Restriction, Who, ask, credential_user, decide, from_config,
+    policy_restrictions, user_ids,
+)
 from pushguard.forges.rules import RefFacts, Rule
 
 if TYPE_CHECKING:
     from typing import Any
 
-CLOUD_KINDS = ('push', 'force', 'delete')
-SERVER_KINDS = ('read-only', 'pull-request-only', 'fast-forward-only', 'no-deletes')
-BRANCH_TYPES = ('development', 'production', 'feature', 'bugfix', 'release', 'hotfix')
-ADMIN_NOTE = ('an admin can list them in .pushguard.toml as [[remote.restrictions]] so that every '
-              'developer gets the prediction')
+__all__ = ('Restriction', 'RefFacts', 'Who', 'build', 'facts', 'from_config', 'glob_match',
+           'model_types', 'who_from')
 _CHECKS = {'push': 'protected-branch', 'force': 'force-push', 'delete': 'branch-deletion'}
-
-
-class Restriction(NamedTuple):
-    """One branch restriction, read from the forge or from `[[remote.restrictions]]`."""
-
-    kind: str                          # the forge's own kind: push, force, delete, read-only, ...
-    source: str                        # named for humans
-    pattern: str = ''                  # a glob ('' with branch_type, or for Data Center ANY_REF)
-    branch_type: str = ''              # a branching-model type: development, production, feature...
-    users: tuple[frozenset[str], ...] = ()   # each exempt/allowed user's names and ids
-    groups: tuple[str, ...] = ()
-
-
-class Who(NamedTuple):
-    """The credential: the user's names and ids (empty: unknown), or an access token."""
-
-    ids: frozenset[str] = frozenset()
-    access_token: bool = False
-
-
-def from_config(entries: Sequence[Sequence[tuple[str, object]]] | None,
-                origin: str = '.pushguard.toml') -> tuple[Restriction, ...] | None:
-    """The `[[remote.restrictions]]` tables (as the config keeps them: key/value pairs)."""
-    if entries is None:
-        return None
-    out = []
-    for number, entry in enumerate(entries, 1):
-        table = dict(entry)
-        users = tuple(frozenset({str(u)}) for u in _strings(table.get('users')))
-        out.append(Restriction(
-            str(table['kind']), f'{origin} [[remote.restrictions]] #{number} ({table["kind"]})',
-            str(table.get('pattern') or ''), str(table.get('branch-type') or ''), users,
-            _strings(table.get('groups')),
-        ))
-    return tuple(out)
-
-
-def _strings(value: object) -> tuple[str, ...]:
-    return tuple(str(v) for v in value) if isinstance(value, (list, tuple)) else ()
 
 
 # --- matching ----------------------------------------------------------------------------------
@@ -99,26 +60,6 @@ def model_types(model: Mapping[str, Any], name: str, default_branch: str | None)
         if prefix and branch_type.get('enabled') is not False and name.startswith(prefix):
             types.add(str(branch_type.get('kind')))
     return types
-
-
-# --- deciding ----------------------------------------------------------------------------------
-
-def decide(check: str, group: Sequence[tuple[Restriction, bool]], who: Who, reason: str,
-           says: str) -> Rule:
-    """One rule from the matching restrictions of one kind (`bool`: the match is certain). The
-    user passes when any of them lists the user."""
-    source = '; '.join(r.source for r, _ in group)
-    certain_match = all(sure for _, sure in group)
-    if who.access_token:
-        return Rule(check, source, f'{reason}; an access token cannot be exempted from Bitbucket '
-                    'branch restrictions', says, certain=certain_match)
-    if who.ids and any(who.ids & user for r, _ in group for user in r.users):
-        return Rule(check, source, f'{reason}, and this user is exempt', says, bypass=True)
-    open_lists = any(r.groups for r, _ in group) or not who.ids and any(r.users for r, _ in group)
-    if open_lists:
-        reason += ' (this user may be exempt through a group: not known without admin rights)'
-    return Rule(check, source, reason, says, certain=certain_match and not open_lists)
-
 
 def _matching(restrictions: Sequence[Restriction], name: str, types: set[str] | None
               ) -> tuple[list[tuple[Restriction, bool]], list[str]]:
@@ -169,7 +110,7 @@ def cloud_facts(ref: str, restrictions: Sequence[Restriction] | None, model: Ans
             rules.append(_cloud_rule(kind, group, name, who))
     unread = tuple(f'the branching model ({model.why}): {source} not checked on {name}'
                    for source in unknown)
-    links = (('pull request',
+    links: tuple[tuple[str, str], ...] = (('pull request',
               f'{web}/pull-requests/new?source={{name}}&dest={quote(name, safe="")}'),
              ('settings', f'{web}/admin/branch-restrictions')) if rules else ()
     if who.access_token:  # no setting lets an access token through
@@ -190,47 +131,11 @@ def live_restrictions(data: Any) -> tuple[Restriction, ...]:
             str(item['kind']), source,
             '' if model else str(item.get('pattern') or ''),
             str(item.get('branch_type') or '') if model else '',
-            tuple(_user_ids(u) for u in item.get('users') or () if isinstance(u, dict)),
+            tuple(user_ids(u) for u in item.get('users') or () if isinstance(u, dict)),
             tuple(str(g.get('slug') or g.get('name')) for g in item.get('groups') or ()
                   if isinstance(g, dict)),
         ))
     return tuple(out)
-
-
-def _user_ids(user: Mapping[str, Any]) -> frozenset[str]:
-    return frozenset(str(user[k]) for k in ('uuid', 'account_id', 'nickname', 'username', 'name',
-                                            'slug') if user.get(k))
-
-
-_POLICY: Any = object()
-
-
-def policy_restrictions() -> Sequence[Sequence[tuple[str, object]]] | None:
-    """`remote.restrictions` of the policy the hook runs with (the caller may pass them instead)."""
-    import os
-
-    from pushguard import config
-    from pushguard.errors import PushguardError
-    try:
-        return config.load(os.environ.get('PUSHGUARD_CONFIG') or None).remote.restrictions
-    except PushguardError:  # the engine has already said what is wrong with the policy
-        return None
-
-
-def credential_user(client: Any) -> tuple[str, str]:
-    """(scheme, user name) of the client's credential header: ('Basic', 'ada'), ('Bearer', '')."""
-    header = getattr(client, '_header', None)
-    if not header or header[0] != 'Authorization':
-        return '', ''
-    scheme, _, value = header[1].partition(' ')
-    if scheme != 'Basic':
-        return scheme, ''
-    import base64
-    try:
-        return scheme, base64.b64decode(value).decode('utf-8').partition(':')[0]
-    except ValueError:
-        return scheme, ''
-
 
 def facts(client: Any, repo: Any, refs: Sequence[str], *, default_branch: str | None,
           restrictions: Sequence[Sequence[tuple[str, object]]] | None = _POLICY
@@ -257,7 +162,7 @@ def who_from(user: Answer | None, client: Any) -> Who:
     refused = user is not None and user.status in (401, 403)
     if name == 'x-token-auth' or scheme == 'Bearer' and refused:
         return Who(access_token=True)
-    ids = _user_ids(user.data) if user is not None and user.ok and isinstance(user.data, dict) \
+    ids = user_ids(user.data) if user is not None and user.ok and isinstance(user.data, dict) \
         else frozenset()
     return Who(ids | ({name} if name else set()))
 

@@ -13,8 +13,8 @@ import re
 from collections.abc import Mapping, Sequence
 from urllib.parse import quote
 
-from pushguard.forges.bitbucket import (
-    _POLICY, ADMIN_NOTE, SERVER_KINDS, Answer, Restriction, Who, _user_ids, ask, credential_user,
+from pushguard.forges.bitbucket_restrictions import (
+    _POLICY, ADMIN_NOTE, SERVER_KINDS, Answer, Restriction, Who, user_ids, ask, credential_user,
     decide, from_config, policy_restrictions,
 )
 from pushguard.forges.rules import RefFacts, Rule
@@ -100,7 +100,7 @@ def _restriction(item: Mapping[str, Any]) -> Restriction:
         f'Bitbucket {scope + " " if scope else ""}restriction {item["type"]} on "{shown}" '
         f'(id {item.get("id")})',
         pattern, branch_type,
-        tuple(_user_ids(u) for u in item.get('users') or () if isinstance(u, dict)),
+        tuple(user_ids(u) for u in item.get('users') or () if isinstance(u, dict)),
         tuple(str(g.get('name') if isinstance(g, dict) else g) for g in item.get('groups') or ()),
     )
 
