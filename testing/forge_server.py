@@ -42,6 +42,9 @@ class ForgeServer:
         self.replies: dict[str, Reply] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
         self.token: str | None = None  # when set: the API answers 401 unless a header carries it
+        self.failure: Reply | None = None  # when set: every API path answers this
+        self.fail_once = False  # ... only the first time each path is asked
+        self._failed: set[str] = set()
         self._httpd = ThreadingHTTPServer(('127.0.0.1', 0), _handler(self))
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
@@ -70,6 +73,10 @@ class ForgeServer:
     def reply(self, path: str, data: Any = None, status: int = 200, **kw: Any) -> None:
         """Answer GET `api + path` (the query string ignored) with `data` as JSON."""
         self.replies[path.split('?')[0]] = Reply(status, data, **kw)
+
+    def fail_all(self, status: int, data: Any = None, once: bool = False, **kw: Any) -> None:
+        """Every API path answers `status` (once per path with `once`)."""
+        self.failure, self.fail_once = Reply(status, data, **kw), once
 
     def api_requests(self) -> list[str]:
         return [p for p, _ in self.requests if p.startswith(self.api)]
@@ -116,6 +123,9 @@ def _handler(server: ForgeServer) -> type[BaseHTTPRequestHandler]:
                 return self._send(401, json.dumps({'message': 'Bad credentials'}).encode())
             path = self.path[len(server.api):].split('?')[0]
             reply = server.replies.get(path, Reply(404, {'message': 'Not Found'}))
+            if server.failure is not None and not (server.fail_once and path in server._failed):
+                server._failed.add(path)
+                reply = server.failure
             if reply.delay:
                 time.sleep(reply.delay)
             body = reply.body if reply.body is not None else json.dumps(reply.data).encode()

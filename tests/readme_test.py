@@ -75,11 +75,11 @@ def test_the_check_table_has_every_check_id_of_the_spec():
     assert table == ids
 
 
-def test_remote_checks_are_marked_as_coming():
+def test_remote_checks_run_at_push_time():
     rows = {match[1]: match[0] for match in re.finditer(r'^\| `([a-z-]+)` \|.*$',
                                                        _section(README, '## Checks'), re.MULTILINE)}
     for check_id in checks.REMOTE_CHECKS:
-        assert rows[check_id].endswith('| coming with the forge integration |'), check_id
+        assert rows[check_id].endswith('| pre-push, `pushguard remote` |'), check_id
 
 
 def test_first_screen_commands_are_the_ones_ci_runs():

@@ -72,6 +72,15 @@ def _init_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--force', action='store_true', help='overwrite an existing file')
 
 
+def _remote_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument('ref', metavar='BRANCH|TAG', nargs='?',
+                        help='the ref to ask about (default: the current branch)')
+    parser.add_argument('--remote', metavar='NAME',
+                        help='the remote to ask (default: the upstream\'s, else origin)')
+    parser.add_argument('--format', choices=('text', 'json'), default='text')
+    parser.add_argument('--config', metavar='FILE', help='policy file (default: .pushguard.toml)')
+
+
 _HOOK_PARSERS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     'commit-msg': ('check the commit message file', _commit_msg_args),
     'prepare-commit-msg': ('insert the Jira key from the branch', _prepare_args),
@@ -94,6 +103,7 @@ _COMMAND_PARSERS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]
     'hook': ('run as a git hook (git calls this)', lambda parser: None),
     'check': ('check a range of commits as a push would be', _check_args),
     'init': ('write a starter .pushguard.toml', _init_args),
+    'remote': ('show what the forge enforces on a ref, and whether you could push', _remote_args),
 }
 
 

@@ -16,6 +16,7 @@ COMMANDS = {
     'install': 'pushguard.commands.install:install',
     'check': 'pushguard.commands.check:check',
     'init': 'pushguard.commands.init:init',
+    'remote': 'pushguard.commands.remote:remote',
 }
 HOOKS = {
     'commit-msg': 'pushguard.hooks.commit_msg:commit_msg',

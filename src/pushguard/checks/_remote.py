@@ -69,9 +69,10 @@ def via_pull_request(ctx: Context, update: RefUpdate) -> str:
     name = side_branch(update)
     remote = ctx.remote or 'origin'
     lines = [f'git push {remote} {update.local_sha[:12]}:refs/heads/{name}']
-    request = link(ctx, update.remote_ref, 'pull request')
-    if request:
-        lines.append(f'then open a pull request: {request.replace("{name}", name)}')
+    for kind in ('pull request', 'merge request'):
+        request = link(ctx, update.remote_ref, kind)
+        if request:
+            lines.append(f'then open a {kind}: {request.replace("{name}", name)}')
     settings = link(ctx, update.remote_ref, 'settings')
     if settings:
         lines.append(f'or have an admin let this credential bypass the rule: {settings}')

@@ -25,8 +25,7 @@ def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
                       f'{UNCHECKED}', fix)
     for ref, facts in ctx.forge.items():
         for unread in facts.unread:
-            yield Finding(ID, severity, f'could not read {unread}; so what it governs on this '
-                          'ref was not checked', fix, ref=ref)
+            yield Finding(ID, severity, unread, fix, ref=ref)
         for rule in facts.rules:
             if rule.check == ID and not rule.bypass:
                 yield Finding(ID, Severity.WARNING, f'{rule.reason} ({rule.source})', None,

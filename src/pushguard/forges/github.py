@@ -16,6 +16,9 @@ from pushguard.forges._patterns import github_matches
 from pushguard.forges.github_rules import classic_rules, ruleset_rule, unknown_classic
 from pushguard.forges.rules import RefFacts, Rule
 
+RULESET_CHECKS = ('protected-branch, force-push, branch-deletion, branch-creation, '
+                  'linear-history, status-checks and the rulesets\' content rules')
+
 
 def facts(client: Client, repo: Repo, refs: Sequence[str], *, default_branch: str | None
           ) -> dict[str, RefFacts]:
@@ -64,7 +67,8 @@ def _branch(repo: Repo, branch: str, answers: dict[str, Answer], detail: dict[st
     if listed.ok:
         rules += [ruleset_rule(item, detail, ref) for item in _list(listed)]
     else:
-        unread.append(f'the rulesets on {branch}: {listed.why}')
+        unread.append(f'the rulesets on {branch} could not be read ({listed.why}); not checked: '
+                      f'{RULESET_CHECKS}')
     summary = answers[f'{base}/branches/{name}']
     protection = answers[f'{base}/branches/{name}/protection']
     admin = _permissions(repository).get('admin') is True
@@ -74,7 +78,8 @@ def _branch(repo: Repo, branch: str, answers: dict[str, Answer], detail: dict[st
         rules += unknown_classic(_dict(summary), ref, blocking_seen=any(
             r.check == 'protected-branch' for r in rules), why=protection.why)
     elif not summary.ok and summary.status != 404:
-        unread.append(f'whether {branch} is protected: {summary.why}')
+        unread.append(f'whether {branch} is protected could not be read ({summary.why}); not '
+                      'checked: classic branch protection')
     if _permissions(repository).get('push') is False:
         rules.append(Rule('protected-branch', f'your access to {repo.path}',
                           'this credential has no write access to the repository',
@@ -97,7 +102,8 @@ def _permissions(repository: Answer) -> dict[str, object]:
 def _tag(repo: Repo, tag: str, rulesets: Answer, detail: dict[str, Answer],
          default: object) -> RefFacts:
     if not rulesets.ok:
-        return RefFacts(tag, unread=(f'the tag rulesets: {rulesets.why}',))
+        return RefFacts(tag, unread=(f'the tag rulesets could not be read ({rulesets.why}); not '
+                                     'checked: protected-tag',))
     rules: list[Rule] = []
     unread: list[str] = []
     for summary in _list(rulesets):
@@ -106,7 +112,8 @@ def _tag(repo: Repo, tag: str, rulesets: Answer, detail: dict[str, Answer],
         full = detail.get(str(summary.get('id')))
         if full is None or not full.ok:
             why = full.why if full is not None else 'not read'
-            unread.append(f'tag ruleset {summary.get("name")!r}: {why}')
+            unread.append(f'tag ruleset {summary.get("name")!r} could not be read ({why}); not '
+                          'checked: protected-tag')
             continue
         data = _dict(full)
         if data.get('target') != 'tag' or data.get('enforcement') != 'active':
