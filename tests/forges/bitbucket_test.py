@@ -303,3 +303,23 @@ def test_e2e_unreadable_restrictions_without_config_is_the_admin_note(cloud, sta
 def test_no_settings_link_for_an_access_token():
     fact = _facts('refs/heads/main', live=_page(_restriction('push')), who=Who(access_token=True))
     assert [label for label, _ in fact.links] == ['pull request']
+
+
+class _Client:
+    def __init__(self, header):
+        self._header = header
+
+
+@pytest.mark.parametrize(('header', 'user', 'expected'), (
+    pytest.param(('Authorization', 'Bearer tok'), FORBIDDEN, Who(access_token=True),
+                 id='bearer-without-account-is-an-access-token'),
+    pytest.param(('Authorization', 'Bearer tok'), Answer(200, {'nickname': 'ada'}),
+                 Who(frozenset({'ada'})), id='bearer-with-account-is-a-user'),
+    pytest.param(('Authorization', 'Basic eC10b2tlbi1hdXRoOnNlY3JldA=='), FORBIDDEN,
+                 Who(access_token=True), id='x-token-auth'),
+    pytest.param(('Authorization', 'Basic YWRhOnNlY3JldA=='), FORBIDDEN,
+                 Who(frozenset({'ada'})), id='basic-user'),
+    pytest.param(None, FORBIDDEN, Who(), id='anonymous'),
+))
+def test_who_the_credential_is(header, user, expected):
+    assert bitbucket.who_from(user, _Client(header)) == expected
