@@ -8,7 +8,10 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator
 
-from pushguard._typing import NamedTuple
+from pushguard._typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from pushguard.forges.rules import RefFacts
 
 
 class Severity(str, enum.Enum):
@@ -165,7 +168,7 @@ class Context:
         self.root = root  # the work tree's top, where repository files such as baselines live
         self.notes: list[str] = [] if notes is None else notes  # said once, above findings
         self._added_lines = _added_lines
-        self.forge: dict = {}  # remote ref -> forges.rules.RefFacts, when Need.FORGE was fetched
+        self.forge: dict[str, RefFacts] = {}  # remote ref -> its facts, with Need.FORGE
         self.forge_problems: tuple[str, ...] = ()  # why the forge could not be asked at all
         self.remote: str | None = None  # the remote's name (pre-push), for the fixes
         self.forced: frozenset[str] = frozenset()  # remote refs whose update is not a fast-forward

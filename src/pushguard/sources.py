@@ -105,8 +105,11 @@ class PushSource(_Commits):
 
     def forge_facts(self, remote: Remote) -> tuple[dict[str, RefFacts], tuple[str, ...]]:
         """What the forge serving the remote enforces on the pushed refs (forges/ on use)."""
-        from pushguard.forges._ask import ask
+        from pushguard.forges import is_local
         url = self.url or (_remote_url(self.remote) if self.remote else None)
+        if not url or is_local(url):
+            return {}, ()  # a repository on this machine: no forge to ask
+        from pushguard.forges._ask import ask
         refs = list(dict.fromkeys(u.remote_ref for u in self.updates))
         asked = ask(url, refs, remote, git.git_path('.'))
         return asked.facts, asked.problems

@@ -94,7 +94,7 @@ def test_a_refused_connection_is_a_warning(github):
     with socket.socket() as s:
         s.bind(('127.0.0.1', 0))
         port = s.getsockname()[1]
-    github.policy(f'cache-ttl = 0\n', 'github')
+    github.policy('cache-ttl = 0\n', 'github')
     text = (github.work / '.pushguard.toml').read_text().replace(
         github.forge.api_url, f'http://127.0.0.1:{port}/api/v3')
     (github.work / '.pushguard.toml').write_text(text)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from testing.forge_server import fixture
 
-PR_ONLY = 'GH013: Repository rule violations found for refs/heads/main. Changes must be made through a pull request.'
+PR_ONLY = ('GH013: Repository rule violations found for refs/heads/main. Changes must be made '
+           'through a pull request.')
 
 
 def ruleset(forge, branch, *rules, rid=42, name='protect main', bypass='never'):
@@ -130,8 +131,8 @@ def test_a_rule_this_credential_may_bypass_is_a_note_and_the_push_goes_through(g
 def test_a_new_unprotected_branch_goes_through_untouched(github):
     github.forge.reply('/repos/o/r/rules/branches/feature', [])
     github.forge.reply('/repos/o/r/branches/feature', None, status=404)
-    github.forge.reply('/repos/o/r/branches/feature/protection', {'message': 'Branch not protected'},
-                       status=404)
+    github.forge.reply('/repos/o/r/branches/feature/protection',
+                       {'message': 'Branch not protected'}, status=404)
     github.git('checkout', '-q', '-b', 'feature')
     github.commit('feat: new work')
     code, said = github.push('origin', 'feature')

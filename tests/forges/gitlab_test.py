@@ -96,7 +96,8 @@ def test_a_push_rule_applies_with_gitlabs_own_regex(gitlab):
     branch(gitlab.forge, protected=False, can_push=True)
     gitlab.forge.reply(f'{P}/push_rule', fixture('gitlab/push-rule.json'))
     gitlab.forge.refuse("GitLab: Commit message does not follow the pattern 'Fixes \\d+\\..*'",
-                        'refs/heads/main', '! git log -1 --format=%B $new | grep -Eq "Fixes [0-9]+\\."')
+                        'refs/heads/main',
+                        '! git log -1 --format=%B $new | grep -Eq "Fixes [0-9]+\\."')
     gitlab.commit('feat: no ticket')
     assert gitlab.push('--no-verify', 'origin', 'main')[0] == 1
     code, said = gitlab.push('origin', 'main')

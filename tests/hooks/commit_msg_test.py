@@ -160,7 +160,8 @@ with open("modules.json", "w") as f:
 _SLOW_TO_IMPORT = ('detect_secrets', 'urllib.request', 'http.client', 'gitlint', 'dataclasses',
                    'inspect', 'typing', 'argparse', 'subprocess', 'tomllib', 'cfgv',
                    'pushguard.schema', 'pushguard.git.log', 'pushguard.git.diff',
-                   'pushguard.git.patch', 'contextlib')
+                   'pushguard.git.patch', 'contextlib', 'pushguard.forges',
+                   'pushguard.forges.rules', 'pushguard.checks._remote', 'urllib.parse')
 
 
 @pytest.mark.parametrize(('toml', 'absent'), (

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 
 from pushguard.checks import _remote
 from pushguard.forges._patterns import re2_search
-from pushguard.forges.rules import Rule, param
-from pushguard.model import Commit, Context, FileChange, Finding, Need, RefUpdate, Severity
+from pushguard.forges.rules import Rule, items, param
+from pushguard.model import Commit, Context, FileChange, Finding, Need, RefUpdate
 
 NEEDS_BY_CHECK = {
     'file-size': (Need.CHANGES, Need.SIZES),
@@ -119,12 +119,12 @@ def _file_rules(rule: Rule, kind: str, changes: list[FileChange]
             if limit and change.size is not None and change.size > limit:
                 yield f'{path} is {change.size} bytes, over {limit // MIB} MB', change.commit, path
         elif kind == 'file_path_restriction':
-            globs = param(rule, 'restricted_file_paths', ()) or ()
-            if any(fnmatch.fnmatchcase(path, str(g)) for g in globs):  # type: ignore[union-attr]
+            globs = items(param(rule, 'restricted_file_paths'))
+            if any(fnmatch.fnmatchcase(path, str(g)) for g in globs):
                 yield f'restricted path {path}', change.commit, path
         elif kind == 'file_extension_restriction':
-            exts = param(rule, 'restricted_file_extensions', ()) or ()
-            if any(path.endswith(str(e).lstrip('*')) for e in exts):  # type: ignore[union-attr]
+            exts = items(param(rule, 'restricted_file_extensions'))
+            if any(path.endswith(str(e).lstrip('*')) for e in exts):
                 yield f'restricted file extension {path}', change.commit, path
         elif kind == 'max_file_path_length':
             most = int(param(rule, 'max_file_path_length', 0) or 0)  # type: ignore[call-overload]

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from pushguard.forges.rules import Rule
 from pushguard.model import Context, Finding, RefUpdate, Severity
 
-NEEDS_FORGE = 'forge'
 
-
-def rules(ctx: Context, ref: str, check_id: str) -> list:
+def rules(ctx: Context, ref: str, check_id: str) -> list[Rule]:
     """The rules of `check_id` the forge enforces on `ref`: the certain ones when there are any."""
     facts = ctx.forge.get(ref)
     if facts is None:
@@ -24,7 +23,7 @@ def rules(ctx: Context, ref: str, check_id: str) -> list:
     return found
 
 
-def findings(ctx: Context, update: RefUpdate, check_id: str, what: str, found: Iterable,
+def findings(ctx: Context, update: RefUpdate, check_id: str, what: str, found: Iterable[Rule],
              fix: str | None) -> Iterator[Finding]:
     for rule in found:
         if rule.bypass:

@@ -23,6 +23,6 @@ def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
         remote, branch = ctx.remote or 'origin', update.branch
         fix = _remote.settings_fix(
             ctx, update, f'git pull --rebase {remote} {branch}  # then push without --force')
-        what = f'force-pushing {branch} (its old tip {update.remote_sha[:12]} is not in the new one)'
-        yield from _remote.findings(ctx, update, ID, what, _remote.rules(ctx, update.remote_ref, ID),
-                                    fix)
+        what = f'force-pushing {branch} (its old tip {update.remote_sha[:12]} is not in the new)'
+        found = _remote.rules(ctx, update.remote_ref, ID)
+        yield from _remote.findings(ctx, update, ID, what, found, fix)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from pushguard.checks import _remote
 from pushguard.config import Config
-from pushguard.forges.rules import param
+from pushguard.forges.rules import items, param
 from pushguard.model import Context, Finding, Need
 
 ID = 'status-checks'
@@ -22,8 +22,9 @@ def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
             continue
         found = [r for r in _remote.rules(ctx, update.remote_ref, ID)
                  if not (update.is_creation and param(r, 'do_not_enforce_on_create') is True)]
-        contexts = sorted({str(c) for r in found for c in param(r, 'contexts', ()) or ()})  # type: ignore[union-attr]
+        contexts = sorted({str(c) for r in found for c in items(param(r, 'contexts'))})
         named = ', '.join(f'"{c}"' for c in contexts) or 'the required checks'
-        what = f'pushing {update.local_sha[:12]} to {update.branch} ({named} cannot have run on it yet)'
+        what = (f'pushing {update.local_sha[:12]} to {update.branch} ({named} cannot have run '
+                'on it yet)')
         yield from _remote.findings(ctx, update, ID, what, found,
                                     _remote.via_pull_request(ctx, update))

@@ -8,11 +8,12 @@ URL's user or password.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
-from pushguard._typing import NamedTuple
-from pushguard.config import Remote
+from pushguard._typing import TYPE_CHECKING, NamedTuple
 from pushguard.errors import ForgeError
+
+if TYPE_CHECKING:
+    from pushguard.config import Remote
 
 FORGES = {
     'github': 'pushguard.forges.github',
@@ -75,6 +76,7 @@ def locate(url: str, remote: Remote) -> Repo:
 def _split(url: str) -> tuple[str, str, str]:
     """(scheme, host[:port], path) of a git URL, user and password dropped."""
     if '://' in url:
+        from urllib.parse import urlsplit
         parts = urlsplit(url)
         host = parts.hostname or ''
         if ':' in host:

@@ -54,7 +54,8 @@ def ask(url: str | None, refs: Sequence[str], remote: Remote, git_dir: str,
     client = Client(repo.api, credential.header, max(left, 0.05))
     asked = module.facts(client, repo, missing, default_branch=default_branch)
     for ref in missing:
-        ref_facts = asked.get(ref) or RefFacts(ref, unread=('the forge module gave no answer; not checked: every remote check',))
+        ref_facts = asked.get(ref) or RefFacts(ref, unread=(
+            'the forge module gave no answer; not checked: every remote check',))
         ref_facts = ref_facts._replace(unread=tuple(client.redact(u) for u in ref_facts.unread))
         facts[ref] = ref_facts
         if not client.had_transient:

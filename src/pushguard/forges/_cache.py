@@ -80,8 +80,9 @@ def _tuples(value: object) -> object:
 def _facts(raw: list[object]) -> RefFacts:
     ref, rules, can_push, unread, links = raw
     assert isinstance(rules, list) and isinstance(unread, list) and isinstance(links, list)
-    return RefFacts(str(ref), tuple(_rule(r) for r in rules), can_push,  # type: ignore[arg-type]
-                    tuple(unread), tuple(tuple(link) for link in links))  # type: ignore[misc]
+    return RefFacts(str(ref), tuple(_rule(r) for r in rules),
+                    can_push if isinstance(can_push, bool) else None,
+                    tuple(str(u) for u in unread), tuple((str(a), str(b)) for a, b in links))
 
 
 def _rule(raw: Iterable[object]) -> Rule:

@@ -25,7 +25,7 @@ _FILL_SECONDS = 2.0
 
 class Credential(NamedTuple):
     header: tuple[str, str] | None  # (name, value) to send; None: ask anonymously
-    origin: str                      # where it came from, for humans: 'GITHUB_TOKEN', 'git credential'
+    origin: str                      # where it came from: 'GITHUB_TOKEN', 'git credential'
     secret: str = ''                 # the token itself: for redaction and the digest, never printed
 
     def digest(self, salt: bytes) -> str:

@@ -48,7 +48,7 @@ def gitlab_matches(pattern: str, name: str) -> bool:
 def re2_search(pattern: str, text: str, multiline: bool = False) -> bool | None:
     """Whether the RE2 `pattern` is found in `text`; None when it does not compile."""
     try:
-        import re2  # type: ignore[import-not-found]
+        import re2
     except ImportError:  # pragma: no cover - google-re2 is a dependency
         try:
             return re.search(pattern, text, re.M if multiline else 0) is not None

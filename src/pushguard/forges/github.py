@@ -14,7 +14,7 @@ from pushguard.forges import Repo
 from pushguard.forges._http import Answer, Client
 from pushguard.forges._patterns import github_matches
 from pushguard.forges.github_rules import classic_rules, ruleset_rule, unknown_classic
-from pushguard.forges.rules import RefFacts, Rule
+from pushguard.forges.rules import RefFacts, Rule, items
 
 RULESET_CHECKS = ('protected-branch, force-push, branch-deletion, branch-creation, '
                   'linear-history, status-checks and the rulesets\' content rules')
@@ -120,7 +120,7 @@ def _tag(repo: Repo, tag: str, rulesets: Answer, detail: dict[str, Answer],
             continue
         if not _condition_matches(data, tag, default if isinstance(default, str) else None):
             continue
-        for item in data.get('rules') or ():
+        for item in items(data.get('rules')):
             if isinstance(item, dict):
                 rule = {**item, 'ruleset_id': data.get('id')}
                 rules.append(ruleset_rule(rule, detail, tag))

@@ -3,7 +3,7 @@ alone lets one say (only warnings)."""
 from __future__ import annotations
 
 from pushguard.forges._http import Answer
-from pushguard.forges.rules import Rule
+from pushguard.forges.rules import Rule, items
 
 PR = 'Changes must be made through a pull request.'
 # ruleset rule type -> (check id, reason, what the server says)
@@ -11,7 +11,8 @@ RULESET = {
     'pull_request': ('protected-branch', 'changes must be made through a pull request', PR),
     'update': ('protected-branch', 'only bypass actors may update this ref',
                'Cannot update this protected ref.'),
-    'non_fast_forward': ('force-push', 'force pushes are blocked', 'Cannot force-push to this branch'),
+    'non_fast_forward': ('force-push', 'force pushes are blocked',
+                         'Cannot force-push to this branch'),
     'deletion': ('branch-deletion', 'only bypass actors may delete this ref',
                  'Cannot delete this protected ref.'),
     'creation': ('branch-creation', 'only bypass actors may create this ref',
@@ -61,14 +62,18 @@ def ruleset_rule(item: dict[str, object], detail: dict[str, Answer], ref: str) -
     kind = str(item.get('type'))
     rid = item.get('ruleset_id')
     full = detail.get(str(rid))
-    data = full.data if full is not None and full.ok and isinstance(full.data, dict) else {}
+    data: dict[str, object] = {}
+    if full is not None and full.ok and isinstance(full.data, dict):
+        data = full.data
     name = data.get('name')
     source = f'ruleset "{name}" (id {rid})' if name else f'ruleset id {rid}'
-    if item.get('ruleset_source_type') in ('Organization', 'Enterprise'):
-        source += f' of {item.get("ruleset_source_type", "").lower()} {item.get("ruleset_source")}'
-    parameters = item.get('parameters') if isinstance(item.get('parameters'), dict) else {}
+    level = str(item.get('ruleset_source_type', ''))
+    if level in ('Organization', 'Enterprise'):
+        source += f' of {level.lower()} {item.get("ruleset_source")}'
+    given = item.get('parameters')
+    parameters: dict[str, object] = given if isinstance(given, dict) else {}
     params: list[tuple[str, object]] = [('type', kind)]
-    params += [(str(k), _plain(v)) for k, v in sorted(parameters.items())]  # type: ignore[union-attr]
+    params += [(str(k), _plain(v)) for k, v in sorted(parameters.items())]
     bypass = data.get('current_user_can_bypass') in ('always', 'exempt')
     certain = full is None or full.ok or full.status == 404
     header = f'GH013: Repository rule violations found for {ref}.'
@@ -78,8 +83,9 @@ def ruleset_rule(item: dict[str, object], detail: dict[str, Answer], ref: str) -
                     f'{header} Cannot {TAG_ACTIONS[kind]} this protected ref.', certain, bypass,
                     tuple(params))
     if kind == 'required_status_checks':
-        contexts = tuple(str(c.get('context')) for c in parameters.get('required_status_checks') or ()
-                         if isinstance(c, dict))  # type: ignore[union-attr]
+        listed = parameters.get('required_status_checks')
+        contexts = tuple(str(c.get('context')) for c in listed if isinstance(c, dict)) \
+            if isinstance(listed, list) else ()
         params.append(('contexts', contexts))
         says = f'{header} {len(contexts)} of {len(contexts)} required status checks are expected.'
         return Rule('status-checks', source, 'required status checks must pass first', says,
@@ -131,9 +137,9 @@ def classic_rules(data: dict[str, object], ref: str, admin: bool) -> list[Rule]:
 
 def _status_rule(checks: dict[str, object], source: str, header: str, certain: bool,
                  bypass: bool) -> Rule:
-    contexts = tuple(str(c) for c in checks.get('contexts') or ())  # type: ignore[union-attr]
+    contexts = tuple(str(c) for c in items(checks.get('contexts')))
     if not contexts:
-        contexts = tuple(str(c.get('context')) for c in checks.get('checks') or ()  # type: ignore[union-attr]
+        contexts = tuple(str(c.get('context')) for c in items(checks.get('checks'))
                          if isinstance(c, dict))
     first = contexts[0] if contexts else '?'
     return Rule('status-checks', source, 'required status checks must pass first',

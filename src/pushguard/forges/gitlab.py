@@ -39,7 +39,8 @@ def facts(client: Client, repo: Repo, refs: Sequence[str], *, default_branch: st
     if tags:
         paths.append(f'{base}/protected_tags?per_page=100')
     answers = client.get_many(paths)
-    project = answers[base].data if answers[base].ok and isinstance(answers[base].data, dict) else {}
+    about = answers[base]
+    project = about.data if about.ok and isinstance(about.data, dict) else {}
     default = default_branch or project.get('default_branch')
     pushrule = answers[f'{base}/push_rule']
     out = {}
@@ -69,7 +70,8 @@ def _branch(repo: Repo, branch: str, summary: Answer, protected: Answer, pushrul
     unread: list[str] = []
     if not exists and summary.status != 404:
         unread.append(f'whether {branch} is protected and you may push to it could not be read '
-                      f'({summary.why}); not checked: protected-branch, force-push, branch-deletion')
+                      f'({summary.why}); not checked: protected-branch, force-push, '
+                      'branch-deletion')
     if not protected.ok and (is_protected or not exists):
         unread.append(f'the protected-branch settings could not be read ({protected.why}); not '
                       f'checked for sure: force-push, branch-creation. {MAINTAINERS}')
@@ -78,8 +80,8 @@ def _branch(repo: Repo, branch: str, summary: Answer, protected: Answer, pushrul
     can_push = info.get('can_push') if isinstance(info.get('can_push'), bool) else None
     if can_push is False:
         says = PUSH if is_protected else NO_ACCESS
-        rules.append(Rule('protected-branch', source, f'this credential may not push to it: {WAY_IN}',
-                          says))
+        rules.append(Rule('protected-branch', source,
+                          f'this credential may not push to it: {WAY_IN}', says))
     if is_protected:
         rules += _protected(source, matching, protected.ok, exists, branch == default)
     rules += push_rules(pushrule)

@@ -19,20 +19,27 @@ class Rule(NamedTuple):
                           # 'classic branch protection', 'GitLab push rule', ...
     reason: str           # why it stops the push, in the forge's terms
     server_says: str      # the literal rejection text (forges/README.md section 0)
-    certain: bool = True  # False: seen only partly (classic protection as protected: true) -> warning
+    certain: bool = True  # False: seen only partly (classic protection as protected: true):
+                          # a warning
     bypass: bool = False  # this credential may bypass: a note, never an error
     params: tuple[tuple[str, object], ...] = ()   # content-rule parameters (operator, pattern,
                           # negate, max_file_size, restricted_file_paths, ...), or required contexts
 
 
 class RefFacts(NamedTuple):
-    """What the forge says about one ref: its rules, whether this credential may push, what is unknown."""
+    """What the forge says about one ref: its rules, whether this credential may push, and what
+    could not be read."""
 
     ref: str                            # refs/heads/x or refs/tags/v1
     rules: tuple[Rule, ...] = ()
     can_push: bool | None = None        # the forge's own answer where it gives one
     unread: tuple[str, ...] = ()        # what could not be read, and why (-> `remote` warning)
     links: tuple[tuple[str, str], ...] = ()   # ('pull request', compare URL), ('settings', URL)
+
+
+def items(value: object) -> tuple[object, ...]:
+    """A parameter that holds a list (a tuple once normalised), else ()."""
+    return tuple(value) if isinstance(value, (list, tuple)) else ()
 
 
 def param(rule: Rule, key: str, default: object = None) -> object:
