@@ -105,14 +105,8 @@ class PushSource(_Commits):
 
     def forge_facts(self, remote: Remote) -> tuple[dict[str, RefFacts], tuple[str, ...]]:
         """What the forge serving the remote enforces on the pushed refs (forges/ on use)."""
-        from pushguard.forges import is_local
         url = self.url or (_remote_url(self.remote) if self.remote else None)
-        if not url or is_local(url):
-            return {}, ()  # a repository on this machine: no forge to ask
-        from pushguard.forges._ask import ask
-        refs = list(dict.fromkeys(u.remote_ref for u in self.updates))
-        asked = ask(url, refs, remote, git.git_path('.'))
-        return asked.facts, asked.problems
+        return _ask_forge(url, [u.remote_ref for u in self.updates], remote)
 
     def forced(self) -> frozenset[str]:
         """The remote refs whose update is not a fast-forward (old tip unknown here counts)."""
@@ -140,7 +134,15 @@ class RangeSource(_Commits):
             # as a push would see it: an update from the one bottom, else a new branch
             old = bottoms[0] if len(bottoms) == 1 else '0' * len(tips[0])
             ctx.updates = (RefUpdate(ref, tips[0], ref, old),)
+            ctx.remote = _branch_remote(self.branch)
         return ctx
+
+    def forge_facts(self, remote: Remote) -> tuple[dict[str, RefFacts], tuple[str, ...]]:
+        """The forge is asked when the branch's remote is known (`branch.NAME.remote`)."""
+        ctx = self.context()
+        if ctx.remote is None or not ctx.updates:
+            return {}, ()
+        return _ask_forge(_remote_url(ctx.remote), [u.remote_ref for u in ctx.updates], remote)
 
 
 def _commits_for(updates: Sequence[RefUpdate], remote: str | None) -> list[Commit]:
@@ -160,6 +162,25 @@ def _commits_for(updates: Sequence[RefUpdate], remote: str | None) -> list[Commi
     known_olds = [commit_of[sha] for sha in olds if sha in commit_of]
     commits = log.new_commits(tips, known_olds, exclude_remote=remote)
     return [c._replace(ref=tips.get(c.ref or '', c.ref)) for c in commits]
+
+
+def _ask_forge(url: str | None, refs: Sequence[str], remote: Remote
+               ) -> tuple[dict[str, RefFacts], tuple[str, ...]]:
+    from pushguard.forges import is_local
+    if not url or is_local(url):
+        return {}, ()  # a repository on this machine: no forge to ask
+    from pushguard.forges._ask import ask
+    asked = ask(url, list(dict.fromkeys(refs)), remote, git.git_path('.'))
+    return asked.facts, asked.problems
+
+
+def _branch_remote(branch: str | None) -> str | None:
+    """The remote `branch` pushes to, when git knows one (`branch.NAME.remote`)."""
+    if not branch:
+        return None
+    key = f'branch.{branch}.remote'.lower()
+    name = git.config_values(key).get(key)
+    return name if name and name != '.' else None
 
 
 def _remote_url(remote: str) -> str | None:

@@ -5,13 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from pushguard import config
+from pushguard import checks, config
 from pushguard.commands.init import preset, preset_names
 from testing.run import run_pushguard
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / 'config-examples').glob('*.toml'))
-ALWAYS = {'secrets', 'file-size'}
+ALWAYS = {'secrets', 'file-size', *checks.REMOTE_CHECKS}  # the embedded default's
 
 
 def test_the_presets_ship_as_package_data():

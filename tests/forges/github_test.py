@@ -163,3 +163,22 @@ def test_classic_protection_seen_only_as_protected_is_a_warning_not_an_error(git
     code, said = github.push('origin', 'main')
     assert code == 0, said
     assert '[protected-branch]' in said and 'may be refused' in said
+
+
+def test_a_token_in_the_remote_url_is_used_and_never_shown(github):
+    ruleset(github.forge, 'main', ('pull_request', {}))
+    url = github.forge.url.replace('http://', 'http://x-access-token:ghs_inurl@')
+    github.git('remote', 'set-url', 'origin', url)
+    github.commit('feat: more')
+    code, said = github.push('origin', 'main')
+    assert code == 1 and '[protected-branch]' in said and 'ghs_inurl' not in said
+    assert any(h.get('Authorization') == 'Bearer ghs_inurl' for _, h in github.forge.requests)
+
+
+def test_an_insteadof_remote_is_asked_where_git_pushes(github):
+    ruleset(github.forge, 'main', ('pull_request', {}))
+    github.git('config', f'url.{github.forge.base}/.insteadOf', 'forge:')
+    github.git('remote', 'set-url', 'origin', 'forge:o/r.git')
+    github.commit('feat: more')
+    code, said = github.push('origin', 'main')
+    assert code == 1 and '[protected-branch]' in said

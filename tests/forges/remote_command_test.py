@@ -52,3 +52,14 @@ def test_git_push_dry_run_is_a_real_pre_check_of_the_servers_rules(github):
     assert github.push('--dry-run', '--no-verify', 'origin', 'main')[0] == 0  # git alone: fine
     code, said = github.push('--dry-run', 'origin', 'main')
     assert code == 1 and '[protected-branch]' in said
+
+
+def test_check_asks_the_forge_when_the_branch_has_a_remote(github):
+    ruleset(github.forge, 'main', ('pull_request', {}))
+    github.git('branch', '-q', '--set-upstream-to', 'origin/main')
+    github.commit('feat: more')
+    result = run_console('check', '--format', 'json', cwd=github.work)
+    assert result.code == 1, result.out + result.err
+    assert [f['check'] for f in json.loads(result.out)['findings']] == ['protected-branch']
+    github.git('checkout', '-q', '-b', 'loose')  # no upstream: nothing to ask
+    assert run_console('check', 'origin/main..HEAD', cwd=github.work).code == 0

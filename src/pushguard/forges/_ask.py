@@ -43,7 +43,8 @@ def ask(url: str | None, refs: Sequence[str], remote: Remote, git_dir: str,
         return Asked({}, (f'{repo.forge}: not supported by this pushguard yet',), repo)
     module = sys.modules[FORGES[repo.forge]]
     scheme = 'http' if repo.web.startswith('http://') else 'https'
-    credential = _credentials.find(repo.forge, repo.host, scheme, min(2.0, remote.timeout / 2))
+    credential = _credentials.find(repo.forge, repo.host, scheme, min(2.0, remote.timeout / 2),
+                                   _user_and_password(url))
     names = _names(git_dir, repo, refs, credential)
     found = {ref: _cache.load(git_dir, names[ref], remote.cache_ttl) for ref in refs}
     missing = [ref for ref in refs if found[ref] is None]
@@ -61,6 +62,14 @@ def ask(url: str | None, refs: Sequence[str], remote: Remote, git_dir: str,
         if not client.had_transient:
             _cache.store(git_dir, names[ref], ref_facts)
     return Asked(facts, (), repo, credential.origin, client.requests)
+
+
+def _user_and_password(url: str) -> tuple[str, str]:
+    if '://' not in url or '@' not in url:
+        return '', ''
+    from urllib.parse import unquote, urlsplit
+    parts = urlsplit(url)
+    return unquote(parts.username or ''), unquote(parts.password or '')
 
 
 def _names(git_dir: str, repo: Repo, refs: Sequence[str], credential: _credentials.Credential

@@ -33,13 +33,17 @@ class Credential(NamedTuple):
         return hashlib.sha256(salt + self.secret.encode('utf-8', 'surrogateescape')).hexdigest()
 
 
-def find(forge: str, host: str, scheme: str = 'https', timeout: float = _FILL_SECONDS
-         ) -> Credential:
-    """The first credential found for `forge` at `host`, or an anonymous one."""
+def find(forge: str, host: str, scheme: str = 'https', timeout: float = _FILL_SECONDS,
+         in_url: tuple[str, str] = ('', '')) -> Credential:
+    """The first credential found for `forge` at `host`, or an anonymous one. `in_url` is the
+    (user, password) of the remote URL (`https://x-access-token:TOKEN@host/...`): git uses it."""
     for name in ('PUSHGUARD_TOKEN', *ENV_TOKENS.get(forge, ())):
         token = os.environ.get(name, '').strip()
         if token:
             return Credential(_header(forge, token, name), name, token)
+    if in_url[1]:
+        return Credential(_header(forge, in_url[1], 'git credential', in_url[0]),
+                          'the remote URL', in_url[1])
     user, password = _fill(host, scheme, timeout)
     if password:
         return Credential(_header(forge, password, 'git credential', user), 'git credential',
