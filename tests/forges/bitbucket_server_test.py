@@ -247,3 +247,16 @@ def test_e2e_401_is_the_admin_note_and_config_fills_in(server):
     code, said = server.push('origin', 'main', env={'BITBUCKET_TOKEN': 'bbdc_secret_401'})
     assert code == 1 and '[protected-branch]' in said and '[remote]' not in said
     assert '.pushguard.toml [[remote.restrictions]] #1 (pull-request-only)' in said
+
+
+def test_e2e_exempt_user_from_git_credentials_is_a_note_and_goes_through(server):
+    _live_page(server, _restriction('read-only', 'refs/heads/main', 'BRANCH', users=['ada']))
+    server.git('config', 'credential.helper',
+               '!f() { echo username=ada; echo password=dc_pw_secret; }; f')
+    server.commit('feat: exempt push')
+    code, said = server.push('origin', 'main')
+    assert code == 0, said
+    assert 'may bypass it' in said and 'this user is exempt' in said
+    assert 'dc_pw_secret' not in said
+    sent = {h.get('Authorization') for p, h in server.forge.requests if p.startswith('/api/')}
+    assert sent and all(value and value.startswith('Basic ') for value in sent)
