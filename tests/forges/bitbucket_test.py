@@ -323,3 +323,13 @@ class _Client:
 ))
 def test_who_the_credential_is(header, user, expected):
     assert bitbucket.who_from(user, _Client(header)) == expected
+
+
+def test_policy_restrictions_are_found_from_a_subdirectory(repo, monkeypatch):
+    (repo / '.pushguard.toml').write_text(
+        '[remote]\nplatform = "bitbucket"\n' + SHIPPED_PR_ONLY)
+    (repo / 'deep' / 'er').mkdir(parents=True)
+    monkeypatch.chdir(repo / 'deep' / 'er')
+    assert bitbucket.policy_restrictions() == ((('kind', 'push'), ('pattern', 'main')),)
+    (repo / '.pushguard.toml').write_text('[remote]\nplatform = "bitbucket"\nbogus = 1\n')
+    assert bitbucket.policy_restrictions() is None  # the engine reports the bad policy

@@ -91,8 +91,13 @@ def policy_restrictions() -> Sequence[Sequence[tuple[str, object]]] | None:
 
     from pushguard import config
     from pushguard.errors import PushguardError
+    root = here = os.getcwd()  # the work tree's top, as the hooks run: no git process for it
+    while not os.path.exists(os.path.join(here, '.git')) and os.path.dirname(here) != here:
+        here = os.path.dirname(here)
+    if os.path.exists(os.path.join(here, '.git')):
+        root = here
     try:
-        return config.load(os.environ.get('PUSHGUARD_CONFIG') or None).remote.restrictions
+        return config.load(os.environ.get('PUSHGUARD_CONFIG') or None, root).remote.restrictions
     except PushguardError:  # the engine has already said what is wrong with the policy
         return None
 
