@@ -182,3 +182,50 @@ def test_an_insteadof_remote_is_asked_where_git_pushes(github):
     github.commit('feat: more')
     code, said = github.push('origin', 'main')
     assert code == 1 and '[protected-branch]' in said
+
+
+def test_classic_protection_read_by_an_admin_is_enforced_on_admins_too(github):
+    github.forge.reply('/repos/o/r', {'default_branch': 'main',
+                                      'permissions': {'admin': True, 'push': True}})
+    github.forge.reply('/repos/o/r/branches/main/protection',
+                       fixture('github/branch-protection.json'))
+    github.forge.refuse('GH006: Protected branch update failed for refs/heads/main.',
+                        'refs/heads/main')
+    github.commit('feat: admin push')
+    assert github.push('--no-verify', 'origin', 'main')[0] == 1
+    code, said = github.push('origin', 'main')
+    assert code == 1 and 'GH006' in said and 'classic branch protection' in said
+    assert '[protected-branch]' in said and '[status-checks]' in said and '"foo/bar"' in said
+
+
+def test_classic_protection_without_enforce_admins_lets_an_admin_through(github):
+    github.forge.reply('/repos/o/r', {'default_branch': 'main',
+                                      'permissions': {'admin': True, 'push': True}})
+    github.forge.reply('/repos/o/r/branches/main/protection', {
+        **fixture('github/branch-protection.json'), 'enforce_admins': {'enabled': False}})
+    github.commit('feat: admin push')
+    code, said = github.push('origin', 'main')
+    assert code == 0 and 'may bypass it' in said, said
+
+
+def test_the_rulesets_file_rules_apply_to_every_pushed_commit(github):
+    ruleset(github.forge, 'main', ('max_file_size', {'max_file_size': 1}),
+            ('file_path_restriction', {'restricted_file_paths': ['config/*.env']}),
+            ('file_extension_restriction', {'restricted_file_extensions': ['*.exe']}),
+            ('max_file_path_length', {'max_file_path_length': 20}))
+    github.commit('feat: big', {'big.bin': 'x' * (1024 * 1024 + 1)})
+    github.commit('feat: more', {'config/prod.env': 'A=1\n', 'tool.exe': 'MZ',
+                                 'a/very/long/path/name.txt': 'x'})
+    code, said = github.push('origin', 'main')
+    assert code == 1
+    assert '[file-size]' in said and 'big.bin' in said
+    assert said.count('[forbidden-path]') == 3
+    assert 'config/prod.env' in said and 'tool.exe' in said and 'a/very/long/path' in said
+
+
+def test_the_rulesets_email_rules_read_author_and_committer(github):
+    ruleset(github.forge, 'main', ('committer_email_pattern', {
+        'operator': 'ends_with', 'pattern': '@corp.example', 'negate': False}))
+    github.commit('feat: from home')
+    code, said = github.push('origin', 'main')
+    assert code == 1 and '[author-email]' in said and "committer email ada@example.com" in said

@@ -42,21 +42,25 @@ def findings(ctx: Context, limit: int = 20) -> Iterator[Finding]:
 
 def _say(ctx: Context, update: RefUpdate, rule: Rule, what: str, commit: str | None,
          path: str | None) -> Iterator[Finding]:
-    for finding in _remote.findings(ctx, update, rule.check, what, [rule], _fix(rule)):
+    base = '@{upstream}' if update.is_creation else f'{ctx.remote or "origin"}/{update.branch}'
+    if update.is_tag:
+        base = '@{upstream}'
+    for finding in _remote.findings(ctx, update, rule.check, what, [rule],
+                                    _fix(rule, base, ctx.remote or 'origin')):
         yield finding._replace(commit=commit, path=path)
 
 
-def _fix(rule: Rule) -> str:
+def _fix(rule: Rule, base: str, remote: str) -> str:
     if rule.check in ('message-pattern', 'dco'):
-        return 'reword the commits: git rebase -i @{upstream}  # mark them "reword"'
+        return f'reword the commits: git rebase -i {base}  # mark them "reword"'
     if rule.check == 'author-email':
-        return 'git config user.email YOU@ALLOWED; git rebase -i @{upstream} --exec ' \
-               '"git commit --amend --no-edit --reset-author"'
+        return (f'git config user.email YOU@ALLOWED && git rebase {base} --exec '
+                '"git commit --amend --no-edit --reset-author"')
     if rule.check == 'signature':
-        return 'git rebase @{upstream} --exec "git commit --amend --no-edit -S"'
+        return f'git rebase {base} --exec "git commit --amend --no-edit -S"'
     if rule.check == 'branch-name':
-        return 'push under a name that matches the rule: git push origin HEAD:refs/heads/NAME'
-    return 'remove the file from the commits: git rebase -i @{upstream}'
+        return f'push under a name that matches the rule: git push {remote} HEAD:refs/heads/NAME'
+    return f'remove the file from the commits: git rebase -i {base}  # "edit" each, git rm'
 
 
 def _matches(rule: Rule, text: str) -> bool | None:

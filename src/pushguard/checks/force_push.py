@@ -23,6 +23,7 @@ def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
         remote, branch = ctx.remote or 'origin', update.branch
         fix = _remote.settings_fix(
             ctx, update, f'git pull --rebase {remote} {branch}  # then push without --force')
-        what = f'force-pushing {branch} (its old tip {update.remote_sha[:12]} is not in the new)'
+        what = (f'force-pushing {branch} (its old tip {update.remote_sha[:12]} is not an '
+                'ancestor of the new one)')
         found = _remote.rules(ctx, update.remote_ref, ID)
         yield from _remote.findings(ctx, update, ID, what, found, fix)
