@@ -48,6 +48,9 @@ class Remote(NamedTuple):
     timeout: float = 3.0
     cache_ttl: int = 300
     offline: str = 'warn'
+    # Bitbucket restrictions an admin ships ([[remote.restrictions]]): each a tuple of (key, value)
+    # pairs as written (kind, pattern, branch-type, users, groups); None: none listed
+    restrictions: tuple[tuple[tuple[str, object], ...], ...] | None = None
 
 
 class Config(NamedTuple):

@@ -149,6 +149,19 @@ _REMOTE = _keys(
                                 'gitea')),
     api_url=cfgv.check_string, timeout=_check_timeout, cache_ttl=_check_non_negative_int,
     offline=cfgv.check_one_of(('warn', 'fail')),
+    restrictions=cfgv.check_array(cfgv.check_type(dict, 'table')),
+)
+# [[remote.restrictions]]: Bitbucket branch restrictions an admin ships (forges/bitbucket.py)
+_CLOUD_KINDS = ('push', 'force', 'delete')
+_SERVER_KINDS = ('read-only', 'pull-request-only', 'fast-forward-only', 'no-deletes')
+_RESTRICTION = _table(
+    'restriction',
+    cfgv.Required('kind', cfgv.check_string),
+    cfgv.OptionalNoDefault('pattern', cfgv.check_string),
+    cfgv.OptionalNoDefault('branch-type', cfgv.check_one_of(
+        ('development', 'production', 'feature', 'bugfix', 'release', 'hotfix'))),
+    cfgv.Optional('users', _check_str_list, []),
+    cfgv.Optional('groups', _check_str_list, []),
 )
 _CHECKS = _keys('checks', warn=_check_check_ids, skip=_check_check_ids)
 _SECTIONS = {
@@ -193,7 +206,8 @@ def _build(raw: Mapping[str, Any]) -> dict[str, Any]:
         if name in raw.get('commit', {}):
             fields[name] = _record(raw['commit'][name])
     if 'remote' in raw:
-        fields['remote'] = _record(raw['remote'])
+        fields['remote'] = {**_record(raw['remote']),
+                            'restrictions': _restrictions(raw['remote'])}
     return fields
 
 
@@ -208,9 +222,44 @@ def validate(raw: Mapping[str, Any], source: str) -> dict[str, Any]:
         for name, schema in (('jira', _JIRA), ('conventional', _CONVENTIONAL)):
             if name in raw.get('commit', {}):
                 _validate_at(raw['commit'][name], schema, ('commit', name))
+        _validate_restrictions(raw.get('remote', {}))
     except cfgv.ValidationError as e:
         raise ConfigError(f'{source}: {_one_line(e)}') from None
     return _build(raw)
+
+
+def _validate_restrictions(remote: Mapping[str, Any]) -> None:
+    if 'restrictions' not in remote:
+        return
+    platform = remote.get('platform', 'auto')
+    if platform not in ('auto', 'bitbucket', 'bitbucket-server'):
+        raise cfgv.ValidationError(cfgv.ValidationError(
+            f'only Bitbucket has restrictions to ship (remote.platform is {platform!r})',
+        ), ctx='remote.restrictions')
+    kinds = _SERVER_KINDS if platform == 'bitbucket-server' else _CLOUD_KINDS
+    for number, entry in enumerate(remote['restrictions'], 1):
+        where = ('remote', f'restrictions #{number}')
+        _validate_at(entry, _RESTRICTION, where)
+        if entry['kind'] not in kinds:
+            forge = 'Data Center' if platform == 'bitbucket-server' else 'Cloud'
+            raise cfgv.ValidationError(cfgv.ValidationError(
+                f'{entry["kind"]!r} is not a Bitbucket {forge} restriction kind '
+                f'(one of {", ".join(kinds)}; set remote.platform for the other Bitbucket)',
+            ), ctx='.'.join((*where, 'kind')))
+        if ('pattern' in entry) == ('branch-type' in entry):
+            raise cfgv.ValidationError(cfgv.ValidationError(
+                'give exactly one of pattern and branch-type',
+            ), ctx='.'.join(where))
+
+
+def _restrictions(remote: Mapping[str, Any]) -> tuple[tuple[tuple[str, object], ...], ...] | None:
+    if 'restrictions' not in remote:
+        return None
+    return tuple(
+        tuple((key, tuple(value) if isinstance(value, list) else value)
+              for key, value in sorted(entry.items()))
+        for entry in remote['restrictions']
+    )
 
 
 def _validate_at(value: Any, schema: cfgv.Map, path: tuple[str, ...]) -> None:
