@@ -23,6 +23,9 @@ CONVENTIONAL_TYPES = (
     'feat', 'fix', 'docs', 'style', 'refactor', 'perf', 'test', 'build', 'ci', 'chore', 'revert',
 )
 DEFAULT_EXEMPT = ('^Merge ', '^Revert "', '^fixup! ', '^squash! ', '^amend! ')
+# fixup!/squash!/amend! commits wait for `git rebase --autosquash` at commit time, not in a push
+AUTOSQUASH_EXEMPT = ('^fixup! ', '^squash! ', '^amend! ')
+DEFAULT_PUSH_EXEMPT = tuple(p for p in DEFAULT_EXEMPT if p not in AUTOSQUASH_EXEMPT)
 JIRA_PLACES = ('subject', 'anywhere', 'scope')
 
 
@@ -38,6 +41,7 @@ class Conventional(NamedTuple):
     types: tuple[str, ...] = CONVENTIONAL_TYPES
     scopes: tuple[str, ...] = ()
     require_scope: bool = False
+    lowercase_type: bool = False  # commitlint's type-case: `Feat:` fails (the spec allows it)
 
 
 class Remote(NamedTuple):
@@ -56,7 +60,8 @@ class Config(NamedTuple):
     jira: Jira | None = None
     conventional: Conventional | None = None
     style: Mapping[str, Any] | None = None
-    exempt: tuple[str, ...] = DEFAULT_EXEMPT
+    exempt: tuple[str, ...] = DEFAULT_EXEMPT  # at commit time (commit-msg)
+    push_exempt: tuple[str, ...] = DEFAULT_PUSH_EXEMPT  # at pre-push, check, ci, pre-receive
     pattern: str = ''
     forbidden_pattern: str = ''
     dco: bool = False

@@ -14,8 +14,8 @@ from typing import Any
 import cfgv
 
 from pushguard.config import (
-    CONVENTIONAL_TYPES, DEFAULT_EXEMPT, GITHUB_HARD_LIMIT, GITHUB_WARN_LIMIT, JIRA_PLACES, Config,
-    Conventional, Jira, Remote,
+    AUTOSQUASH_EXEMPT, CONVENTIONAL_TYPES, DEFAULT_EXEMPT, GITHUB_HARD_LIMIT, GITHUB_WARN_LIMIT,
+    JIRA_PLACES, Config, Conventional, Jira, Remote,
 )
 from pushguard.errors import ConfigError
 
@@ -107,6 +107,7 @@ _CONVENTIONAL = _table(
     cfgv.Optional('types', _check_str_list, list(CONVENTIONAL_TYPES)),
     cfgv.Optional('scopes', _check_str_list, []),
     cfgv.Optional('require-scope', cfgv.check_bool, False),
+    cfgv.Optional('lowercase-type', cfgv.check_bool, False),
 )
 _COMMIT = _table(
     'commit',
@@ -114,6 +115,7 @@ _COMMIT = _table(
     cfgv.OptionalNoDefault('conventional', cfgv.check_type(dict, typename='table')),
     cfgv.OptionalNoDefault('style', _check_style_options),
     cfgv.Optional('exempt', _check_regex_list, list(DEFAULT_EXEMPT)),
+    cfgv.OptionalNoDefault('push-exempt', _check_regex_list),
     cfgv.Optional('pattern', cfgv.check_regex, ''),
     cfgv.Optional('forbidden-pattern', cfgv.check_regex, ''),
     cfgv.Optional('dco', cfgv.check_bool, False),
@@ -170,6 +172,14 @@ def _kebab_to_fields(table: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _push_exempt(commit: Mapping[str, Any]) -> tuple[str, ...]:
+    """`[commit] push-exempt`; unset: `exempt` without fixup!/squash!/amend!, which a push holds
+    only when they were not squashed."""
+    if 'push-exempt' in commit:
+        return tuple(commit['push-exempt'])
+    return tuple(p for p in commit['exempt'] if p not in AUTOSQUASH_EXEMPT)
+
+
 def _build(raw: dict[str, Any], source: str) -> Config:
     sections = {name: cfgv.apply_defaults(raw.get(name, {}), schema)
                 for name, schema in _SECTIONS.items()}
@@ -184,6 +194,7 @@ def _build(raw: dict[str, Any], source: str) -> Config:
                       if 'conventional' in sub else None),
         style=commit.get('style'),
         exempt=tuple(commit['exempt']),
+        push_exempt=_push_exempt(commit),
         pattern=commit['pattern'],
         forbidden_pattern=commit['forbidden-pattern'],
         dco=commit['dco'],
