@@ -64,7 +64,7 @@ def test_rejected(repo, where, message):
 
 def test_the_suggestion_keeps_the_subject_and_uses_the_branch_key(repo):
     gitrepo.git('checkout', '-q', '-b', 'feat/OPS-42-login')
-    result = _hook(repo, 'feat(ui): add login')
+    result = _hook(repo, 'feat(ui): add login', PROJ_OPS + 'from-branch = false\n')
     assert 'write the message like: feat(ui): OPS-42 add login' in result.out
 
 

@@ -1,0 +1,62 @@
+"""The Jira key of the branch, put into the message the user wrote (both message hooks).
+
+With `[commit.jira]` configured and `from-branch = true`, the key found in the branch name
+(`feat/PROJ-123-login` -> `PROJ-123`, of an allowed project) goes where jira-ticket looks for it,
+in the line git will store as the subject:
+
+- where = "subject" or "anywhere": at the start of the description, after a Conventional Commits
+  prefix when the subject has one (`feat: add login` -> `feat: PROJ-123 add login`), else at the
+  start of the subject (`PROJ-123 add login`);
+- where = "scope": as the scope of a Conventional Commits header that has none
+  (`feat: add login` -> `feat(PROJ-123): add login`). A header with a scope already, or no
+  Conventional header, gets the key at the start of the description instead, and jira-ticket
+  will still fail for it: the scope is the developer's to choose.
+
+Nothing changes (the file stays byte for byte) when the message already passes jira-ticket, when
+git will abort the commit (an empty message, an untouched template), for a message `[commit]
+exempt` exempts (`fixup! ` stays first), on a detached HEAD or a branch without a key, or when
+the file does not decode in i18n.commitEncoding.
+"""
+from __future__ import annotations
+
+import re
+
+from pushguard import git
+from pushguard._typing import TYPE_CHECKING
+from pushguard.checks.jira_ticket import branch_key, find_key, with_key
+from pushguard.config import Config
+from pushguard.hooks._message_file import MessageFile, aborts, is_empty
+
+if TYPE_CHECKING:
+    import argparse
+
+
+def wanted(args: argparse.Namespace, cfg: Config) -> bool:
+    """Whether jira-ticket runs: configured, not skipped, not left out by --only."""
+    only, skip = getattr(args, 'only', []), getattr(args, 'skip', [])
+    return (cfg.jira is not None and 'jira-ticket' not in {*skip, *cfg.skip}
+            and (not only or 'jira-ticket' in only))
+
+
+def with_branch_key(message: MessageFile, cfg: Config, args: argparse.Namespace) -> str | None:
+    """The file's text with the branch's key inserted, or None when it stays as it is."""
+    jira = cfg.jira
+    if jira is None or not jira.from_branch or not wanted(args, cfg):
+        return None
+    try:
+        text = message.raw.decode(message.charset)
+    except UnicodeError:  # a file we cannot read faithfully is not ours to rewrite
+        return None
+    stored = message.stored(text)
+    if (is_empty(stored, message.mode) or aborts(message, stored)
+            or find_key(stored, jira) is not None
+            or any(re.search(pattern, stored) for pattern in cfg.exempt)):
+        return None
+    index = message.subject_index(text)
+    branch = git.current_branch()
+    key = branch_key(branch, jira) if branch else None
+    if index is None or key is None:
+        return None
+    lines = text.split('\n')
+    lines[index] = with_key(lines[index], key, jira.where)
+    return '\n'.join(lines)
