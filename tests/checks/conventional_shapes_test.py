@@ -91,6 +91,7 @@ ACCEPTED = {
     # whitespace as git or Windows tools store it
     'crlf': 'fix: x\r\n\r\nbody with CRLF\r\n',
     'cr-only-line': 'fix: x\n\r\nbody after a CR-only line',
+    'cr-only-lines': 'fix: x\n\r\n\r\nbody after two CR-only lines (verbatim or an API)',
     'spaces-only-line': 'fix: x\n   \nbody after a line of spaces',
     'two-blank-lines-verbatim': 'fix: x\n\n\nbody',
     'trailing-newlines': 'fix: x\n\n\n',

@@ -181,7 +181,7 @@ def test_template(flow, how):
 MESSAGES = {
     'comment-below': 'feat: PROJ-1 add login\n\n# a note\n',
     'comment-first': '# heading\nfeat: PROJ-1 add login\n',
-    'cr-only-line': 'feat: PROJ-1 add login\n\r\nbody after a CR line\n',
+    'cr-only-lines': 'feat: PROJ-1 add login\n\r\n\r\nbody after CR-only lines\n',
     'crlf': 'feat: PROJ-1 add login\r\n\r\nbody\r\n',
     'scissors': 'feat: PROJ-1 add login\n\n# ------------------------ >8 ------------------------'
                 '\nnot a header: below the cut\n',

@@ -23,7 +23,6 @@ import re
 
 from pushguard import git
 from pushguard._typing import TYPE_CHECKING
-from pushguard.checks.jira_ticket import branch_key, find_key, with_key
 from pushguard.config import Config
 from pushguard.hooks._message_file import MessageFile, aborts, is_empty
 
@@ -43,6 +42,7 @@ def with_branch_key(message: MessageFile, cfg: Config, args: argparse.Namespace)
     jira = cfg.jira
     if jira is None or not jira.from_branch or not wanted(args, cfg):
         return None
+    from pushguard.checks.jira_ticket import branch_key, find_key, with_key
     try:
         text = message.raw.decode(message.charset)
     except UnicodeError:  # a file we cannot read faithfully is not ours to rewrite
