@@ -92,10 +92,9 @@ def _verbose(args: CommitArgs, configured: str | None, raw: bytes, comment: str)
         return True
     if args.known:
         return False
-    lines = raw.decode('utf-8', 'replace').split('\n')
-    marker = f'{comment} {SCISSORS}'
-    return marker in lines and lines.index(marker) + 1 < len(lines) and lines[
-        lines.index(marker) + 1].startswith(comment)
+    text = raw.decode('utf-8', 'replace')
+    below = text[len(_above_cut(text, comment)):].split('\n')
+    return len(below) > 1 and below[1].startswith(comment)
 
 
 def effective_mode(name: str | None, editor: bool) -> str:
@@ -129,12 +128,18 @@ def _has_git_comments(raw: bytes, comment: str) -> bool:
             and any(line.startswith(f'{comment} ') for line in lines))
 
 
+def _above_cut(text: str, comment: str) -> str:
+    """`text` above git's scissors line, the line's newline included (wt_status_locate_end)."""
+    marker = f'{comment} {SCISSORS}\n'
+    if text.startswith(marker):
+        return ''
+    at = text.find(f'\n{marker}')
+    return text if at < 0 else text[:at + 1]
+
+
 def kept_lines(text: str, mode: str, comment: str, cut: bool) -> list[tuple[int, str]]:
     """(index in the file, line) of each line git keeps, before blank lines are collapsed."""
-    lines = text.split('\n')
-    marker = f'{comment} {SCISSORS}'
-    if cut and marker in lines:
-        lines = lines[:lines.index(marker)]
+    lines = (_above_cut(text, comment) if cut else text).split('\n')
     return [(index, line) for index, line in enumerate(lines)
             if mode != 'strip' or not line.startswith(comment)]
 
@@ -142,9 +147,7 @@ def kept_lines(text: str, mode: str, comment: str, cut: bool) -> list[tuple[int,
 def cleanup(text: str, mode: str, comment: str, cut: bool = False) -> str:
     """`text` as git stores it under cleanup `mode` (strbuf_stripspace)."""
     if mode == 'verbatim':
-        kept = kept_lines(text, mode, comment, cut)
-        return text if len(kept) == text.count('\n') + 1 else ''.join(
-            f'{line}\n' for _, line in kept)
+        return _above_cut(text, comment) if cut else text
     out: list[str] = []
     blank = False
     for _, line in kept_lines(text, mode, comment, cut):
