@@ -58,8 +58,8 @@ def test_rejected(repo, where, message):
     assert result.code == 1
     assert '[jira-ticket] no Jira issue key (PROJ, OPS)' in result.out
     suggested = result.out.split('write the message like: ', 1)[1].split('\n', 1)[0]
-    assert 'PROJ-123' in suggested
-    assert jira_ticket.find_key(suggested, Jira(('PROJ', 'OPS'), where)) == 'PROJ-123'
+    expected = 'PROJ-1' if message.startswith('proj-1 ') else 'PROJ-123'  # upper-cased
+    assert jira_ticket.find_key(suggested, Jira(('PROJ', 'OPS'), where)) == expected
 
 
 def test_the_suggestion_keeps_the_subject_and_uses_the_branch_key(repo):
@@ -100,6 +100,11 @@ def test_says_why_a_key_was_not_accepted(repo, where, message, reason):
     result = _hook(repo, message, PROJ_OPS + f'where = "{where}"\n')
     assert result.code == 1
     assert reason in result.out.split('\n', 1)[0]
+
+
+def test_a_lower_case_key_is_suggested_in_upper_case(repo):
+    result = _hook(repo, 'fix: proj-12 add login')
+    assert 'write the message like: fix: PROJ-12 add login\n' in result.out
 
 
 def test_utf8_is_no_near_miss_without_projects(repo):

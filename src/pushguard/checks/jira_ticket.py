@@ -80,6 +80,10 @@ def with_required_key(line: str, commit: Commit, jira: Jira) -> str:
     the branch's key, else a placeholder of the first allowed project."""
     if find_key(line, jira) is not None:
         return line
+    upper = _LOOKALIKE.sub(lambda m: m[0].upper() if m[1].upper() in jira.projects else m[0],
+                           line)
+    if find_key(upper, jira) is not None:  # `proj-12 add login` -> `PROJ-12 add login`
+        return upper
     branch = (commit.ref or '').removeprefix('refs/heads/')
     key = branch_key(branch, jira) or f'{jira.projects[0] if jira.projects else "PROJ"}-123'
     line = line or 'describe the change'
