@@ -1,12 +1,13 @@
 """`pushguard hook prepare-commit-msg FILE [SOURCE [SHA]]`: the branch's Jira key into a message
 that is already written.
 
-Only `git commit -m MSG` / `-F FILE` without an editor (SOURCE "message", GIT_EDITOR `:`) gets
-the key here, exactly as the commit-msg hook would put it (`_branch_key`), so a setup that runs
-only this hook still gets it. Every other flow is left to commit-msg, which sees the message the
-user actually wrote: a key written into the editor's empty template would turn git's way to
-abort (an empty message) into a commit, end up before a Conventional Commits type, or be lost
-when the user replaces the first line. It exits 0 (2 for a bad config, like every hook).
+Only a message given with `git commit -m MSG` / `-F FILE` (SOURCE "message") gets the key here,
+exactly as the commit-msg hook would put it (`_branch_key`), so a setup that runs only this hook
+still gets it, and `-e` shows it in the editor. Every other flow is left to commit-msg, which
+sees the message the user actually wrote: a key written into the editor's empty template or a
+commit template would turn git's ways to abort (an empty message, an untouched template) into a
+commit, end up before a Conventional Commits type, or be lost when the user replaces the first
+line. It exits 0 (2 for a bad config, like every hook).
 """
 from __future__ import annotations
 
@@ -29,8 +30,8 @@ def _source(args: argparse.Namespace) -> str:
 
 
 def prepare_commit_msg(args: argparse.Namespace) -> int:
-    if _source(args) != 'message' or os.environ.get('GIT_EDITOR') != ':':
-        return Status.OK  # an editor follows: commit-msg adds the key to what the user wrote
+    if _source(args) != 'message':
+        return Status.OK  # the user writes the message now: commit-msg adds the key to it
     cfg = load_config(args, git.toplevel())
     message = read(args.file)
     text = with_branch_key(message, cfg, args)
