@@ -222,3 +222,12 @@ def test_commit_cleanup_config_is_honoured(flow, mode):
     (flow / '.pushguard.toml').write_text(VERDICT_POLICY)
     result = _commit_with_stdin(flow, '-F', '-', stdin='# heading\nfeat: PROJ-1 add login\n')
     assert (result.returncode == 0) is (mode == 'strip'), result.stdout
+
+
+def test_auto_comment_char_is_the_one_git_picked(flow):
+    """`#12` starts a line, so git comments its help with `;` and keeps `#12 fix crash`."""
+    gitrepo.git('config', 'core.commentChar', 'auto', cwd=flow)
+    (flow / '.pushguard.toml').write_text("[commit]\npattern = '^#12 fix crash'\n")
+    result = _commit(flow, '-m', '#12 fix crash\n\nbody', '-e', edit={'action': 'keep'})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert _last(flow, '%s') == '#12 fix crash\n'

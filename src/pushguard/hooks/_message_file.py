@@ -56,7 +56,7 @@ def read(path: str) -> MessageFile:
     raw = read_bytes(path)
     values = git.config_values('i18n.commitEncoding', 'core.commentChar', 'commit.cleanup',
                                'commit.template', 'commit.verbose')
-    comment = _comment_char(values.get('core.commentchar'))
+    comment = _comment_char(values.get('core.commentchar'), raw)
     args = commit_args()
     editor = os.environ.get('GIT_EDITOR') != ':' or _has_git_comments(raw, comment)
     mode = effective_mode(args.cleanup or values.get('commit.cleanup'), editor)
@@ -115,9 +115,14 @@ def _encoding(name: str | None) -> str:
         return 'utf-8'
 
 
-def _comment_char(value: str | None) -> str:
-    """core.commentChar ('auto' and unset mean '#', as git reads it for an existing message)."""
-    return '#' if not value or value == 'auto' else value
+def _comment_char(value: str | None, raw: bytes = b'') -> str:
+    """core.commentChar. With 'auto' git picks the first of `#;@!$%^&|:` that starts no line of
+    the message (builtin/commit.c: adjust_comment_line_char) and writes its help block with
+    it: the character that stands alone on a line of that block; else '#'."""
+    if value != 'auto':
+        return value or '#'
+    lines = set(raw.decode('utf-8', 'replace').replace('\r\n', '\n').split('\n'))
+    return next((char for char in '#;@!$%^&|:' if char in lines), '#')
 
 
 def _has_git_comments(raw: bytes, comment: str) -> bool:
