@@ -231,3 +231,19 @@ def test_auto_comment_char_is_the_one_git_picked(flow):
     result = _commit(flow, '-m', '#12 fix crash\n\nbody', '-e', edit={'action': 'keep'})
     assert result.returncode == 0, result.stdout + result.stderr
     assert _last(flow, '%s') == '#12 fix crash\n'
+
+
+def test_reword_in_an_interactive_rebase_gets_the_branchs_key(flow):
+    """git rebase -i detaches HEAD; the branch being rebased still names the key."""
+    for name, message in (('a.txt', 'feat: add login'), ('b.txt', 'feat: PROJ-123 more')):
+        gitrepo.write(flow, name)  # not empty: a rebase stops at an empty commit
+        gitrepo.git('add', name, cwd=flow)
+        _without_hooks(flow, message)
+    env = {**os.environ, 'GIT_SEQUENCE_EDITOR': "sed -i '1s/^pick/reword/'",
+           'GIT_EDITOR': "sed -i '1s/add login/add the login page/'"}
+    rebased = subprocess.run(('git', 'rebase', '-i', 'HEAD~2'), cwd=flow, capture_output=True,
+                             text=True, env=env)
+    assert rebased.returncode == 0, rebased.stdout + rebased.stderr
+    assert _last(flow, '%s').startswith('feat: PROJ-123 more')
+    assert gitrepo.git('log', '-1', '--format=%s', 'HEAD~1', cwd=flow) == (
+        'feat: PROJ-123 add the login page\n')

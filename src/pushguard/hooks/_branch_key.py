@@ -19,6 +19,7 @@ the file does not decode in i18n.commitEncoding.
 """
 from __future__ import annotations
 
+import os
 import re
 
 from pushguard import git
@@ -37,6 +38,23 @@ def wanted(args: argparse.Namespace, cfg: Config) -> bool:
             and (not only or 'jira-ticket' in only))
 
 
+def committing_branch() -> str | None:
+    """The branch the commit goes to: the current one, or during `git rebase -i` (a detached
+    HEAD) the branch being rebased, so a reworded commit gets its branch's key."""
+    branch = git.current_branch()
+    if branch is not None:
+        return branch
+    for state in ('rebase-merge', 'rebase-apply'):
+        try:
+            with open(os.path.join(git.git_path(state), 'head-name'), encoding='utf-8') as f:
+                name = f.read().strip()
+        except (OSError, UnicodeError):
+            continue
+        if name.startswith('refs/heads/'):
+            return name.removeprefix('refs/heads/')
+    return None
+
+
 def with_branch_key(message: MessageFile, cfg: Config, args: argparse.Namespace) -> str | None:
     """The file's text with the branch's key inserted, or None when it stays as it is."""
     jira = cfg.jira
@@ -53,7 +71,7 @@ def with_branch_key(message: MessageFile, cfg: Config, args: argparse.Namespace)
             or any(re.search(pattern, stored) for pattern in cfg.exempt)):
         return None
     index = message.subject_index(text)
-    branch = git.current_branch()
+    branch = committing_branch()
     key = branch_key(branch, jira) if branch else None
     if index is None or key is None:
         return None

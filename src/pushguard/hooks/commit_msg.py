@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pushguard import git
 from pushguard._typing import TYPE_CHECKING
-from pushguard.hooks._branch_key import with_branch_key
+from pushguard.hooks._branch_key import committing_branch, with_branch_key
 from pushguard.hooks._message_file import aborts, read, write
 from pushguard.sources import MessageSource
 from pushguard.status import Status
@@ -32,5 +32,5 @@ def commit_msg(args: argparse.Namespace) -> int:
     if found:
         # the branch only words findings (their ref, the Jira key a fix suggests): a message
         # that passes does not pay for the git process that reads it
-        ctx, found = findings(MessageSource(stored, git.current_branch()), args, cfg)
+        ctx, found = findings(MessageSource(stored, committing_branch()), args, cfg)
     return report(ctx, found, args, 'the message')
