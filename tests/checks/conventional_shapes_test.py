@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from pushguard.checks.conventional_commit import footer_start, lines_of, problems
+from pushguard.checks.conventional_commit import (
+    fixed_header, footer_start, header_problems, lines_of, problems,
+)
 from pushguard.config import Conventional
 
 RULES = Conventional()
@@ -70,6 +72,27 @@ ACCEPTED = {
     'cherry-picked': 'fix: x\n\n(cherry picked from commit 0123456789abcdef)',
     'cherry-picked-after-footer': 'fix: x\n\nRefs: #1\n(cherry picked from commit 0123456789ab)',
     'gerrit-change-id': 'fix: x\n\nChange-Id: I0123456789abcdef0123456789abcdef01234567',
+    'angular-pr-close': 'feat(core): add `inject` function (#123)\n\nThis commit adds the '
+                        'function.\n\nFixes #1234\n\nPR Close #123',
+    'angular-breaking-body': 'feat(router)!: drop old API\n\nBREAKING CHANGE: the old API is '
+                             'gone.\nUse the new one.\n\nPR Close #9',
+    'electron-notes': 'fix: crash on exit (#123)\n\n* fix: a\r\n\r\n* fix: b\n\n'
+                      'Notes: Fixed a crash on exit.',
+    'skip-ci-last': 'chore: bump version\n\n[skip ci]',
+    'see-also-continuation': 'fix: x\n\nSee-also: #1\nSee also #2',
+    'vue-close-lowercase': 'fix(runtime-core): x\n\nclose #123',
+    'trailer-block': 'fix: x\n\nReported-by: A <a@x>\nTested-by: B <b@x>\n'
+                     'Signed-off-by: C <c@x>',
+    'breaking-hyphen-bang': 'feat(scope)!: x\n\nBREAKING-CHANGE: y',
+    'deps-dev': 'build(deps-dev): bump @types/node from 20.1.0 to 20.2.0',
+    'breaking-paragraph-then-body': 'feat: x\n\nBREAKING CHANGE: y\nthat spans\n\nmore words',
+    'two-breaking-footers': 'feat!: x\n\nBREAKING CHANGE: a\nBREAKING CHANGE: b',
+    'footer-value-with-colon': 'fix: x\n\nRefs: https://example.com:8080/a',
+    'token-with-digits': 'fix: x\n\nJIRA-Ticket: PROJ-12\nX-Cc: y',
+    'body-ends-with-list-of-issues': 'fix: x\n\nIssues fixed:\n- #1\n- #2',
+    'quoted-reply': 'docs: x\n\n> quoted: text\n> more',
+    'key-value-prose': 'perf: x\n\nBefore: 12 ms\nAfter: 3 ms',
+    'lowercase-description-with-scope-dots': 'fix(a.b.c): x',
     # headers
     'type-upper-ci': 'CI: run on arm64',
     'type-capitalised': 'Feat: add login',
@@ -117,6 +140,11 @@ REJECTED = {
     'emoji-type': ('✨ feat: x', 'does not start with'),
     'gitmoji-only': (':sparkles: add login', 'does not start with'),
     'bracket-type': ('[feat] add login', 'does not start with'),
+    'lowercase-breaking-among-footers': ('fix: x\n\nRefs: #1\nbreaking change: y',
+                                         'must be uppercase'),
+    'breaking-empty': ('feat: x\n\nBREAKING CHANGE:', 'must be followed by ": "'),
+    'type-typo': ('fature: x', "type 'fature' is not allowed"),
+    'missing-colon': ('feat add login', 'does not start with'),
 }
 
 
@@ -151,3 +179,10 @@ def test_any_type_when_the_list_is_empty(message):
 ))
 def test_footer_section(message, start):
     assert footer_start(lines_of(message)) == start
+
+
+@pytest.mark.parametrize('message', [m for m, _ in REJECTED.values()],
+                         ids=list(REJECTED.keys()))
+def test_the_suggested_header_passes(message):
+    header = lines_of(message)[0]
+    assert list(header_problems(fixed_header(header, RULES), RULES)) == []
