@@ -157,7 +157,7 @@ def pre_commit_config(repo, snapshot, pre_commit_home, monkeypatch) -> Path:
 @framework
 @pytest.mark.parametrize(('source', 'after'), [
     pytest.param('message', 'PROJ-123 add login\n', id='message'),
-    pytest.param('template', 'PROJ-123 add login\n', id='template'),
+    pytest.param('template', 'add login\n', id='template-left-to-commit-msg'),
     pytest.param('commit', 'add login\n', id='amend-left-alone'),
 ])
 def test_prepare_commit_msg_under_pre_commit_by_source(repo, pre_commit_config, source, after):

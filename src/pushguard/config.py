@@ -25,6 +25,9 @@ CONVENTIONAL_TYPES = (
 )
 DEFAULT_EXEMPT = ('^Merge ', '^Revert "', '^fixup! ', '^squash! ', '^amend! ')
 MAX_FILE_SIZE = 2**20  # a policy, or a pyproject.toml holding one, is a few KiB
+# fixup!/squash!/amend! commits wait for `git rebase --autosquash` at commit time, not in a push
+AUTOSQUASH_EXEMPT = ('^fixup! ', '^squash! ', '^amend! ')
+DEFAULT_PUSH_EXEMPT = tuple(p for p in DEFAULT_EXEMPT if p not in AUTOSQUASH_EXEMPT)
 
 
 # --- the records ------------------------------------------------------------------------------
@@ -39,6 +42,7 @@ class Conventional(NamedTuple):
     types: tuple[str, ...] = CONVENTIONAL_TYPES
     scopes: tuple[str, ...] = ()
     require_scope: bool = False
+    lowercase_type: bool = False  # commitlint's type-case: `Feat:` fails (the spec allows it)
 
 
 class Remote(NamedTuple):
@@ -60,7 +64,8 @@ class Config(NamedTuple):
     jira: Jira | None = None
     conventional: Conventional | None = None
     style: Mapping[str, Any] | None = None
-    exempt: tuple[str, ...] = DEFAULT_EXEMPT
+    exempt: tuple[str, ...] = DEFAULT_EXEMPT  # at commit time (commit-msg)
+    push_exempt: tuple[str, ...] = DEFAULT_PUSH_EXEMPT  # at pre-push, check, ci, pre-receive
     pattern: str = ''
     forbidden_pattern: str = ''
     dco: bool = False
@@ -167,6 +172,10 @@ def _records(fields: object, source: str) -> Config:
     """The schema's fields (as validated, or as the cache kept them) as the frozen records."""
     assert isinstance(fields, dict)
     values = dict(fields, source=source)
+    if 'exempt' in values and 'push_exempt' not in values:
+        # fixup!/squash!/amend! wait for --autosquash at commit time; a push still holding
+        # them is judged as the server judges it
+        values['push_exempt'] = tuple(p for p in values['exempt'] if p not in AUTOSQUASH_EXEMPT)
     for name, record in _NESTED.items():
         if name in values:
             values[name] = record(**values[name])

@@ -33,6 +33,13 @@ if TYPE_CHECKING:
 def select(cfg: Config, place: Place, only: Iterable[str] = (), skip: Iterable[str] = ()
            ) -> list[checks.Check]:
     """The checks to run here: --only wins over the config; --skip and [checks] skip remove."""
+    return [checks.load(check_id) for check_id in selected_ids(cfg, place, only, skip)]
+
+
+def selected_ids(cfg: Config, place: Place, only: Iterable[str] = (), skip: Iterable[str] = ()
+                 ) -> list[str]:
+    """The ids `select` picks, none of their modules imported: a hook that only needs to know
+    whether a check runs pays nothing for the checks."""
     only, skip = list(only), set(skip) | cfg.skip
     for check_id in [*only, *skip]:
         if check_id not in checks.CHECK_IDS:
@@ -42,7 +49,7 @@ def select(cfg: Config, place: Place, only: Iterable[str] = (), skip: Iterable[s
         if check_id not in checks.CHECKS:  # never a silent pass for a check asked for by name
             raise ConfigError(f'--only: {registry.not_built("check", check_id)}')
     wanted = set(only) if only else cfg.enabled_checks()
-    return [checks.load(check_id) for check_id in checks.CHECKS
+    return [check_id for check_id in checks.CHECKS
             if check_id in wanted and check_id not in skip and place in checks.PLACES[check_id]]
 
 

@@ -128,11 +128,12 @@ _JIRA = _keys(
 )
 _CONVENTIONAL = _keys(
     'commit.conventional', types=_check_str_list, scopes=_check_str_list,
-    require_scope=cfgv.check_bool,
+    require_scope=cfgv.check_bool, lowercase_type=cfgv.check_bool,
 )
 _COMMIT = _keys(
     'commit', jira=_IS_TABLE, conventional=_IS_TABLE, style=_check_style_options,
-    exempt=_check_regex_list, pattern=_check_regex, forbidden_pattern=_check_regex,
+    exempt=_check_regex_list, push_exempt=_check_regex_list, pattern=_check_regex,
+    forbidden_pattern=_check_regex,
     dco=cfgv.check_bool,
 )
 _BRANCH = _keys('branch', pattern=_check_regex, exempt=_check_str_list)
@@ -172,6 +173,7 @@ _ROOT = _table('config', *(cfgv.OptionalNoDefault(name, _IS_TABLE) for name in _
 # (section, key) -> the field of pushguard.config.Config it sets
 _FIELDS = {
     ('commit', 'style'): 'style', ('commit', 'exempt'): 'exempt',
+    ('commit', 'push-exempt'): 'push_exempt',
     ('commit', 'pattern'): 'pattern', ('commit', 'forbidden-pattern'): 'forbidden_pattern',
     ('commit', 'dco'): 'dco', ('branch', 'pattern'): 'branch_pattern',
     ('branch', 'exempt'): 'branch_exempt', ('files', 'max-size'): 'max_size',

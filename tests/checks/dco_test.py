@@ -33,7 +33,7 @@ def test_accepted_at_commit_time(repo, message):
 
 @pytest.mark.parametrize('message', (
     pytest.param('add login', id='none'),
-    pytest.param(SIGNED, id='subject-is-no-trailer'),
+    pytest.param(f'{SIGNED}\n\nbody', id='subject-is-no-trailer'),
     pytest.param('add login\n\nSigned-off-by: <ada@example.com>', id='no-name'),
     pytest.param('add login\n\nSigned-off-by: Ada Tester', id='no-email'),
     pytest.param('add login\n\nSigned-off-by Ada Tester <ada@example.com>', id='no-colon'),

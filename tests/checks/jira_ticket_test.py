@@ -58,13 +58,13 @@ def test_rejected(repo, where, message):
     assert result.code == 1
     assert '[jira-ticket] no Jira issue key (PROJ, OPS)' in result.out
     suggested = result.out.split('write the message like: ', 1)[1].split('\n', 1)[0]
-    assert 'PROJ-123' in suggested
-    assert jira_ticket.find_key(suggested, Jira(('PROJ', 'OPS'), where)) == 'PROJ-123'
+    expected = 'PROJ-1' if message.startswith('proj-1 ') else 'PROJ-123'  # upper-cased
+    assert jira_ticket.find_key(suggested, Jira(('PROJ', 'OPS'), where)) == expected
 
 
 def test_the_suggestion_keeps_the_subject_and_uses_the_branch_key(repo):
     gitrepo.git('checkout', '-q', '-b', 'feat/OPS-42-login')
-    result = _hook(repo, 'feat(ui): add login')
+    result = _hook(repo, 'feat(ui): add login', PROJ_OPS + 'from-branch = false\n')
     assert 'write the message like: feat(ui): OPS-42 add login' in result.out
 
 
@@ -82,3 +82,56 @@ def test_pushed_commit_names_the_commit(repo):
     findings = list(jira_ticket.check(ctx, Config(jira=Jira(projects=('PROJ',)))))
     assert [f.commit for f in findings] == [sha]
     assert f'git rebase -i {sha[:12]}~1' in (findings[0].fix or '')
+
+
+@pytest.mark.parametrize(('where', 'message', 'reason'), (
+    pytest.param('subject', 'proj-12 add login', "'proj-12' is not a key: keys are upper case "
+                 '(PROJ-12)', id='lower-case'),
+    pytest.param('subject', 'ABC-12 add login', "'ABC-12': project ABC is not allowed",
+                 id='project-not-allowed'),
+    pytest.param('subject', 'PROJ-0 add login', "'PROJ-0' is not an issue: issue numbers start "
+                 'at 1', id='zero'),
+    pytest.param('subject', 'add login\n\nRefs: PROJ-12', 'the key in the message is not in the '
+                 'subject line', id='key-in-body'),
+    pytest.param('scope', 'feat: PROJ-12 add login', 'the key in the message is not the scope',
+                 id='key-not-scope'),
+))
+def test_says_why_a_key_was_not_accepted(repo, where, message, reason):
+    result = _hook(repo, message, PROJ_OPS + f'where = "{where}"\n')
+    assert result.code == 1
+    assert reason in result.out.split('\n', 1)[0]
+
+
+def test_a_lower_case_key_is_suggested_in_upper_case(repo):
+    result = _hook(repo, 'fix: proj-12 add login')
+    assert 'write the message like: fix: PROJ-12 add login\n' in result.out
+
+
+def test_utf8_is_no_near_miss_without_projects(repo):
+    result = _hook(repo, 'convert to utf-8', '[commit.jira]\n')
+    assert 'no Jira issue key (any project) in the subject line (main)\n' in result.out
+
+
+JIRA_AND_CONVENTIONAL = PROJ_OPS + '[commit.conventional]\n'
+
+
+@pytest.mark.parametrize(('toml', 'message'), (
+    pytest.param(JIRA_AND_CONVENTIONAL, 'add login', id='neither'),
+    pytest.param(JIRA_AND_CONVENTIONAL, 'Feature: add login', id='bad-type-no-key'),
+    pytest.param(JIRA_AND_CONVENTIONAL, 'feat:add login', id='no-space-no-key'),
+    pytest.param(JIRA_AND_CONVENTIONAL, 'PROJ-12 add login', id='key-but-no-type'),
+    pytest.param(JIRA_AND_CONVENTIONAL.replace('[commit.conventional]', 'where = "scope"\n'
+                                               '[commit.conventional]'), 'add login',
+                 id='scope-neither'),
+    pytest.param(JIRA_AND_CONVENTIONAL.replace('[commit.conventional]', 'where = "anywhere"\n'
+                                               '[commit.conventional]'), 'Fix login crash',
+                 id='anywhere-word-type'),
+))
+def test_jira_and_conventional_suggest_one_message_that_passes_both(repo, toml, message):
+    result = _hook(repo, message, toml)
+    assert result.code == 1
+    suggested = {line.split('write the message like: ', 1)[1]
+                 for line in result.out.splitlines() if 'write the message like: ' in line}
+    assert len(suggested) == 1, result.out
+    again = _hook(repo, suggested.pop(), toml)
+    assert (again.code, again.out) == (0, '')

@@ -81,7 +81,7 @@ def test_custom_comment_char(repo):
     gitrepo.git('config', 'core.commentChar', ';', cwd=repo)
     message = ('; the template, commented with ;\nfeat: PROJ-1 add login\n'
                '# not a comment now\n; ------------------------ >8 ------------------------\n'
-               'garbage\n')
+               '; Do not modify or remove the line above.\ngarbage\n')
     toml = (JIRA + '[commit]\n'
             "forbidden-pattern = 'garbage|template'\npattern = '# not a comment'\n")
     result = _hook(repo, message, toml)
@@ -214,7 +214,7 @@ def test_real_git_commit_through_the_hook(repo):
     said = refused.stdout + refused.stderr
     assert '[jira-ticket]' in said
     assert '[conventional-commit]' in said
-    assert 'feat: add login' in said
+    assert 'write the message like: feat: PROJ-123 add login' in said  # one fix for both
     assert subprocess.run(('git', 'rev-parse', '-q', '--verify', 'HEAD'), cwd=repo,
                           capture_output=True).returncode != 0
     landed = _git_commit(repo, '-m', 'feat: PROJ-1 add login')
@@ -235,10 +235,12 @@ def test_real_git_commit_with_editor_template_and_verbose_diff(repo):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_hash_subject_given_with_m_is_the_message(repo):
+def test_hash_subject_given_with_m_is_the_message(repo, monkeypatch):
     toml = "[commit]\npattern = '^#12 fix crash$'\n"
+    monkeypatch.setenv('GIT_EDITOR', ':')  # what git sets for a hook when no editor runs
     assert _hook(repo, '#12 fix crash\n', toml).code == 0
-    assert _hook(repo, '#12 fix crash\n' + TEMPLATE, toml).code == 1  # edited: a comment
+    monkeypatch.delenv('GIT_EDITOR')  # edited: a comment, and the subject is the next line
+    assert _hook(repo, '#12 fix crash\nfix crash\n' + TEMPLATE, toml).code == 1
 
 
 def test_real_git_commit_m_with_hash_subject(repo):

@@ -29,11 +29,23 @@ def branch_repo(repo):
 
 
 def _prepare(repo, message, toml=None, *args):
+    """The file after prepare-commit-msg, as `git commit -m` (no editor) runs it."""
     (repo / '.pushguard.toml').write_text(_jira() if toml is None else toml)
     (repo / 'msg').write_bytes(message.encode() if isinstance(message, str) else message)
-    result = run_pushguard('hook', 'prepare-commit-msg', 'msg', *args)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv('GIT_EDITOR', ':')  # git's word to a hook that no editor runs
+        result = run_pushguard('hook', 'prepare-commit-msg', 'msg', *(args or ('message',)))
     assert (result.code, result.out, result.err) == (0, '', '')
     return (repo / 'msg').read_bytes()
+
+
+def _commit_msg(repo, message, toml=None, *args):
+    """The file after the commit-msg hook (an editor ran: git strips comments), and its code."""
+    (repo / '.pushguard.toml').write_text(_jira() if toml is None else toml)
+    (repo / 'msg').write_bytes(message.encode() if isinstance(message, str) else message)
+    result = run_pushguard('hook', 'commit-msg', 'msg', *args)
+    assert result.err == ''
+    return (repo / 'msg').read_bytes(), result.code
 
 
 def _passes_jira(repo):
@@ -71,8 +83,8 @@ def _passes_jira(repo):
                  True, id='crlf'),
     pytest.param('subject', 'add login\n\nRefs: PROJ-9\n', 'PROJ-123 add login\n\nRefs: PROJ-9\n',
                  True, id='other-key-in-body-with-where-subject'),
-    pytest.param('subject', TEMPLATE, 'PROJ-123 \n' + TEMPLATE, True, id='empty-template'),
-    pytest.param('subject', '', 'PROJ-123 ', True, id='empty-file'),
+    pytest.param('subject', 'add login\n\nRefs: PROJ-123\n',
+                 'PROJ-123 add login\n\nRefs: PROJ-123\n', True, id='branch-key-only-in-body'),
 ))
 def test_inserts_the_branch_key(branch_repo, where, message, expected, passes):
     assert _prepare(branch_repo, message, _jira(where)) == expected.encode()
@@ -81,7 +93,11 @@ def test_inserts_the_branch_key(branch_repo, where, message, expected, passes):
 
 @pytest.mark.parametrize(('toml', 'message', 'args'), (
     pytest.param(None, 'PROJ-123 add login\n', (), id='key-already-in-subject'),
-    pytest.param(None, 'add login\n\nRefs: PROJ-123\n', (), id='branch-key-anywhere'),
+    pytest.param(None, TEMPLATE, (), id='empty-template-git-aborts'),
+    pytest.param(None, '', (), id='empty-file-git-aborts'),
+    pytest.param(None, 'Signed-off-by: A <a@example.com>\n', (), id='only-sign-off-git-aborts'),
+    pytest.param(None, 'add login\n', ('', ''), id='editor-follows'),
+    pytest.param(None, 'add login\n', ('template', ''), id='template'),
     pytest.param(_jira('anywhere'), 'add login\n\nRefs: PROJ-9\n', (),
                  id='other-key-already-passes'),
     pytest.param(None, 'Merge branch "x"\n' + TEMPLATE, ('merge',), id='merge'),
@@ -140,18 +156,21 @@ def test_detached_head(repo):
     assert _prepare(repo, 'add login\n') == b'add login\n'
 
 
-def test_custom_comment_char_template(branch_repo):
+def test_custom_comment_char(branch_repo):
     gitrepo.git('config', 'core.commentChar', ';', cwd=branch_repo)
     template = '\n; Please enter the commit message\n; On branch feat/PROJ-123-login\n'
-    assert _prepare(branch_repo, template) == f'PROJ-123 \n{template}'.encode()
+    assert _commit_msg(branch_repo, template) == (template.encode(), 0)  # git aborts: empty
     message = '; comment\n#hashtag is the subject\n'
-    assert _prepare(branch_repo, message) == b'; comment\nPROJ-123 #hashtag is the subject\n'
+    expected = b'; comment\nPROJ-123 #hashtag is the subject\n'
+    assert _commit_msg(branch_repo, message) == (expected, 0)
 
 
 def test_below_the_scissors_is_not_the_subject(branch_repo):
     message = ('\n# ------------------------ >8 ------------------------\n'
-               'diff --git a/x b/x\n')
-    assert _prepare(branch_repo, message) == f'PROJ-123 \n{message}'.encode()
+               '# Do not modify or remove the line above.\ndiff --git a/x b/x\n')
+    assert _commit_msg(branch_repo, message) == (message.encode(), 0)  # git aborts: empty
+    expected = f'PROJ-123 add x\n{message}'.encode()
+    assert _commit_msg(branch_repo, 'add x\n' + message) == (expected, 0)
 
 
 def test_latin1_commit_encoding_round_trips(branch_repo):
@@ -197,18 +216,20 @@ def test_real_amend_keeps_the_message(branch_repo):
 
 
 def test_real_git_commit_with_the_editor_template(branch_repo):
+    """The editor shows git's template untouched, and quitting it aborts the commit."""
     (branch_repo / '.pushguard.toml').write_text(_jira())
     _install_hooks(branch_repo)
     editor = f'"{sys.executable}" -c "import sys; print(open(sys.argv[1]).read())"'
     result = _git_commit(branch_repo, env={'GIT_EDITOR': editor})
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert 'PROJ-123 \n\n# Please enter the commit message' in result.stdout
-    assert gitrepo.git('log', '-1', '--format=%B', cwd=branch_repo) == 'PROJ-123\n\n'
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stdout.startswith('\n# Please enter the commit message')
+    assert 'Aborting commit due to empty commit message' in result.stderr
 
 
 def test_hash_subject_given_with_m_is_the_subject(branch_repo):
     assert _prepare(branch_repo, '#12 fix crash\n', None, 'message') == b'PROJ-123 #12 fix crash\n'
-    assert _prepare(branch_repo, TEMPLATE, None) == f'PROJ-123 \n{TEMPLATE}'.encode()
+    assert _commit_msg(branch_repo, '#12 fix crash\nfix it\n') == (
+        b'#12 fix crash\nPROJ-123 fix it\n', 0)  # edited: the # line is a comment
 
 
 def test_real_git_commit_m_with_hash_subject(branch_repo):
@@ -226,7 +247,7 @@ def test_real_git_commit_m_with_hash_subject(branch_repo):
 ))
 def test_source_from_pre_commit_environment(branch_repo, monkeypatch, source, expected):
     monkeypatch.setenv('PRE_COMMIT_COMMIT_MSG_SOURCE', source)
-    assert _prepare(branch_repo, 'add login\n') == expected
+    assert _prepare(branch_repo, 'add login\n', None, '') == expected
 
 
 def test_real_git_commit_fixup_keeps_fixup_first(branch_repo):

@@ -1,20 +1,73 @@
-"""Message helpers shared by the message checks: exemptions, subject and body."""
+"""Message helpers shared by the message checks: exemptions, subject and body, fixes."""
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 
 from pushguard import patterns
+from pushguard.checks._paths import rebase_base
 from pushguard.config import Config
-from pushguard.model import Commit, Context, Finding, Severity
+from pushguard.model import Commit, Context, Finding, Place, Severity
+
+__all__ = ['rebase_base']
+# git rebase --autosquash folds these into the commit they name (git 2.32 added amend!)
+AUTOSQUASH = re.compile(r'(?:fixup|squash|amend)! ')
+
+
+def _exempt(ctx: Context, cfg: Config) -> list[patterns.Pattern]:
+    """`[commit] exempt` at commit time, `[commit] push-exempt` once the commit exists."""
+    at_commit = ctx.place is Place.COMMIT_MSG
+    key = 'commit.exempt' if at_commit else 'commit.push-exempt'
+    return [patterns.compile(pattern, key, cfg.source)
+            for pattern in (cfg.exempt if at_commit else cfg.push_exempt)]
 
 
 def checked_commits(ctx: Context, cfg: Config) -> Iterator[Commit]:
-    """The commits whose messages are checked: not exempt (merges, reverts, fixup!, ...)."""
-    exempt = [patterns.compile(pattern, 'commit.exempt', cfg.source) for pattern in cfg.exempt]
+    """The commits whose messages are checked: not exempt (merges, reverts, ...) here, and not
+    an unsquashed fixup!/squash!/amend! commit, which `unsquashed` reports instead."""
+    exempt = _exempt(ctx, cfg)
     for commit in ctx.commits:
-        if not any(p.search(commit.message) for p in exempt):
+        if not any(p.search(commit.message) for p in exempt) and not _unsquashed(ctx, commit):
             yield commit
+
+
+def _unsquashed(ctx: Context, commit: Commit) -> bool:
+    return ctx.place is not Place.COMMIT_MSG and AUTOSQUASH.match(commit.message) is not None
+
+
+def unsquashed(ctx: Context, cfg: Config, check_id: str) -> Iterator[Finding]:
+    """fixup!/squash!/amend! commits in a push: the server judges their messages as they are,
+    so they fail, with the rebase that squashes them."""
+    exempt = _exempt(ctx, cfg)
+    for index, commit in enumerate(ctx.commits):
+        if _unsquashed(ctx, commit) and not any(p.search(commit.message) for p in exempt):
+            kind = commit.message.split('!', 1)[0]
+            target = autosquash_target(commit, ctx.commits[:index])
+            if target is None:
+                yield finding(check_id, commit, (
+                    f'a {kind}! commit is pushed, and the commit it names is not in this push, '
+                    f'so --autosquash cannot fold it in'), edit_fix(commit, 'reword it'))
+            else:
+                yield finding(check_id, commit, (
+                    f'a {kind}! commit is pushed unsquashed: the server checks its message as '
+                    f'it is'), f'git rebase -i --autosquash {rebase_base(target)} '
+                               f'(folds it into {target.short})')
+
+
+def autosquash_target(commit: Commit, earlier: tuple[Commit, ...]) -> Commit | None:
+    """The commit `git rebase --autosquash` folds `commit` into: the subject after every
+    fixup!/squash!/amend! prefix, matched as git does (whole subject, a sha, a subject's start)."""
+    wanted = subject(commit.message)
+    while AUTOSQUASH.match(wanted):
+        wanted = wanted.split('! ', 1)[1].strip()
+    candidates = [c for c in reversed(earlier) if not AUTOSQUASH.match(c.message)]
+    for matches in (lambda c: subject(c.message) == wanted,
+                    lambda c: bool(wanted) and (c.sha or '').startswith(wanted),
+                    lambda c: bool(wanted) and subject(c.message).startswith(wanted)):
+        found = next((c for c in candidates if matches(c)), None)
+        if found is not None:
+            return found
+    return None
 
 
 def subject(message: str) -> str:
@@ -54,12 +107,6 @@ def _redacted(match: re.Match[str]) -> str:
     if match[0].startswith('-----') or any(c.isdigit() for c in match[0]):
         return '<redacted>'
     return match[0]  # a long word, not a key: `internationalization`, `x-forwarded-for-header`
-
-
-def rebase_base(commit: Commit) -> str:
-    """What `git rebase` needs to reach `commit`: its parent, or --root for a root commit."""
-    assert commit.sha is not None
-    return f'{commit.sha[:12]}~1' if commit.parents else '--root'
 
 
 def edit_fix(commit: Commit, what: str) -> str:

@@ -6,17 +6,19 @@ Mirrors the commit-message rules servers use to enforce Conventional Commits (Gi
 - a header that is not `type(scope)!: description`; exactly one space after the colon and a
   non-empty description;
 - a type not in `[commit.conventional] types` (an empty list allows any type). Types are compared
-  exactly as configured: the spec lets tools accept `Feat`, but a team that lists `feat` wants
-  `feat`, so `Feat` fails with the lowercase type as the fix;
+  without case, as clause 15 of the spec says (`CI:` is `ci`); `lowercase-type = true` makes
+  `Feat` fail with `feat` as the fix, as commitlint's `type-case` rule does;
 - an empty scope `feat(): ...`, a scope not in `scopes` (when that list is not empty), and no
   scope when `require-scope` is true;
-- a body that does not start after exactly one blank line;
-- a footer whose token has spaces (`Reviewed by: Z`: tokens join words with `-`; only
-  `BREAKING CHANGE` may have a space), and a `BREAKING CHANGE` / `BREAKING-CHANGE` footer that
-  is not uppercase or not followed by `: ` and a description.
+- a body that does not start after a blank line (a line of only whitespace, `\r` included, is
+  blank);
+- in the footers, a `BREAKING CHANGE` / `BREAKING-CHANGE` footer that is not uppercase or not
+  followed by `: ` and a description.
 
 The footers are the message's last paragraph when its first line is a footer (`Token: value` or
-`Token #value`); a footer's value may run over several lines, as the spec allows.
+`Token #value`, a token being one word or `BREAKING CHANGE`); any other last paragraph is body
+(`See more: <url>`, `related to #418`: clause 9). Inside the footers a line that starts no footer
+continues the previous footer's value (clause 10).
 """
 from __future__ import annotations
 
@@ -24,8 +26,10 @@ import re
 from collections.abc import Iterator
 
 from pushguard._typing import NamedTuple
-from pushguard.checks._message import checked_commits, edit_fix, finding, reword_fix
-from pushguard.config import Config, Conventional
+from pushguard.checks._message import (
+    checked_commits, edit_fix, finding, reword_fix, unsquashed,
+)
+from pushguard.config import Config, Conventional, Jira
 from pushguard.model import Commit, Context, Finding, Need
 
 ID = 'conventional-commit'
@@ -36,12 +40,9 @@ _HEADER = re.compile(
     r'(?P<space>[ \t]*)(?P<description>.*)',
 )
 _SCOPE_AND_BANG = re.compile(r'(?:\([^()]*\))?!?')
-_FOOTER = re.compile(r'(?:BREAKING CHANGE|[A-Za-z0-9][A-Za-z0-9-]*)(?:: | #)')
-_SPACED_TOKEN = re.compile(
-    r'(?P<token>[A-Za-z][A-Za-z0-9]*(?: [A-Za-z0-9]+){1,3})(?P<sep>: | #)(?P<value>.*)',
-)
+# a footer's first line: a token without whitespace (or BREAKING CHANGE), then ": " or " #"
+_FOOTER = re.compile(r'(?:BREAKING CHANGE|[^\s:]+)(?:: | #)')
 _BREAKING = re.compile(r'(?P<token>breaking[ -]change)\s*(?P<sep>[:#])(?P<value>.*)', re.IGNORECASE)
-
 
 class Problem(NamedTuple):
     why: str
@@ -62,7 +63,8 @@ class Header(NamedTuple):
 
 
 def lines_of(message: str) -> list[str]:
-    return message.replace('\r\n', '\n').rstrip('\n').split('\n')
+    """The message's lines; a CR ending a line is dropped, so a line of only `\r` is blank."""
+    return [line.removesuffix('\r') for line in message.rstrip('\r\n').split('\n')]
 
 
 def parse_header(line: str) -> Header | None:
@@ -83,17 +85,25 @@ def _closest(word: str, allowed: tuple[str, ...]) -> str | None:
     return close[0] if close else None
 
 
+def _allowed_type(word: str, rules: Conventional) -> str | None:
+    """The configured type `word` is, compared without case (clause 15); None when none is."""
+    if not rules.types:
+        return word
+    return next((t for t in rules.types if t.lower() == word.lower()), None)
+
+
 def _closest_type(wrong: str, rules: Conventional) -> str:
-    if wrong.lower() in rules.types:
-        return wrong.lower()
+    allowed = _allowed_type(wrong, rules)
+    if allowed is not None:
+        return allowed.lower() if rules.lowercase_type else allowed
     return _closest(wrong, rules.types) or _default_type(rules)
 
 
 def _not_a_header(line: str, rules: Conventional) -> tuple[str, str]:
     """Why `line` is no header at all, and the line rewritten as one."""
     first, _, rest = line.strip().partition(' ')
-    if first.lower() in rules.types and rest:
-        example = f'{first.lower()}: {rest}'
+    if rules.types and _allowed_type(first, rules) is not None and rest:
+        example = f'{_closest_type(first, rules)}: {rest}'
     else:
         example = f'{_default_type(rules)}: {line.strip() or "describe the change"}'
     if not line.strip():
@@ -101,7 +111,7 @@ def _not_a_header(line: str, rules: Conventional) -> tuple[str, str]:
     prefix, colon, description = line.partition(':')
     words = prefix.split()
     if (colon and words and prefix != words[0]
-            and (not rules.types or words[0].lower() in rules.types)
+            and _allowed_type(words[0], rules) is not None
             and _SCOPE_AND_BANG.fullmatch(''.join(words[1:]))):
         return ('no space is allowed in the type(scope) prefix nor before the colon',
                 f'{"".join(words)}: {description.strip()}')
@@ -111,12 +121,12 @@ def _not_a_header(line: str, rules: Conventional) -> tuple[str, str]:
 
 
 def _type_problems(header: Header, rules: Conventional) -> Iterator[tuple[str, Header]]:
-    if rules.types and header.type not in rules.types:
-        allowed = ', '.join(rules.types)
-        why = f'type {header.type!r} is not allowed (allowed: {allowed})'
-        if header.type.lower() in rules.types:
-            why = f'type {header.type!r} must be written {header.type.lower()!r}'
-        yield why, header._replace(type=_closest_type(header.type, rules))
+    fixed = header._replace(type=_closest_type(header.type, rules))
+    if _allowed_type(header.type, rules) is None:
+        yield f'type {header.type!r} is not allowed (allowed: {", ".join(rules.types)})', fixed
+    elif rules.lowercase_type and header.type != header.type.lower():
+        yield (f'type {header.type!r} must be written {header.type.lower()!r} '
+               f'([commit.conventional] lowercase-type)', fixed)
 
 
 def _scope_problems(header: Header, rules: Conventional) -> Iterator[tuple[str, Header]]:
@@ -161,38 +171,32 @@ def body_problems(lines: list[str]) -> Iterator[Problem]:
     if len(lines) > 1 and lines[1].strip():
         yield Problem('the body must start after one blank line (line 2 is not blank)',
                       'put one blank line between the header and the body', 2)
-    elif len(lines) > 3 and not lines[2].strip() and any(line.strip() for line in lines[3:]):
-        yield Problem('the body must start after exactly one blank line, not several',
-                      'leave exactly one blank line between the header and the body', 3)
 
 
-def _footer_start(lines: list[str]) -> int | None:
-    """Index of the footers' first line: the last paragraph, when it starts with a footer."""
+def footer_start(lines: list[str]) -> int | None:
+    """Index of the footers' first line: the last paragraph, when its first line is a footer.
+
+    Any other last paragraph is body: a token with whitespace is how the spec tells a body
+    paragraph from a footer (clause 9). A misspelt BREAKING CHANGE still starts the footers,
+    so that it is reported.
+    """
     start = len(lines)
     while start > 2 and lines[start - 1].strip():
         start -= 1
-    if 2 <= start < len(lines) and (_FOOTER.match(lines[start])
-                                    or _SPACED_TOKEN.fullmatch(lines[start])):
+    if 2 <= start < len(lines) and not lines[start - 1].strip() and (
+            _FOOTER.match(lines[start]) or _BREAKING.match(lines[start])):
         return start
     return None
 
 
 def footer_problems(lines: list[str]) -> Iterator[Problem]:
-    start = _footer_start(lines)
-    for index in range(1, len(lines)):
-        line = lines[index]
-        breaking = _BREAKING.match(line)
+    start = footer_start(lines)
+    if start is None:
+        return
+    for index in range(start, len(lines)):
+        breaking = _BREAKING.match(lines[index])
         if breaking:
-            yield from _breaking_problems(line, breaking, index + 1)
-        elif start is not None and index >= start:
-            spaced = _SPACED_TOKEN.fullmatch(line)
-            if spaced:
-                token = spaced['token'].replace(' ', '-')
-                yield Problem(
-                    f'footer token {spaced["token"]!r} has spaces: footer tokens join words '
-                    f'with "-" (only BREAKING CHANGE may have a space)',
-                    f'write the footer as "{token}{spaced["sep"]}{spaced["value"]}"', index + 1,
-                )
+            yield from _breaking_problems(lines[index], breaking, index + 1)
 
 
 def _breaking_problems(line: str, match: re.Match[str], line_no: int) -> Iterator[Problem]:
@@ -214,15 +218,25 @@ def problems(message: str, rules: Conventional) -> Iterator[Problem]:
     yield from footer_problems(lines)
 
 
-def _finding(commit: Commit, problem: Problem) -> Finding:
-    is_header = problem.line == 1
-    fix = (reword_fix(commit, problem.fix or '') if is_header
-           else edit_fix(commit, problem.fix or ''))
-    return finding(ID, commit, problem.why, fix, problem.line)
+def fixed_header(line: str, rules: Conventional) -> str:
+    """`line` as a header that passes: every correction applied; `line` itself when it passes."""
+    fixes = [problem.fix for problem in header_problems(line, rules)]
+    return fixes[0] or line if fixes else line
+
+
+def _finding(commit: Commit, problem: Problem, jira: Jira | None) -> Finding:
+    if problem.line != 1:
+        return finding(ID, commit, problem.why, edit_fix(commit, problem.fix or ''), problem.line)
+    example = problem.fix or ''
+    if jira is not None:  # one suggestion that passes jira-ticket too
+        from pushguard.checks._jira_keys import with_required_key
+        example = with_required_key(example, commit, jira)
+    return finding(ID, commit, problem.why, reword_fix(commit, example), problem.line)
 
 
 def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
     rules = cfg.conventional or Conventional()
+    yield from unsquashed(ctx, cfg, ID)
     for commit in checked_commits(ctx, cfg):
         for problem in problems(commit.message, rules):
-            yield _finding(commit, problem)
+            yield _finding(commit, problem, cfg.jira)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from pushguard.checks._message import checked_commits, finding, rebase_base
+from pushguard.checks._message import checked_commits, finding, rebase_base, unsquashed
 from pushguard.config import Config
 from pushguard.model import Commit, Context, Finding, Need
 
@@ -50,6 +50,7 @@ def problem(commit: Commit) -> str | None:
 
 
 def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
+    yield from unsquashed(ctx, cfg, ID)
     for commit in checked_commits(ctx, cfg):
         why = problem(commit)
         if why is not None:

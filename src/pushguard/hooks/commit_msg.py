@@ -1,10 +1,18 @@
-"""`pushguard hook commit-msg FILE`: check the message about to be committed."""
+"""`pushguard hook commit-msg FILE`: check the message about to be committed.
+
+The message is read as git will store it (its cleanup mode, see `_message_file`), so the verdict
+here is the verdict on the commit at push time. When jira-ticket takes the key from the branch
+name, the key goes into the message the user wrote (`_branch_key`); git reads the file again
+after this hook. A message git will refuse (empty, an untouched template) is left to git.
+"""
 from __future__ import annotations
 
 from pushguard import git
 from pushguard._typing import TYPE_CHECKING
-from pushguard.hooks._message_file import read_clean
+from pushguard.hooks._branch_key import committing_branch, with_branch_key
+from pushguard.hooks._message_file import aborts, read, write
 from pushguard.sources import MessageSource
+from pushguard.status import Status
 from pushguard.verdict import findings, load_config, report
 
 if TYPE_CHECKING:
@@ -12,11 +20,17 @@ if TYPE_CHECKING:
 
 
 def commit_msg(args: argparse.Namespace) -> int:
-    message = read_clean(args.file)
+    message = read(args.file)
     cfg = load_config(args, git.toplevel())
-    ctx, found = findings(MessageSource(message, None), args, cfg)
+    text = with_branch_key(message, cfg, args)
+    if text is not None:
+        write(args.file, text.encode(message.charset))
+    stored = message.stored(text)
+    if aborts(message, stored):
+        return Status.OK  # git aborts the commit, as the user asked by leaving it empty
+    ctx, found = findings(MessageSource(stored, None), args, cfg)
     if found:
         # the branch only words findings (their ref, the Jira key a fix suggests): a message
         # that passes does not pay for the git process that reads it
-        ctx, found = findings(MessageSource(message, git.current_branch()), args, cfg)
+        ctx, found = findings(MessageSource(stored, committing_branch()), args, cfg)
     return report(ctx, found, args, 'the message')
