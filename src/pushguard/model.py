@@ -6,9 +6,24 @@ classes were a large share of the commit-msg hook's start-up time.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 
-from pushguard._typing import NamedTuple
+from pushguard._typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    class AddedLinesFeed(Protocol):
+        """The added lines as the engine hands them over: read once, as they come; `sifted`
+        (before the first read) says which file diffs are worth parsing at all."""
+
+        def __next__(self) -> AddedLines: ...
+        def __iter__(self) -> Iterator[AddedLines]: ...
+        def sifted(self, sift: Sift) -> Iterator[AddedLines]: ...
+
+# shown each file diff's (path, added lines) of a block of the patch, the lines less their '+'
+# and joined by newlines: says which ones to parse (a true item); the others are never split
+Sift = Callable[[Sequence[tuple[str, bytes]]], Sequence[bool]]
 
 
 class Severity(str, enum.Enum):
@@ -113,6 +128,13 @@ class FileChange(NamedTuple):
     blob: str  # the new blob's sha (zeros for a deletion)
     mode: str  # the new mode ('160000' is a submodule, '120000' a symlink)
     size: int | None = None  # None when sizes were not fetched, or not a blob
+    old_blob: str | None = None  # the blob it replaces (zeros for an addition), when known
+
+    @property
+    def brings_blob(self) -> bool:
+        """Whether the change brings a blob its source did not have (a pure rename or a mode
+        change brings none: the server already has the blob)."""
+        return self.status != 'D' and self.blob != self.old_blob
 
 
 class AddedLines(NamedTuple):
@@ -134,6 +156,7 @@ class Need(str, enum.Enum):
     SIZES = 'sizes'  # sizes of the new blobs
     ADDED_LINES = 'added-lines'  # lines each commit adds
     REFS = 'refs'  # the ref updates themselves
+    ATTRIBUTES = 'attributes'  # the `filter` attribute of the paths of big blobs (Git LFS)
 
 
 class Context:
@@ -141,6 +164,7 @@ class Context:
 
     __slots__ = (
         'place', 'updates', 'commits', 'changes', 'branch', 'root', 'notes', '_added_lines',
+        'lfs_paths',
     )
 
     def __init__(
@@ -152,7 +176,7 @@ class Context:
         branch: str | None = None,
         root: str | None = None,
         notes: list[str] | None = None,
-        _added_lines: Iterator[AddedLines] | None = None,
+        _added_lines: AddedLinesFeed | None = None,
     ) -> None:
         self.place = place
         self.updates = updates
@@ -162,10 +186,12 @@ class Context:
         self.root = root  # the work tree's top, where repository files such as baselines live
         self.notes: list[str] = [] if notes is None else notes  # said once, above findings
         self._added_lines = _added_lines
+        self.lfs_paths: frozenset[str] = frozenset()  # paths .gitattributes sends to Git LFS
 
-    def added_lines(self) -> Iterator[AddedLines]:
-        """Stream of added lines; read once, so memory stays bounded by one diff."""
+    def added_lines(self, sift: Sift | None = None) -> Iterator[AddedLines]:
+        """Stream of added lines; read once, so memory stays bounded by one diff. With `sift`,
+        only the file diffs it keeps are parsed."""
         if self._added_lines is None:
             return iter(())
         lines, self._added_lines = self._added_lines, None
-        return lines
+        return lines.sifted(sift) if sift is not None else lines

@@ -5,10 +5,14 @@ that read commits and diffs are imported then too, so a commit-msg hook never lo
 """
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 from pushguard import git
-from pushguard.model import AddedLines, Commit, Context, FileChange, Place, RefUpdate
+from pushguard._typing import TYPE_CHECKING
+from pushguard.model import Commit, Context, FileChange, Place, RefUpdate
+
+if TYPE_CHECKING:
+    from pushguard.model import AddedLinesFeed
 
 
 class _CommitData:
@@ -23,9 +27,13 @@ class _CommitData:
         return diff.changes(commits)
 
     def added_lines(self, commits: Sequence[Commit], too_big: Sequence[FileChange]
-                    ) -> Iterator[AddedLines]:
+                    ) -> AddedLinesFeed:
         from pushguard.git import patch
         return patch.added_lines(commits, skip=too_big)
+
+    def lfs_paths(self, paths: Sequence[str]) -> frozenset[str]:
+        from pushguard.git import diff
+        return diff.lfs_paths(paths)
 
 
 class MessageSource(_CommitData):
@@ -60,9 +68,13 @@ class StagedSource:
         return diff.staged_changes()
 
     def added_lines(self, commits: Sequence[Commit], too_big: Sequence[FileChange]
-                    ) -> Iterator[AddedLines]:
+                    ) -> AddedLinesFeed:
         from pushguard.git import patch
-        return patch.staged_added_lines()  # a big staged blob diffs as binary: nothing to skip
+        return patch.staged_added_lines(skip=too_big)
+
+    def lfs_paths(self, paths: Sequence[str]) -> frozenset[str]:
+        from pushguard.git import diff
+        return diff.lfs_paths(paths, cached=True)  # the index's .gitattributes
 
 
 class _Commits(_CommitData):

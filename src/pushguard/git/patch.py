@@ -8,13 +8,17 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 from pushguard._typing import TYPE_CHECKING
 from pushguard.errors import GitError
 from pushguard.git import decode, empty_tree, failure_message, fs_path, resolve, stdin_lines
-from pushguard.git.diff import DIFF_FLAGS, MAX_DIFF_BLOB, MERGES, parent_counts
-from pushguard.model import AddedLines, Commit, FileChange
+from pushguard.git.diff import DIFF_FLAGS, MAX_DIFF_BLOB, MERGES, RENAMES, parent_counts
+from pushguard.model import AddedLines, Commit, FileChange, Sift
 
 if TYPE_CHECKING:
     from typing import IO
 
 NO_BIG_DIFFS = ('-c', f'core.bigFileThreshold={MAX_DIFF_BLOB}')
+# Files git would call binary (a NUL byte, `-diff` or `binary` in .gitattributes, which the
+# repository controls) are diffed as text: their lines are scanned as detect-secrets scans any
+# file it can read, never left out unsaid. Blobs too big to diff are left out by path instead.
+PATCH_FLAGS = ('-p', '-U0', '--text', *RENAMES, *DIFF_FLAGS)
 _COMMIT_LINE = re.compile(rb'[0-9a-f]{40}|[0-9a-f]{64}')
 
 
@@ -43,8 +47,6 @@ def _streamed(*args: str, stdin: bytes) -> Iterator[IO[bytes]]:
                 raise GitError(failure_message(('git', *args), proc.returncode, said.read()))
 
 
-# shown each file diff's (path, added lines) of a block of the patch: which ones to parse
-Sift = Callable[[Sequence[tuple[str, bytes]]], Sequence[bool]]
 PATCH_BLOCK = 1 << 16  # git's patch is read up to this much at a time, then cut into file diffs
 _FILE_DIFF = b'\ndiff --git '
 _ADDED_LINE = re.compile(rb'^\+(.*)', re.MULTILINE)
@@ -93,14 +95,23 @@ def _added_lines(commits: Sequence[Commit], skip: Sequence[FileChange], sift: Si
                  ) -> Generator[AddedLines, None, None]:
     if not commits:
         return
-    for change in skip:
-        yield AddedLines(change.commit, change.ref, change.path, (), unread=True)
-    paths = dict.fromkeys(change.path for change in skip)
+    yield from _unread(skip)
     refs = {c.sha: c.ref for c in commits}
-    args = (*NO_BIG_DIFFS, 'diff-tree', '--stdin', '-p', '-U0', '--root', MERGES, *DIFF_FLAGS,
-            *(['--', *(f':(exclude,literal){path}' for path in paths)] if paths else []))
+    args = (*NO_BIG_DIFFS, 'diff-tree', '--stdin', '--root', MERGES, *PATCH_FLAGS,
+            *_excluded(skip))
     with _streamed(*args, stdin=stdin_lines(c.sha for c in commits if c.sha)) as out:
         yield from _merges_own(_parse_patch(out, refs, sift), parent_counts(commits))
+
+
+def _unread(skip: Sequence[FileChange]) -> Iterator[AddedLines]:
+    for change in skip:
+        yield AddedLines(change.commit, change.ref, change.path, (), unread=True)
+
+
+def _excluded(skip: Sequence[FileChange]) -> list[str]:
+    """The pathspec that leaves the paths of `skip` out of a diff."""
+    paths = dict.fromkeys(change.path for change in skip)
+    return ['--', *(f':(exclude,literal){path}' for path in paths)] if paths else []
 
 
 def _merges_own(stream: Iterator[AddedLines], parents: dict[str | None, int]
@@ -128,14 +139,17 @@ def _common(per_path: dict[str, list[AddedLines]], parents: int) -> Iterator[Add
                 yield AddedLines(first.commit, first.ref, first.path, lines)
 
 
-def staged_added_lines() -> AddedLinesStream:
-    """`git diff --cached -p -U0`, streamed: the lines the index adds."""
-    return AddedLinesStream(_staged_added_lines)
+def staged_added_lines(skip: Sequence[FileChange] = ()) -> AddedLinesStream:
+    """`git diff-index --cached -p -U0`, streamed: the lines the index adds (plumbing, so the
+    user's diff config cannot change paths or numbers); `skip` as for `added_lines`."""
+    return AddedLinesStream(lambda sift: _staged_added_lines(skip, sift))
 
 
-def _staged_added_lines(sift: Sift | None) -> Generator[AddedLines, None, None]:
+def _staged_added_lines(skip: Sequence[FileChange], sift: Sift | None
+                        ) -> Generator[AddedLines, None, None]:
+    yield from _unread(skip)
     base = resolve('HEAD') or empty_tree()
-    args = (*NO_BIG_DIFFS, 'diff', '--cached', '-p', '-U0', *DIFF_FLAGS, base)
+    args = (*NO_BIG_DIFFS, 'diff-index', '--cached', *PATCH_FLAGS, base, *_excluded(skip))
     with _streamed(*args, stdin=b'') as out:
         yield from _parse_patch(out, {}, sift)
 
