@@ -3,18 +3,21 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from pushguard.errors import ConfigError
 
 ENTROPY_PLUGINS = frozenset({'Base64HighEntropyString', 'HexHighEntropyString'})
+# types whose hash is that of a header every such secret shares (detect-secrets hashes the
+# `BEGIN ... PRIVATE KEY` line): listed in a baseline, one passes only in its own file
+HEADER_ONLY = frozenset({'Private Key'})
 
 
 def default_plugins() -> dict[str, Any]:
     from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
 
-    plugins = get_mapping_from_secret_type_to_class().values()
+    plugins: Iterable[type] = get_mapping_from_secret_type_to_class().values()
     return {'plugins_used': [{'name': plugin.__name__} for plugin in plugins
                              if plugin.__name__ not in ENTROPY_PLUGINS]}
 
@@ -41,7 +44,7 @@ def read(path: str) -> dict[str, Any] | None:
 
 
 def load(raw: dict[str, Any], path: str) -> frozenset[str]:
-    """Configure plugins and filters from the baseline; return the hashes it lists."""
+    """Configure plugins and filters from the baseline; return the secrets it lists (`entry`)."""
     from detect_secrets.core import baseline
     from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
     from detect_secrets.settings import get_filters, get_plugins
@@ -63,7 +66,13 @@ def load(raw: dict[str, Any], path: str) -> frozenset[str]:
     except (TypeError, ValueError, AttributeError, OSError) as e:
         raise ConfigError(f'{path}: not a detect-secrets baseline: {e or type(e).__name__}'
                           ) from None
-    return frozenset(secret.secret_hash for _, secret in collection)
+    return frozenset(entry(filename if secret.type in HEADER_ONLY else None, secret.secret_hash)
+                     for filename, secret in collection)
+
+
+def entry(path: str | None, hashed: str) -> str:
+    """A secret as `load` lists it: its hash, with its file for a header-only type."""
+    return hashed if path is None else f'{path}\0{hashed}'
 
 
 @contextlib.contextmanager

@@ -144,7 +144,7 @@ class Sift:
         self.wordless = any(needle.words is None for needle in self.narrow)
 
     def __call__(self, files: Sequence[tuple[str, bytes]]) -> list[bool]:
-        texts = [added.replace(b'\r', b' ') for _, added in files]  # as `_render` turns them
+        texts = [_lines(added) for _, added in files]
         keep = [bool(text) and self._undecidable(path, text)
                 for (path, _), text in zip(files, texts, strict=True)]
         decide = [i for i, text in enumerate(texts) if text and not keep[i]]
@@ -213,6 +213,17 @@ class Sift:
                 return True
             pos = end + 1
         return False
+
+
+CR_LINE_END = re.compile(rb'\r(?=\n|\Z)')
+
+
+def _lines(added: bytes) -> bytes:
+    """A file diff's added lines as `secrets._render` turns them: a CR ending a line goes, a
+    lone CR ends one (universal newlines, as detect-secrets reads files)."""
+    if b'\r' not in added:
+        return added
+    return CR_LINE_END.sub(b'', added).replace(b'\r', b'\n')
 
 
 @functools.lru_cache(maxsize=256)
