@@ -40,6 +40,13 @@ class Place(str, enum.Enum):
     CHECK = 'check'
     PRE_RECEIVE = 'pre-receive'
 
+    @property
+    def trusts_content(self) -> bool:
+        """Whether what is checked may name code for pushguard to run (a baseline's custom
+        detect-secrets plugins): the user's own work at commit and push time, never commits
+        from others (`check` of any range, CI, a server hook)."""
+        return self in (Place.COMMIT_MSG, Place.PRE_COMMIT, Place.PRE_PUSH)
+
 
 class Finding(NamedTuple):
     check: str
@@ -164,7 +171,7 @@ class Context:
 
     __slots__ = (
         'place', 'updates', 'commits', 'changes', 'branch', 'root', 'notes', '_added_lines',
-        'lfs_paths',
+        'lfs_paths', 'trusted',
     )
 
     def __init__(
@@ -187,6 +194,7 @@ class Context:
         self.notes: list[str] = [] if notes is None else notes  # said once, above findings
         self._added_lines = _added_lines
         self.lfs_paths: frozenset[str] = frozenset()  # paths .gitattributes sends to Git LFS
+        self.trusted = place.trusts_content  # the engine may say otherwise (Place.trusts_content)
 
     def added_lines(self, sift: Sift | None = None) -> Iterator[AddedLines]:
         """Stream of added lines; read once, so memory stays bounded by one diff. With `sift`,

@@ -28,7 +28,7 @@ class Plan(NamedTuple):
     wide: frozenset[int]  # the needles it searches for over whole blocks (_secret_sift.wide)
 
 
-def key(baseline: str) -> object | None:
+def key(baseline: str, trusted: bool = True) -> object | None:
     """What a plan for `baseline` (a path) is computed from; None when it cannot be cached."""
     installed = _detect_secrets()
     if installed is None:
@@ -42,7 +42,7 @@ def key(baseline: str) -> object | None:
         return None
     if any(mark in raw for mark in _NAMES_FILES):
         return None
-    return (_FORMAT, installed, raw)
+    return (_FORMAT, installed, raw, trusted)  # untrusted, the baseline's code is left out
 
 
 def _detect_secrets() -> tuple[str, bytes, int] | None:

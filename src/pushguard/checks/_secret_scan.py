@@ -31,15 +31,16 @@ class Hit(NamedTuple):
     identity: str
 
 
-def find_secrets(stream: Iterable[AddedLines], baseline: str, prefilter: bool = True
-                 ) -> Iterator[tuple[AddedLines, Hit]]:
+def find_secrets(stream: Iterable[AddedLines], baseline: str, prefilter: bool = True,
+                 trusted: bool = True) -> Iterator[tuple[AddedLines, Hit]]:
     """Scan each (commit, path)'s added lines in-process; skip what the baseline knows.
 
     Each one that the prefilter (`_secret_prefilter`; off with `prefilter=False`) cannot rule
     out is written as a file under its own repository path (plugins and filters read the name
     and extension) in a temporary folder, scanned, then removed: memory and disk stay bounded by
     one diff. detect-secrets' process pool is not used (one process, no forks), and it is not
-    even imported when the stream is empty.
+    even imported when the stream is empty. Untrusted, the baseline's own code is not run
+    (`_secret_baseline.load`).
     """
     stream = iter(stream)
     first = next(stream, None)
@@ -50,7 +51,8 @@ def find_secrets(stream: Iterable[AddedLines], baseline: str, prefilter: bool = 
     raw = _secret_baseline.read(baseline)
     settings = transient_settings(_secret_baseline.default_plugins() if raw is None else {})
     with settings, tempfile.TemporaryDirectory(prefix='pushguard-secrets-') as tmp:
-        known = _secret_baseline.load(raw, baseline) if raw is not None else frozenset()
+        known = _secret_baseline.load(raw, baseline, trusted) if raw is not None \
+            else frozenset()
         needles = _secret_prefilter.needles() if prefilter else None
         slot = os.path.join(tmp, 'tree')
         for added in itertools.chain((first,), stream):

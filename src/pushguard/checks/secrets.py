@@ -40,10 +40,12 @@ def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
     baseline = os.path.join(ctx.root or os.getcwd(), cfg.secrets_baseline)
     seen: set[tuple[str, str, str]] = set()
     unread: list[AddedLines] = []
-    plan = _plan(baseline)
+    if not ctx.trusted:
+        yield from _code_not_run(baseline, cfg.secrets_baseline)
+    plan = _plan(baseline, ctx.trusted)
     sift = _secret_sift.Sift(plan) if plan.needles is not None else None
     readable = _set_aside_unread(ctx.added_lines(sift), unread)
-    for added, hit in find_secrets(readable, baseline):
+    for added, hit in find_secrets(readable, baseline, trusted=ctx.trusted):
         # the same secret added again (moved, or by a merge): said once
         key = (added.path, hit.type, hit.identity)
         if key not in seen:
@@ -52,24 +54,43 @@ def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
     yield from (_not_scanned(added) for added in unread)
 
 
-def _plan(baseline: str) -> _secret_plan.Plan:
+def _code_not_run(baseline: str, shown: str) -> Iterator[Finding]:
+    """A warning when the baseline names code of its own, which is not run here."""
+    import json
+    try:
+        with open(baseline, 'rb') as f:
+            named = _secret_baseline.refused_code(json.loads(f.read()))
+    except (OSError, ValueError):  # no baseline, or one the full read will refuse
+        return
+    if named:
+        yield Finding(
+            ID, Severity.WARNING,
+            f'{shown} names code to run ({", ".join(named)}): code named by the commits being '
+            f'checked is never run where commits from others are checked (check, CI, server '
+            f'hooks), so the scan used the rest of the baseline without it',
+            'run such plugins and filters where the baseline is trusted: the pre-commit and '
+            'pre-push hooks',
+        )
+
+
+def _plan(baseline: str, trusted: bool = True) -> _secret_plan.Plan:
     """The prefilter's plan for this baseline: cached, else made (and the baseline checked)."""
-    key = _secret_plan.key(baseline)
+    key = _secret_plan.key(baseline, trusted)
     plan = _secret_plan.load(baseline, key) if key is not None else None
     if plan is None:
-        plan = _fresh_plan(baseline)
+        plan = _fresh_plan(baseline, trusted)
         if key is not None:
             _secret_plan.store(baseline, key, plan)
     return plan
 
 
-def _fresh_plan(baseline: str) -> _secret_plan.Plan:
+def _fresh_plan(baseline: str, trusted: bool = True) -> _secret_plan.Plan:
     from detect_secrets.settings import transient_settings
 
     raw = _secret_baseline.read(baseline)
     with transient_settings(_secret_baseline.default_plugins() if raw is None else {}):
         if raw is not None:
-            _secret_baseline.load(raw, baseline)
+            _secret_baseline.load(raw, baseline, trusted)
         needles = _secret_prefilter.siftable(_secret_prefilter.needles())
         wide = _secret_sift.wide(needles) if needles is not None else frozenset()
         return _secret_plan.Plan(needles, *_secret_prefilter.extension_kinds(), wide)
