@@ -16,6 +16,7 @@ ODD_NAMES = [
     pytest.param(b'caf\xc3\xa9.txt', id='utf8'),
     pytest.param(b'latin\xe9.txt', id='not-utf8'),
     pytest.param(b'quote"and\\slash.txt', id='quote-backslash'),
+    pytest.param(b'quote "and space.txt', id='quote-space'),  # git puts a TAB after the quote
     pytest.param(b'dir with space/inner file.txt', id='dir-space'),
 ]
 

@@ -242,8 +242,8 @@ def _hunk_start(header: bytes) -> int:
 
 def _patch_path(raw: bytes) -> bytes:
     """The path of a `+++ b/...` line, unquoted, less the TAB git adds after a name with a space."""
-    if raw.startswith(b'"'):
-        return _unquote(raw)
+    if raw.startswith(b'"'):  # a TAB may follow the closing quote too
+        return _unquote(raw[:-1] if raw.endswith(b'"\t') else raw)
     # diff.c appends a TAB to an unquoted name that contains a space, for GNU patch
     return raw[:-1] if raw.endswith(b'\t') and b' ' in raw else raw
 
