@@ -85,24 +85,46 @@ def _migrate(path: str, ref: str | None) -> str:
     return f'git lfs migrate import --include={path}{include_ref}'
 
 
-def _fix(change: FileChange, commit: Commit | None, is_tip: bool, lfs: bool) -> str:
+def _fix(change: FileChange, commit: Commit | None, is_tip: bool, lfs: bool, alone: bool
+         ) -> str:
+    """`alone`: the commit adds this file and changes nothing else, so removing the file from
+    it would leave an empty commit (which `git commit --amend` refuses): the commit goes."""
     path = shell_quote(change.path)
     if commit is None:  # the index, at pre-commit
         if lfs:
             return f'git lfs install && git rm --cached -- {path} && git add -- {path}'
         return (f'git rm --cached -- {path}  # and add it to .gitignore\n'
-                f'or keep it in Git LFS: git lfs track {path} && git add .gitattributes {path}')
+                f'or keep it in Git LFS: git lfs track {path} && '
+                f'git add -- .gitattributes {path}')
     migrate = _migrate(path, change.ref)
     if is_tip:
         if lfs:
             return (f'git lfs install && git rm --cached -- {path} && git add -- {path} && '
                     'git commit --amend --no-edit')
-        return (f'git rm --cached -- {path} && git commit --amend --no-edit'
-                '  # and add it to .gitignore\n'
+        return (f'{_uncommit(path, commit, alone)}  # and add it to .gitignore\n'
                 f'or keep it in Git LFS: {migrate}')
+    if alone:
+        return (f'{migrate}  # rewrites {commit.short} and the commits after it\n'
+                f'or drop the commit, which only adds it: git rebase -i {rebase_base(commit)} '
+                f'(mark {commit.short} "drop")')
     return (f'{migrate}  # rewrites {commit.short} and the commits after it\n'
             f'or drop it: git rebase -i {rebase_base(commit)} (mark {commit.short} "edit"), '
             f'git rm --cached -- {path}, git commit --amend --no-edit, git rebase --continue')
+
+
+def _uncommit(path: str, commit: Commit, alone: bool) -> str:
+    """Take the file out of the last commit; the file stays in the work tree."""
+    if not alone:
+        return f'git rm --cached -- {path} && git commit --amend --no-edit'
+    if not commit.parents:  # the first commit: there is nothing to go back to
+        return f'git update-ref -d HEAD && git rm -q --cached -- {path}'
+    return f'git reset -q --soft HEAD~1 && git rm -q --cached -- {path}'
+
+
+def _alone(change: FileChange, changes: Sequence[FileChange]) -> bool:
+    """Whether `change` adds a file in a commit that changes nothing else."""
+    return change.status == 'A' and change.commit is not None \
+        and sum(1 for c in changes if c.commit == change.commit) == 1
 
 
 def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
@@ -117,6 +139,6 @@ def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
         yield Finding(
             ID, severity,
             _message(change, severity, cfg, is_lfs, _deleted_later(change, ctx.changes)),
-            _fix(change, commit, change.commit in tip_shas, is_lfs),
+            _fix(change, commit, change.commit in tip_shas, is_lfs, _alone(change, ctx.changes)),
             ref=change.ref, commit=change.commit, path=change.path,
         )

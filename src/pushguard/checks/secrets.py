@@ -22,22 +22,24 @@ Its patterns are cached (`_secret_plan`), and applied to each file diff before i
 from __future__ import annotations
 
 import os
-import shlex
 from collections.abc import Iterable, Iterator
 
-from pushguard.checks import _secret_baseline, _secret_plan, _secret_prefilter, _secret_sift
+from pushguard.checks import (
+    _secret_baseline, _secret_fix, _secret_plan, _secret_prefilter, _secret_sift,
+)
 from pushguard.checks._secret_scan import Hit, find_secrets
 from pushguard.config import Config
 from pushguard.model import AddedLines, Commit, Context, Finding, Need, Severity
 
 ID = 'secrets'
 NEEDS = frozenset({Need.ADDED_LINES})
-PRAGMA = 'pragma: allowlist secret'
+PRAGMA = _secret_fix.PRAGMA
 
 
 def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
     commits: dict[str | None, Commit] = {c.sha: c for c in ctx.commits if c.sha}
-    baseline = os.path.join(ctx.root or os.getcwd(), cfg.secrets_baseline)
+    root = ctx.root or os.getcwd()
+    baseline = os.path.join(root, cfg.secrets_baseline)
     seen: set[tuple[str, str, str]] = set()
     unread: list[AddedLines] = []
     if not ctx.trusted:
@@ -50,7 +52,7 @@ def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
         key = (added.path, hit.type, hit.identity)
         if key not in seen:
             seen.add(key)
-            yield _finding(added, hit, commits.get(added.commit), cfg.secrets_baseline)
+            yield _finding(added, hit, commits.get(added.commit), cfg.secrets_baseline, root)
     yield from (_not_scanned(added) for added in unread)
 
 
@@ -110,35 +112,16 @@ def _not_scanned(added: AddedLines) -> Finding:
         ID, Severity.WARNING,
         'not scanned for secrets: the file is over 1 MiB (GitLab\'s secret push protection '
         'skips such blobs too)',
-        f'scan it by hand: detect-secrets scan {shlex.quote(_printable(added.path))}',
+        f'scan it by hand: {_secret_fix.scan_by_hand(added.path)}',
         ref=added.ref, commit=added.commit, path=added.path,
     )
 
 
-def _finding(added: AddedLines, hit: Hit, commit: Commit | None, baseline: str) -> Finding:
+def _finding(added: AddedLines, hit: Hit, commit: Commit | None, baseline: str, root: str
+             ) -> Finding:
     where = 'a staged line' if added.commit is None else 'a line this commit adds'
+    fix = _secret_fix.fix(added, commit, baseline, root)
     return Finding(
-        ID, Severity.ERROR, f'{hit.type} in {where}', _fix(added, commit, baseline),
+        ID, Severity.ERROR, f'{hit.type} in {where}', fix,
         ref=added.ref, commit=added.commit, path=added.path, line=hit.line,
     )
-
-
-def _fix(added: AddedLines, commit: Commit | None, baseline: str) -> str:
-    path = shlex.quote(_printable(added.path))
-    not_secret = (f'not a secret? end the line with "# {PRAGMA}", or audit it into {baseline} '
-                  f'(detect-secrets scan --baseline {shlex.quote(baseline)})')
-    if added.commit is None:
-        return (f'remove it from {path} and stage that (git add {path}), or unstage the file: '
-                f'git restore --staged {path} (before the first commit: git rm --cached {path}); '
-                f'rotate it if it was ever shared\n{not_secret}')
-    short = added.commit[:12]
-    rebase = 'git rebase -i --root' if commit is not None and not commit.parents else \
-        f'git rebase -i {short}~1'
-    return (f'remove it and rotate it: once pushed anywhere, the credential is exposed\n'
-            f'rewrite the commits that hold it: {rebase} (mark {short} "edit", remove the line, '
-            f'git commit --amend, git rebase --continue), or git commit --amend if it is the '
-            f'last commit\n{not_secret}')
-
-
-def _printable(path: str) -> str:
-    return path.encode('utf-8', 'surrogateescape').decode('utf-8', 'replace')
