@@ -31,6 +31,7 @@ if TYPE_CHECKING:
         def added_lines(self, commits: Sequence[Commit], too_big: Sequence[FileChange]
                         ) -> AddedLinesFeed: ...
         def lfs_paths(self, paths: Sequence[str]) -> frozenset[str]: ...
+        def read_blobs(self, shas: Sequence[str]) -> Iterator[tuple[str, bytes]]: ...
 
 
 def select(cfg: Config, place: Place, only: Iterable[str] = (), skip: Iterable[str] = ()
@@ -67,6 +68,7 @@ def run(
         from pushguard.git import diff
         ctx.root = ctx.root or git.work_tree_top()
         ctx._added_lines = source.added_lines(ctx.commits, diff.too_big_to_diff(ctx.changes))
+        ctx.read_blobs = source.read_blobs
     findings: list[Finding] = []
     for check in selected:
         findings.extend(_apply_policy(check.check(ctx, cfg), cfg))

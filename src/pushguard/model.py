@@ -152,6 +152,7 @@ class AddedLines(NamedTuple):
     path: str
     lines: tuple[tuple[int, str], ...]
     unread: bool = False  # too big to diff: its lines were not read
+    blobs: tuple[str, str] | None = None  # the (old, new) blob ids, when the diff names them
 
 
 class Need(str, enum.Enum):
@@ -171,7 +172,7 @@ class Context:
 
     __slots__ = (
         'place', 'updates', 'commits', 'changes', 'branch', 'root', 'notes', '_added_lines',
-        'lfs_paths', 'trusted',
+        'lfs_paths', 'trusted', 'read_blobs',
     )
 
     def __init__(
@@ -195,6 +196,8 @@ class Context:
         self._added_lines = _added_lines
         self.lfs_paths: frozenset[str] = frozenset()  # paths .gitattributes sends to Git LFS
         self.trusted = place.trusts_content  # the engine may say otherwise (Place.trusts_content)
+        # blob contents by id, for the few files a check must read whole (one git process)
+        self.read_blobs: Callable[[Sequence[str]], Iterator[tuple[str, bytes]]] = _no_blobs
 
     def added_lines(self, sift: Sift | None = None) -> Iterator[AddedLines]:
         """Stream of added lines; read once, so memory stays bounded by one diff. With `sift`,
@@ -203,3 +206,7 @@ class Context:
             return iter(())
         lines, self._added_lines = self._added_lines, None
         return lines.sifted(sift) if sift is not None else lines
+
+
+def _no_blobs(shas: Sequence[str]) -> Iterator[tuple[str, bytes]]:
+    return iter(())

@@ -5,7 +5,7 @@ that read commits and diffs are imported then too, so a commit-msg hook never lo
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from pushguard import git
 from pushguard._typing import TYPE_CHECKING
@@ -34,6 +34,10 @@ class _CommitData:
     def lfs_paths(self, paths: Sequence[str]) -> frozenset[str]:
         from pushguard.git import diff
         return diff.lfs_paths(paths)
+
+    def read_blobs(self, shas: Sequence[str]) -> Iterator[tuple[str, bytes]]:
+        from pushguard.git import blobs
+        return blobs.read_blobs(shas)
 
 
 class MessageSource(_CommitData):
@@ -75,6 +79,10 @@ class StagedSource:
     def lfs_paths(self, paths: Sequence[str]) -> frozenset[str]:
         from pushguard.git import diff
         return diff.lfs_paths(paths, cached=True)  # the index's .gitattributes
+
+    def read_blobs(self, shas: Sequence[str]) -> Iterator[tuple[str, bytes]]:
+        from pushguard.git import blobs
+        return blobs.read_blobs(shas)  # the index's blobs are in the object store too
 
 
 class _Commits(_CommitData):

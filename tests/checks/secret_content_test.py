@@ -177,3 +177,39 @@ def test_a_baseline_private_key_passes_only_in_its_own_file(repo):
     assert findings('HEAD') == []
     gitrepo.commit(repo, 'feat: real key', {'deploy/id_rsa': private_key(2)})
     assert where(findings(f'{base}..HEAD')) == [('deploy/id_rsa', 1)]
+
+
+# --- secrets that need their file's context -------------------------------------------------
+
+MULTI_LINE = [
+    pytest.param('app.ini', '[db]\npassword = first\n   {value}\nport = 1\n', 3, id='ini'),
+    pytest.param('app.yaml', 'db:\n  user: x\n  password: >\n    {value}\n    more\n', 3,
+                 id='yaml-folded'),
+    pytest.param('.env', 'user = x\npassword = first\n  {value}\n', 3, id='eager-ini'),
+]
+
+
+@pytest.mark.parametrize(('name', 'text', 'line'), MULTI_LINE)
+def test_a_changed_continuation_of_an_unchanged_key_is_found(repo, name, text, line):
+    base = gitrepo.commit(repo, 'chore: start', {name: text.format(value='old')})
+    gitrepo.commit(repo, 'feat: new secret', {name: text.format(value='Zk8PqW3nR5tY7uJ2')})
+    [finding] = findings(f'{base}..HEAD')
+    assert (finding['path'], finding['line']) == (name, line)
+    assert finding['message'] == 'Secret Keyword in a value this commit changes'
+
+
+@pytest.mark.parametrize(('name', 'text', 'line'), MULTI_LINE[:2])
+def test_a_staged_continuation_of_an_unchanged_key_is_found(repo, name, text, line):
+    gitrepo.commit(repo, 'chore: start', {name: text.format(value='old')})
+    gitrepo.write(repo, name, text.format(value='Zk8PqW3nR5tY7uJ2'))
+    gitrepo.git('add', name)
+    result = run_pushguard('hook', 'pre-commit', '--only', 'secrets')
+    assert result.code == 1
+    assert f'({name}:{line})' in result.out
+
+
+def test_a_secret_the_file_already_held_is_not_added_by_a_continuation(repo):
+    text = '[db]\npassword = Zk8PqW3nR5tY7uJ2\nhosts = a\n   {host}\n'
+    base = gitrepo.commit(repo, 'chore: start', {'app.ini': text.format(host='b')})
+    gitrepo.commit(repo, 'feat: host', {'app.ini': text.format(host='c')})
+    assert findings(f'{base}..HEAD') == []

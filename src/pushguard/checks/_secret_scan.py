@@ -13,12 +13,15 @@ import locale
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
-from pushguard.checks import _secret_baseline, _secret_prefilter
+from pushguard.checks import _secret_baseline, _secret_context, _secret_prefilter
 from pushguard.checks._secret_baseline import HEADER_ONLY
 from pushguard.model import AddedLines
+
+
+Context = Callable[[], Iterable[tuple[AddedLines, str, str]]]
 
 
 class Hit(NamedTuple):
@@ -32,7 +35,8 @@ class Hit(NamedTuple):
 
 
 def find_secrets(stream: Iterable[AddedLines], baseline: str, prefilter: bool = True,
-                 trusted: bool = True) -> Iterator[tuple[AddedLines, Hit]]:
+                 trusted: bool = True, context: Context = lambda: ()
+                 ) -> Iterator[tuple[AddedLines, Hit]]:
     """Scan each (commit, path)'s added lines in-process; skip what the baseline knows.
 
     Each one that the prefilter (`_secret_prefilter`; off with `prefilter=False`) cannot rule
@@ -40,7 +44,8 @@ def find_secrets(stream: Iterable[AddedLines], baseline: str, prefilter: bool = 
     and extension) in a temporary folder, scanned, then removed: memory and disk stay bounded by
     one diff. detect-secrets' process pool is not used (one process, no forks), and it is not
     even imported when the stream is empty. Untrusted, the baseline's own code is not run
-    (`_secret_baseline.load`).
+    (`_secret_baseline.load`). Then `context()` (read once the stream is): files to scan whole
+    (`_secret_context`), each as (its added lines, the old text, the new text).
     """
     stream = iter(stream)
     first = next(stream, None)
@@ -58,6 +63,10 @@ def find_secrets(stream: Iterable[AddedLines], baseline: str, prefilter: bool = 
         for added in itertools.chain((first,), stream):
             hits = _scan(added, slot, needles)
             yield from ((added, hit) for hit in hits if _known_key(added, hit) not in known)
+        for added, old, new in context():
+            name = _relative(added.path)
+            new_hits = _secret_context.new_secrets(name, old, new, slot, needles, scan_text)
+            yield from ((added, hit) for hit in new_hits if _known_key(added, hit) not in known)
 
 
 def _known_key(added: AddedLines, hit: Hit) -> str:
@@ -67,10 +76,21 @@ def _known_key(added: AddedLines, hit: Hit) -> str:
 
 def _scan(added: AddedLines, slot: str, needles: tuple[_secret_prefilter.Needle, ...] | None
           ) -> list[Hit]:
+    content, origin = _render(added.lines)
+    hits = []
+    for hit in scan_text(_relative(added.path), content, slot, needles):
+        line = origin[hit.line - 1] if 0 < hit.line <= len(origin) else None
+        if line is not None:
+            hits.append(hit._replace(line=line))
+    return hits
+
+
+def scan_text(name: str, content: str, slot: str,
+              needles: tuple[_secret_prefilter.Needle, ...] | None) -> list[Hit]:
+    """detect-secrets' findings in `content` read as the file `name` (a safe relative path),
+    each at its line in `content`; none when the prefilter rules them out."""
     from detect_secrets.core.scan import scan_file
 
-    content, origin = _render(added.lines)
-    name = _relative(added.path)
     if needles is not None and not _secret_prefilter.may_hold_secrets(needles, name, content):
         return []
     name = _write_under(slot, name, content)
@@ -80,15 +100,10 @@ def _scan(added: AddedLines, slot: str, needles: tuple[_secret_prefilter.Needle,
             found = list(scan_file(name))
     finally:
         os.unlink(os.path.join(slot, name))  # folders stay: making them anew costs more
-    hits = []
-    for secret in found:
-        number = secret.line_number
-        line = origin[number - 1] if 0 < number <= len(origin) else None
-        if line is not None:
-            identity = _block_hash(content, number) if secret.type in HEADER_ONLY \
-                else secret.secret_hash
-            hits.append(Hit(secret.type, secret.secret_hash, line, identity))
-    return hits
+    return [Hit(secret.type, secret.secret_hash, secret.line_number,
+                _block_hash(content, secret.line_number) if secret.type in HEADER_ONLY
+                else secret.secret_hash)
+            for secret in found]
 
 
 def _block_hash(content: str, number: int) -> str:

@@ -5,8 +5,9 @@ them, and answers what `_secret_prefilter.may_hold_secrets` would for the render
 true (keep the file for the full prefilter) where it cannot tell: text that is not ASCII, an
 extension the YAML transformer parses (or one detect-secrets was not asked about), a line
 opening a [section] (the ini transformer parses the file then), or, where the eager ini
-transformer may parse the file, no line that makes it fail. It never drops a file the
-prefilter would keep.
+transformer may parse the file, no line that makes it fail, or a line that may continue a value
+whose key is elsewhere in the file (`_secret_context`). It never drops a file the prefilter
+would keep.
 
 Needles whose words are too common to pick files by (a '.', a ':') are searched for once over
 all the block's lines joined by newlines, when that finds every match a single line has: their
@@ -23,13 +24,11 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from pushguard.checks._secret_context import CONFIG_REFUSED, needs_context
 from pushguard.checks._secret_plan import Plan
 from pushguard.checks._secret_prefilter import Needle, _all_words, _wanted
 
 SECTION_START = re.compile(rb'^\s*\[', re.MULTILINE)  # as _secret_prefilter.SECTION_START
-# A line configparser refuses (not blank, a comment, a [section] nor indented as a continuation,
-# and no '=' or ':'): the eager ini transformer then fails, and adds no lines.
-CONFIG_REFUSED = re.compile(rb'^[^ \t\n\r\x0b\x0c\x1c-\x1f#;\[][^=:\n]*$', re.MULTILINE)
 TRAILING_SPACE = re.compile(rb'[ \t\x0b\x0c\x1c-\x1f]+$', re.MULTILINE)  # what str.rstrip drops
 ANY_TRAILING_SPACE = re.compile(rb'[ \t\x0b\x0c\x1c-\x1f](?=\n|\Z)')  # linear, unlike the above
 
@@ -157,8 +156,8 @@ class Sift:
 
     def _undecidable(self, path: str, text: bytes) -> bool:
         """Whether a transformer may add lines to this file, or its text is not ASCII."""
-        if not text.isascii() or SECTION_START.search(text):
-            return True
+        if not text.isascii() or SECTION_START.search(text) or needs_context(path, text):
+            return True  # (the last: its file is scanned whole too, `_secret_context`)
         extension = os.path.splitext(path)[1]
         return extension not in self.plain \
             and (extension not in self.eager or CONFIG_REFUSED.search(text) is None)

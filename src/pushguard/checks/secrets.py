@@ -21,11 +21,12 @@ Its patterns are cached (`_secret_plan`), and applied to each file diff before i
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterable, Iterator
 
 from pushguard.checks import (
-    _secret_baseline, _secret_fix, _secret_plan, _secret_prefilter, _secret_sift,
+    _secret_baseline, _secret_context, _secret_fix, _secret_plan, _secret_prefilter, _secret_sift,
 )
 from pushguard.checks._secret_scan import Hit, find_secrets
 from pushguard.config import Config
@@ -46,8 +47,10 @@ def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
         yield from _code_not_run(baseline, cfg.secrets_baseline)
     plan = _plan(baseline, ctx.trusted)
     sift = _secret_sift.Sift(plan) if plan.needles is not None else None
-    readable = _set_aside_unread(ctx.added_lines(sift), unread)
-    for added, hit in find_secrets(readable, baseline, trusted=ctx.trusted):
+    whole: list[AddedLines] = []  # file diffs to scan whole too (_secret_context)
+    readable = _set_aside_unread(ctx.added_lines(sift), unread, whole)
+    context = functools.partial(_secret_context.with_texts, whole, ctx.read_blobs)
+    for added, hit in find_secrets(readable, baseline, trusted=ctx.trusted, context=context):
         # the same secret added again (moved, or by a merge): said once
         key = (added.path, hit.type, hit.identity)
         if key not in seen:
@@ -98,13 +101,15 @@ def _fresh_plan(baseline: str, trusted: bool = True) -> _secret_plan.Plan:
         return _secret_plan.Plan(needles, *_secret_prefilter.extension_kinds(), wide)
 
 
-def _set_aside_unread(stream: Iterable[AddedLines], unread: list[AddedLines]
-                      ) -> Iterator[AddedLines]:
+def _set_aside_unread(stream: Iterable[AddedLines], unread: list[AddedLines],
+                      whole: list[AddedLines]) -> Iterator[AddedLines]:
     for added in stream:
         if added.unread:
             unread.append(added)
-        else:
-            yield added
+            continue
+        if (needed := _secret_context.candidate(added)) is not None:
+            whole.append(needed)
+        yield added
 
 
 def _not_scanned(added: AddedLines) -> Finding:
@@ -120,6 +125,9 @@ def _not_scanned(added: AddedLines) -> Finding:
 def _finding(added: AddedLines, hit: Hit, commit: Commit | None, baseline: str, root: str
              ) -> Finding:
     where = 'a staged line' if added.commit is None else 'a line this commit adds'
+    if not added.lines:  # found scanning the file whole (_secret_context)
+        where = 'a value the index changes' if added.commit is None else \
+            'a value this commit changes'
     fix = _secret_fix.fix(added, commit, baseline, root)
     return Finding(
         ID, Severity.ERROR, f'{hit.type} in {where}', fix,

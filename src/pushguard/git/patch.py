@@ -1,13 +1,12 @@
 """The lines commits (or the index) add: `git diff-tree -p -U0`, streamed and parsed."""
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Callable, Generator, Iterator, Sequence
 
 from pushguard._typing import TYPE_CHECKING
-from pushguard.errors import GitError
-from pushguard.git import decode, empty_tree, failure_message, fs_path, resolve, stdin_lines
+from pushguard.git import decode, empty_tree, fs_path, resolve, stdin_lines
+from pushguard.git._stream import streamed as _streamed
 from pushguard.git.diff import DIFF_FLAGS, MAX_DIFF_BLOB, MERGES, RENAMES, parent_counts
 from pushguard.model import AddedLines, Commit, FileChange, Sift
 
@@ -18,35 +17,8 @@ NO_BIG_DIFFS = ('-c', f'core.bigFileThreshold={MAX_DIFF_BLOB}')
 # Files git would call binary (a NUL byte, `-diff` or `binary` in .gitattributes, which the
 # repository controls) are diffed as text: their lines are scanned as detect-secrets scans any
 # file it can read, never left out unsaid. Blobs too big to diff are left out by path instead.
-PATCH_FLAGS = ('-p', '-U0', '--text', *RENAMES, *DIFF_FLAGS)
+PATCH_FLAGS = ('-p', '-U0', '--text', '--full-index', *RENAMES, *DIFF_FLAGS)
 _COMMIT_LINE = re.compile(rb'[0-9a-f]{40}|[0-9a-f]{64}')
-
-
-@contextlib.contextmanager
-def _streamed(*args: str, stdin: bytes) -> Iterator[IO[bytes]]:
-    """Run git with its stdout read as it comes, so a big diff never sits in memory whole."""
-    import subprocess
-    import tempfile
-    # stdin and stderr are files, not pipes: git answers each line as it reads it, so writing a
-    # long input (2,000 shas) to a pipe while nobody reads git's full stdout deadlocks both
-    with tempfile.TemporaryFile() as feed, tempfile.TemporaryFile() as said:
-        feed.write(stdin)
-        feed.seek(0)
-        proc = subprocess.Popen(('git', *args), stdin=feed, stdout=subprocess.PIPE, stderr=said)
-        assert proc.stdout is not None
-        read_to_the_end = False
-        try:
-            yield proc.stdout
-            read_to_the_end = True
-        finally:
-            proc.stdout.close()
-            if not read_to_the_end:  # the reader stopped early: git's failure is not news
-                proc.kill()
-            if proc.wait() != 0 and read_to_the_end:
-                said.seek(0)
-                raise GitError(failure_message(('git', *args), proc.returncode, said.read()))
-
-
 PATCH_BLOCK = 1 << 16  # git's patch is read up to this much at a time, then cut into file diffs
 _FILE_DIFF = b'\ndiff --git '
 _ADDED_LINE = re.compile(rb'^\+(.*)', re.MULTILINE)
@@ -158,7 +130,7 @@ def _parse_patch(out: IO[bytes], refs: dict[str | None, str | None], sift: Sift 
                  ) -> Iterator[AddedLines]:
     commit: str | None = None
     for pieces in _pieces(out):
-        files: list[tuple[str | None, str, bytes]] = []  # commit, path, hunks
+        files: list[tuple[str | None, str, bytes, tuple[str, str] | None]] = []
         for piece in pieces:
             diff, shas = _split_commit_lines(piece)
             found = _file_hunks(diff)
@@ -168,15 +140,17 @@ def _parse_patch(out: IO[bytes], refs: dict[str | None, str | None], sift: Sift 
                 commit = decode(shas[-1])
         if sift is not None and files:
             files = _sifted(files, sift)
-        for sha, path, hunks in files:
+        for sha, path, hunks, blobs in files:
             lines = _hunk_lines(hunks)
             if lines:
-                yield AddedLines(sha, refs.get(sha), path, tuple(lines))
+                yield AddedLines(sha, refs.get(sha), path, tuple(lines), blobs=blobs)
 
 
-def _sifted(files: list[tuple[str | None, str, bytes]], sift: Sift
-            ) -> list[tuple[str | None, str, bytes]]:
-    kept = sift([(path, b'\n'.join(_ADDED_LINE.findall(hunks))) for _, path, hunks in files])
+_FileDiff = tuple[str | None, str, bytes, tuple[str, str] | None]  # commit, path, hunks, blobs
+
+
+def _sifted(files: list[_FileDiff], sift: Sift) -> list[_FileDiff]:
+    kept = sift([(path, b'\n'.join(_ADDED_LINE.findall(hunks))) for _, path, hunks, _ in files])
     return [file for file, keep in zip(files, kept, strict=True) if keep]
 
 
@@ -209,9 +183,10 @@ def _split_commit_lines(piece: bytes) -> tuple[bytes, list[bytes]]:
     return text, shas[::-1]
 
 
-def _file_hunks(diff: bytes) -> tuple[str, bytes] | None:
-    """The path of one file's diff (its text after `diff --git `) and its hunks; None when it has
-    none (binary, a mode change, a deletion, or no file diff at all)."""
+def _file_hunks(diff: bytes) -> tuple[str, bytes, tuple[str, str] | None] | None:
+    """The path of one file's diff (its text after `diff --git `), its hunks and its (old, new)
+    blobs (`index` line, --full-index); None when it has no hunks (a mode change, a deletion, a
+    pure rename, or no file diff at all)."""
     hunks = diff.find(b'\n@@ ')
     target = diff.rfind(b'\n+++ ', 0, hunks)
     if hunks < 0 or target < 0:
@@ -219,7 +194,16 @@ def _file_hunks(diff: bytes) -> tuple[str, bytes] | None:
     target_path = diff[target + 5:diff.find(b'\n', target + 1)]
     if target_path == b'/dev/null':
         return None
-    return fs_path(_patch_path(target_path)[2:]), diff[hunks + 1:]
+    return fs_path(_patch_path(target_path)[2:]), diff[hunks + 1:], _blobs(diff, hunks)
+
+
+def _blobs(diff: bytes, end: int) -> tuple[str, str] | None:
+    """The `index OLD..NEW[ MODE]` line's blob ids."""
+    start = diff.find(b'\nindex ', 0, end)
+    if start < 0:
+        return None
+    ids = diff[start + 7:diff.find(b'\n', start + 1)].split(b' ')[0].split(b'..')
+    return (decode(ids[0]), decode(ids[1])) if len(ids) == 2 else None
 
 
 def _hunk_lines(text: bytes) -> list[tuple[int, str]]:
