@@ -2,10 +2,10 @@
 INI value whose key line is unchanged. detect-secrets, scanning the file, parses it (its YAML
 and ini transformers) and finds the value under its key; the added lines alone hold no key.
 
-Such a file diff (an indented added line, in a file those transformers parse) is also scanned
-whole, as detect-secrets would scan it: the new blob and the old one. A secret the new blob holds
-and the old one does not is one this commit adds, reported at its line in the new blob. Only a
-few file diffs qualify, so their blobs are read by one git process after the diff.
+Such a file diff (an indented added line with no key of its own, in a file those transformers
+parse) is also scanned whole, as detect-secrets would scan it: the new blob and the old one. A
+secret the new blob holds and the old one does not is one this commit adds, reported at its
+line in the new blob. Few file diffs qualify; their blobs are read by one git process.
 """
 from __future__ import annotations
 
@@ -19,7 +19,10 @@ from pushguard.model import AddedLines
 YAML = frozenset({'.yaml', '.yml', '.eyaml'})  # detect_secrets.util.filetype: YAML
 # its CONFIG, INI, PROPERTIES, TOML, and files with no extension (.env, config)
 CONFIG = frozenset({'.cnf', '.conf', '.cfg', '.cf', '.ini', '.properties', '.toml', ''})
-CONTINUATION = re.compile(rb'^[ \t]+\S', re.MULTILINE)
+# an indented line with no key of its own ('=' or ':'): it can only continue a value (a plain
+# or block scalar, a list item, an ini continuation); an indented `key: value` line is judged on
+# its own, as detect-secrets' keyword plugin reads it (a block-scalar line that reads so too)
+CONTINUATION = re.compile(rb'^[ \t]+(?:- )?[^\s#;=:-][^=:\n]*$', re.MULTILINE)
 # A line configparser refuses (not blank, a comment, a [section] nor indented as a continuation,
 # and no '=' or ':'): then it reads no value at all from the file.
 CONFIG_REFUSED = re.compile(rb'^[^ \t\n\r\x0b\x0c\x1c-\x1f#;\[][^=:\n]*$', re.MULTILINE)

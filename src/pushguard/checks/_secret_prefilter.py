@@ -7,7 +7,6 @@ and applied to the text detect-secrets would read, transformers (YAML, ini) incl
 """
 from __future__ import annotations
 
-import contextlib
 import functools
 import io
 import locale
@@ -108,10 +107,18 @@ def may_hold_secrets(needles: tuple[Needle, ...], name: str, content: str) -> bo
     """Whether a line detect-secrets would hand its plugins for this file matches a needle."""
     encoding = locale.getpreferredencoding(False)
     read_back = content.encode(encoding, 'replace').decode(encoding, 'replace')
+    lines = read_back.split('\n')
+    if _matches(needles, lines):  # the file's own lines: no need to parse it (YAML is slow)
+        return True
     try:
-        lines = read_back.split('\n') + _transformed(name, read_back)
+        transformed = _transformed(name, read_back)
     except Exception:  # the full scan meets it again and fares as it always did
         return True
+    return bool(transformed) and _matches(needles, transformed)
+
+
+def _matches(needles: tuple[Needle, ...], lines: list[str]) -> bool:
+    """Whether a needle matches one of `lines`."""
     text = '\n'.join(lines)
     if text.isascii():  # IGNORECASE folds some other letters to ASCII ones
         present = frozenset(filter(text.lower().__contains__, _all_words(needles)))
@@ -130,20 +137,21 @@ def _all_words(needles: tuple[Needle, ...]) -> tuple[str, ...]:
 @functools.lru_cache(maxsize=256)
 def _wanted(needles: tuple[Needle, ...], present: frozenset[str] | None
             ) -> Callable[[str], object] | None:
-    """The search for the needles whose words are `present` (None: all of them)."""
-    wanted = tuple(needle for needle in needles if present is None
-                   or needle.words is None or not needle.words.isdisjoint(present))
-    return _alternation(wanted).search if wanted else None
+    """The search for the needles whose words are `present` (None: all of them).
+
+    Each needle is compiled once (`_compiled`), whatever words a file holds: an alternation
+    per set of words present cost a compile for each new set (150 on one history)."""
+    patterns = tuple(pattern for needle, pattern in zip(needles, _compiled(needles), strict=True)
+                     if present is None or needle.words is None
+                     or not needle.words.isdisjoint(present))
+    if not patterns:
+        return None
+    return patterns[0].search if len(patterns) == 1 else _Any(patterns).search
 
 
-def _alternation(needles: tuple[Needle, ...]) -> re.Pattern[str]:
-    """One pattern matching where any of the needles' patterns matches, each under its flags."""
-    if len(needles) == 1:
-        return re.compile(needles[0].source, needles[0].flags)
-    if all(map(_joinable, needles)):
-        with contextlib.suppress(re.error):  # e.g. a group name in two of them
-            return re.compile('|'.join(map(_scoped, needles)))
-    return _Any(tuple(re.compile(n.source, n.flags) for n in needles))  # type: ignore[return-value]
+@functools.lru_cache(maxsize=16)
+def _compiled(needles: tuple[Needle, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(needle.source, needle.flags) for needle in needles)
 
 
 class _Any:
@@ -152,22 +160,6 @@ class _Any:
 
     def search(self, line: str) -> bool:
         return any(pattern.search(line) for pattern in self.patterns)
-
-
-INLINE_FLAGS = {re.IGNORECASE: 'i', re.MULTILINE: 'm', re.DOTALL: 's', re.VERBOSE: 'x'}
-# what an alternation would renumber or read as global: such a pattern is searched on its own
-UNSAFE_TO_JOIN = re.compile(r'\\[1-9]|\\g|\(\?P=|\(\?\(|\(\?[aiLmsux]+\)')
-
-
-def _joinable(needle: Needle) -> bool:
-    flags = needle.flags & ~re.UNICODE
-    return not flags & ~sum(INLINE_FLAGS) and not UNSAFE_TO_JOIN.search(needle.source)
-
-
-def _scoped(needle: Needle) -> str:
-    letters = ''.join(letter for flag, letter in INLINE_FLAGS.items() if needle.flags & flag)
-    end = '\n' if needle.flags & re.VERBOSE else ''  # a trailing comment must not eat the ')'
-    return f'(?{letters}:{needle.source}{end})' if letters else f'(?:{needle.source})'
 
 
 def _transformed(name: str, content: str) -> list[str]:

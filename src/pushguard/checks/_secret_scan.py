@@ -7,6 +7,7 @@ by its whole block, and a baseline's key passes only in the file the baseline li
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import locale
@@ -16,7 +17,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
-from pushguard.checks import _secret_baseline, _secret_context, _secret_prefilter
+from pushguard.checks import _secret_baseline, _secret_context, _secret_prefilter, _secret_reduce
 from pushguard.checks._secret_baseline import HEADER_ONLY
 from pushguard.model import AddedLines
 
@@ -60,12 +61,13 @@ def find_secrets(stream: Iterable[AddedLines], baseline: str, prefilter: bool = 
             else frozenset()
         needles = _secret_prefilter.needles() if prefilter else None
         slot = os.path.join(tmp, 'tree')
+        scan = functools.partial(scan_text, around=_secret_reduce.window())
         for added in itertools.chain((first,), stream):
-            hits = _scan(added, slot, needles)
+            hits = _scan(added, slot, needles, scan)
             yield from ((added, hit) for hit in hits if _known_key(added, hit) not in known)
         for added, old, new in context():
             name = _relative(added.path)
-            new_hits = _secret_context.new_secrets(name, old, new, slot, needles, scan_text)
+            new_hits = _secret_context.new_secrets(name, old, new, slot, needles, scan)
             yield from ((added, hit) for hit in new_hits if _known_key(added, hit) not in known)
 
 
@@ -74,11 +76,11 @@ def _known_key(added: AddedLines, hit: Hit) -> str:
     return _secret_baseline.entry(added.path if hit.type in HEADER_ONLY else None, hit.hashed)
 
 
-def _scan(added: AddedLines, slot: str, needles: tuple[_secret_prefilter.Needle, ...] | None
-          ) -> list[Hit]:
+def _scan(added: AddedLines, slot: str, needles: tuple[_secret_prefilter.Needle, ...] | None,
+          scan: Callable[..., list[Hit]]) -> list[Hit]:
     content, origin = _render(added.lines)
     hits = []
-    for hit in scan_text(_relative(added.path), content, slot, needles):
+    for hit in scan(_relative(added.path), content, slot, needles):
         line = origin[hit.line - 1] if 0 < hit.line <= len(origin) else None
         if line is not None:
             hits.append(hit._replace(line=line))
@@ -86,24 +88,39 @@ def _scan(added: AddedLines, slot: str, needles: tuple[_secret_prefilter.Needle,
 
 
 def scan_text(name: str, content: str, slot: str,
-              needles: tuple[_secret_prefilter.Needle, ...] | None) -> list[Hit]:
+              needles: tuple[_secret_prefilter.Needle, ...] | None,
+              around: tuple[int, int] = (_secret_reduce.CONTEXT, _secret_reduce.CONTEXT)
+              ) -> list[Hit]:
     """detect-secrets' findings in `content` read as the file `name` (a safe relative path),
-    each at its line in `content`; none when the prefilter rules them out."""
+    each at its line in `content`; none when the prefilter rules them out. Only the lines
+    that may matter are shown to detect-secrets (`_secret_reduce`, `around` a hit)."""
     from detect_secrets.core.scan import scan_file
 
-    if needles is not None and not _secret_prefilter.may_hold_secrets(needles, name, content):
+    keep = None if needles is None else \
+        _secret_reduce.lines_to_scan(needles, name, content, around)
+    if keep == []:
         return []
-    name = _write_under(slot, name, content)
+    scanned = content if keep is None else _only(content, keep)
+    name = _write_under(slot, name, scanned)
     try:
         # filters see the repository path, as `detect-secrets scan` shows it
         with _secret_baseline.inside(slot):
             found = list(scan_file(name))
     finally:
         os.unlink(os.path.join(slot, name))  # folders stay: making them anew costs more
-    return [Hit(secret.type, secret.secret_hash, secret.line_number,
-                _block_hash(content, secret.line_number) if secret.type in HEADER_ONLY
-                else secret.secret_hash)
-            for secret in found]
+    hits = []
+    for secret in found:
+        number = secret.line_number if keep is None else keep[secret.line_number - 1] + 1
+        identity = _block_hash(content, number) if secret.type in HEADER_ONLY \
+            else secret.secret_hash
+        hits.append(Hit(secret.type, secret.secret_hash, number, identity))
+    return hits
+
+
+def _only(content: str, keep: list[int]) -> str:
+    """The lines of `content` at the indexes `keep` (`_secret_reduce.lines_to_scan`)."""
+    lines = content.split('\n')
+    return '\n'.join(lines[i] for i in keep) + '\n'
 
 
 def _block_hash(content: str, number: int) -> str:

@@ -1,0 +1,78 @@
+"""The lines of a file detect-secrets must be shown for its verdict on the whole file.
+
+When no file transformer can parse the file (no line opens a [section], and the eager ini
+transformer is not tried or fails on some line), detect-secrets scans its lines one by one:
+each line's findings depend on the line, the file's name and the lines around it (the code
+snippet its filters read: the line before, for the allowlist filter's `nextline` pragma; five
+on each side with the verification filter or code of the baseline's own, `window`). Only lines
+matching a prefilter needle can yield a finding, so a file is cut down to those lines, each
+with the neighbours its verdict reads (and the line that makes the eager transformer fail):
+the verdict is the same, on a fraction of the lines.
+"""
+from __future__ import annotations
+
+import locale
+import re
+
+from pushguard.checks._secret_prefilter import (
+    SECTION_START, Needle, _all_words, _parsers, _wanted, may_hold_secrets,
+)
+
+CONTEXT = 5  # detect_secrets.util.code_snippet.get_code_snippet's lines_of_context
+# a line configparser refuses (as _secret_context.CONFIG_REFUSED, for one ASCII line)
+REFUSED = re.compile(r'[^ \t\n\r\x0b\x0c\x1c-\x1f#;\[][^=:\n]*')
+_PLAIN = ('ConfigFileTransformer',)
+_EAGER = ('ConfigFileTransformer', 'EagerConfigFileTransformer')
+
+
+def window() -> tuple[int, int]:
+    """How many lines before and after a line detect-secrets' verdict on it reads, with the
+    plugins and filters configured now."""
+    from detect_secrets.settings import get_settings
+
+    settings = get_settings()
+    own = all(path.startswith('detect_secrets.filters.') for path in settings.filters) \
+        and VERIFYING not in settings.filters \
+        and not any('path' in config for config in settings.plugins.values())
+    return (1, 0) if own else (CONTEXT, CONTEXT)
+
+
+VERIFYING = 'detect_secrets.filters.common.is_ignored_due_to_verification_policies'
+
+
+def lines_to_scan(needles: tuple[Needle, ...], name: str, content: str,
+                  around: tuple[int, int] = (CONTEXT, CONTEXT)) -> list[int] | None:
+    """The indexes of the lines of `content` (split at newlines) to scan, in order, each hit
+    with `around` lines (before, after): [] when none may hold a secret, None when the whole
+    file must be scanned."""
+    kinds = tuple(type(tried[0]).__name__ for tried in _parsers(name) if len(tried) == 1)
+    if kinds not in (_PLAIN, _EAGER) or len(kinds) != len(_parsers(name)) \
+            or SECTION_START.search(content):
+        return None if may_hold_secrets(needles, name, content) else []
+    encoding = locale.getpreferredencoding(False)
+    lines = content.encode(encoding, 'replace').decode(encoding, 'replace').split('\n')
+    keep: set[int] = set()
+    if kinds == _EAGER:
+        refused = next((i for i, line in enumerate(lines)
+                        if line.isascii() and REFUSED.fullmatch(line)), None)
+        if refused is None:  # the eager transformer may parse it: the whole file
+            return None if may_hold_secrets(needles, name, content) else []
+        keep.add(refused)
+    hits = _hits(needles, lines)
+    if not hits:
+        return []
+    before, after = around
+    for i in hits:
+        keep.update(range(max(0, i - before), min(len(lines), i + after + 1)))
+    return sorted(keep)
+
+
+def _hits(needles: tuple[Needle, ...], lines: list[str]) -> list[int]:
+    text = '\n'.join(lines)
+    present = frozenset(filter(text.lower().__contains__, _all_words(needles))) \
+        if text.isascii() else None  # IGNORECASE folds some other letters to ASCII ones
+    search = _wanted(needles, present)
+    if search is None:
+        return []
+    # scan_file strips each line's end before its plugins see it
+    return [i for i, line in enumerate(lines) if search(line.rstrip())]
