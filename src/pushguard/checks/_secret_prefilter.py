@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import io
 import locale
+import os
 import re
 from collections.abc import Callable
 from typing import Any, NamedTuple, cast
@@ -176,8 +177,14 @@ def _transformed(name: str, content: str) -> list[str]:
     return lines
 
 
-@functools.lru_cache(maxsize=4096)
 def _parsers(name: str) -> tuple[tuple[Any, ...], ...]:
+    """As `_parsers_by`, for a file name: detect-secrets' transformers choose by extension
+    (`extension_kinds` checks it), so one answer per extension, not per name."""
+    return _parsers_by('probe' + os.path.splitext(name)[1])
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsers_by(name: str) -> tuple[tuple[Any, ...], ...]:
     """The transformers that would try to parse file `name`: those tried first, then eager ones
     (tried when the first lines yield nothing)."""
     from detect_secrets.transformers import get_transformers
@@ -205,7 +212,7 @@ def extension_kinds() -> tuple[frozenset[str], frozenset[str]]:
     )
 
     def kinds(name: str) -> list[type]:
-        passes = _parsers(name)
+        passes = _parsers_by(name)
         return [type(tried[0]) for tried in passes if len(tried) == 1] \
             if all(len(tried) == 1 for tried in passes) else [object]
     plain, eager = [ConfigFileTransformer], [ConfigFileTransformer, EagerConfigFileTransformer]

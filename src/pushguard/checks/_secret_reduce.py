@@ -11,12 +11,17 @@ the verdict is the same, on a fraction of the lines.
 """
 from __future__ import annotations
 
+import bisect
+import functools
+import itertools
 import locale
 import re
+from collections.abc import Callable
 
 from pushguard.checks._secret_prefilter import (
-    SECTION_START, Needle, _all_words, _parsers, _wanted, may_hold_secrets,
+    SECTION_START, Needle, _all_words, _parsers, may_hold_secrets,
 )
+from pushguard.checks._secret_sift import _finds_lines_joined
 
 CONTEXT = 5  # detect_secrets.util.code_snippet.get_code_snippet's lines_of_context
 # a line configparser refuses (as _secret_context.CONFIG_REFUSED, for one ASCII line)
@@ -68,11 +73,40 @@ def lines_to_scan(needles: tuple[Needle, ...], name: str, content: str,
 
 
 def _hits(needles: tuple[Needle, ...], lines: list[str]) -> list[int]:
-    text = '\n'.join(lines)
+    """The indexes of the lines a needle matches (or may: a superset is as exact), each line
+    stripped at its end as scan_file strips it. A needle that finds a line's match in lines
+    joined by newlines (`_secret_sift.wide`'s test) is searched for over the joined text, a
+    line at a time from where the last match started; the others line by line."""
+    stripped = [line.rstrip() for line in lines]
+    text = '\n'.join(stripped)
     present = frozenset(filter(text.lower().__contains__, _all_words(needles))) \
         if text.isascii() else None  # IGNORECASE folds some other letters to ASCII ones
-    search = _wanted(needles, present)
-    if search is None:
-        return []
-    # scan_file strips each line's end before its plugins see it
-    return [i for i, line in enumerate(lines) if search(line.rstrip())]
+    starts = list(itertools.accumulate((len(line) + 1 for line in stripped[:-1]), initial=0))
+    found: set[int] = set()
+    for needle, (joined, alone) in zip(needles, _searches(needles), strict=True):
+        if present is not None and needle.words is not None and needle.words.isdisjoint(present):
+            continue
+        if joined is None:
+            found.update(i for i, line in enumerate(stripped) if alone(line))
+            continue
+        pos = 0
+        while match := joined(text, pos):
+            index = bisect.bisect_right(starts, match.start()) - 1
+            found.add(index)
+            if index + 1 == len(starts):
+                break
+            pos = starts[index + 1]
+    return sorted(found)
+
+
+Search = Callable[..., 're.Match[str] | None']
+
+
+@functools.lru_cache(maxsize=16)
+def _searches(needles: tuple[Needle, ...]) -> tuple[tuple[Search | None, Search], ...]:
+    """Each needle's search over joined lines (None when it may miss a line's match there)
+    and its search over one line."""
+    return tuple(
+        (re.compile(n.source, n.flags | re.MULTILINE).search if _finds_lines_joined(n) else None,
+         re.compile(n.source, n.flags).search)
+        for n in needles)

@@ -15,7 +15,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from pushguard.checks import _secret_baseline, _secret_context, _secret_prefilter, _secret_reduce
 from pushguard.checks._secret_baseline import HEADER_ONLY
@@ -105,7 +105,7 @@ def scan_text(name: str, content: str, slot: str,
     try:
         # filters see the repository path, as `detect-secrets scan` shows it
         with _secret_baseline.inside(slot):
-            found = list(scan_file(name))
+            found = list(scan_file(name) if keep is None else _scan_lines(name, scanned))
     finally:
         os.unlink(os.path.join(slot, name))  # folders stay: making them anew costs more
     hits = []
@@ -115,6 +115,28 @@ def scan_text(name: str, content: str, slot: str,
             else secret.secret_hash
         hits.append(Hit(secret.type, secret.secret_hash, number, identity))
     return hits
+
+
+def _scan_lines(name: str, content: str) -> Iterator[Any]:
+    """What `scan_file(name)` finds when no transformer parses the file (`_secret_reduce` said
+    so): its lines through the plugins, without parsing it twice (ini, then eager ini) first."""
+    try:
+        from detect_secrets.core.scan import _is_filtered_out, _process_line_based_plugins
+        from detect_secrets.settings import get_plugins
+    except ImportError:  # another detect-secrets: its own way
+        from detect_secrets.core.scan import scan_file
+        yield from scan_file(name)
+        return
+    if not get_plugins() or _is_filtered_out(required_filter_parameters=['filename'],
+                                             filename=name):
+        return
+    if '\r' in content:  # universal newlines split there: read it as scan_file reads it
+        from detect_secrets.core.scan import scan_file
+        yield from scan_file(name)
+        return
+    parts = content.split('\n')  # as readlines() gives them
+    lines = [part + '\n' for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+    yield from _process_line_based_plugins(lines=list(enumerate(lines, start=1)), filename=name)
 
 
 def _only(content: str, keep: list[int]) -> str:
