@@ -28,11 +28,32 @@ def _padded(text: str) -> list[str]:
     return [*FILLER, REFUSED, *text.split('\n'), *FILLER, '']
 
 
+@pytest.mark.parametrize('first', (False, True), ids=('padded', 'first'))
 @pytest.mark.parametrize(('path', 'text', 'flagged'), PREFILTER_CASES)
-def test_a_cut_down_file_gets_the_whole_file_s_findings(tmp_path, path, text, flagged):
-    lines = _padded(text)
+def test_a_cut_down_file_gets_the_whole_file_s_findings(tmp_path, path, text, flagged, first):
+    # first: the case's lines open the file (a [section] there makes it an ini file)
+    lines = [*text.split('\n'), *FILLER, ''] if first else _padded(text)
     full = _scan(tmp_path, path, lines, prefilter=False)
     assert _scan(tmp_path, path, lines, prefilter=True) == full
+
+
+@pytest.mark.parametrize(('lines', 'cut'), (
+    pytest.param(['import os', '    [1, 2]', *FILLER], True, id='indented-list-not-a-section'),
+    pytest.param(['# a comment', '', '[db]', 'password = x', *FILLER], False, id='section'),
+    pytest.param(['; c', '  [x] y', *FILLER], False, id='indented-section'),
+))
+def test_only_a_file_opening_with_a_section_is_read_whole(lines, cut):
+    needles = _needles()
+    keep = _secret_reduce.lines_to_scan(needles, 'a.py', '\n'.join([*lines, 'password = "x"']))
+    assert (keep is not None) == cut
+
+
+def _needles():
+    from detect_secrets.settings import transient_settings
+
+    from pushguard.checks import _secret_baseline, _secret_prefilter
+    with transient_settings(_secret_baseline.default_plugins()):
+        return _secret_prefilter.needles()
 
 
 @pytest.mark.parametrize('path', ('app/config.py', 'notes.md', 'script'))

@@ -1,13 +1,13 @@
 """The lines of a file detect-secrets must be shown for its verdict on the whole file.
 
-When no file transformer can parse the file (no line opens a [section], and the eager ini
-transformer is not tried or fails on some line), detect-secrets scans its lines one by one:
-each line's findings depend on the line, the file's name and the lines around it (the code
-snippet its filters read: the line before, for the allowlist filter's `nextline` pragma; five
-on each side with the verification filter or code of the baseline's own, `window`). Only lines
-matching a prefilter needle can yield a finding, so a file is cut down to those lines, each
-with the neighbours its verdict reads (and the line that makes the eager transformer fail):
-the verdict is the same, on a fraction of the lines.
+When no file transformer can parse the file (its first line that is not blank nor a comment
+opens no [section], and the eager ini transformer is not tried or fails on some line),
+detect-secrets scans its lines one by one: each line's findings depend on the line, the file's
+name and the lines around it (the code snippet its filters read: the line before, for the
+allowlist filter's `nextline` pragma; five on each side with the verification filter or code
+of the baseline's own, `window`). Only lines matching a prefilter needle can yield a finding,
+so a file is cut down to those lines, each with the neighbours its verdict reads: the verdict
+is the same, on a fraction of the lines.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 
 from pushguard.checks._secret_prefilter import (
-    SECTION_START, Needle, _all_words, _parsers, may_hold_secrets,
+    Needle, _all_words, _parsers, may_hold_secrets,
 )
 from pushguard.checks._secret_sift import _finds_lines_joined
 
@@ -51,25 +51,34 @@ def lines_to_scan(needles: tuple[Needle, ...], name: str, content: str,
     with `around` lines (before, after): [] when none may hold a secret, None when the whole
     file must be scanned."""
     kinds = tuple(type(tried[0]).__name__ for tried in _parsers(name) if len(tried) == 1)
-    if kinds not in (_PLAIN, _EAGER) or len(kinds) != len(_parsers(name)) \
-            or SECTION_START.search(content):
-        return None if may_hold_secrets(needles, name, content) else []
     encoding = locale.getpreferredencoding(False)
     lines = content.encode(encoding, 'replace').decode(encoding, 'replace').split('\n')
-    keep: set[int] = set()
-    if kinds == _EAGER:
-        refused = next((i for i, line in enumerate(lines)
-                        if line.isascii() and REFUSED.fullmatch(line)), None)
-        if refused is None:  # the eager transformer may parse it: the whole file
-            return None if may_hold_secrets(needles, name, content) else []
-        keep.add(refused)
+    if kinds not in (_PLAIN, _EAGER) or len(kinds) != len(_parsers(name)) \
+            or _opens_with_a_section(lines):
+        return None if may_hold_secrets(needles, name, content) else []
+    if kinds == _EAGER and not any(line.isascii() and REFUSED.fullmatch(line) for line in lines):
+        return None if may_hold_secrets(needles, name, content) else []  # it may parse
     hits = _hits(needles, lines)
     if not hits:
         return []
     before, after = around
+    keep: set[int] = set()
     for i in hits:
         keep.update(range(max(0, i - before), min(len(lines), i + after + 1)))
     return sorted(keep)
+
+
+def _opens_with_a_section(lines: list[str]) -> bool:
+    """Whether configparser (as the ini transformer runs it) may read the file: its first line
+    that is not blank nor a comment opens a section (else MissingSectionHeaderError)."""
+    for line in lines:
+        value = line.strip()
+        if value and not value.startswith(('#', ';')):
+            return SECTION_HEADER.match(value) is not None
+    return False  # no section at all: the transformer yields nothing
+
+
+SECTION_HEADER = re.compile(r'\[(?P<header>.+)\]')  # configparser.RawConfigParser.SECTCRE
 
 
 def _hits(needles: tuple[Needle, ...], lines: list[str]) -> list[int]:
