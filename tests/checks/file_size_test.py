@@ -251,3 +251,14 @@ def test_pre_push_checks_every_pushed_ref_and_each_blob_once(repo, based):
     assert result.code == 1
     findings = json.loads(result.out)['findings']
     assert [(f['commit'], f['path']) for f in findings] == [(shared, 'shared.bin')]
+
+
+def test_the_check_reads_only_what_the_engine_fetched(tmp_path, monkeypatch):
+    from pushguard.checks import file_size
+    from pushguard.model import Context, FileChange, Place
+    monkeypatch.chdir(tmp_path)  # no repository here: a git process would fail
+    ctx = Context(Place.CHECK, changes=(FileChange(None, None, 'w.bin', 'A', 'b' * 40, '100644',
+                                                   size=3 * MiB),))
+    ctx.lfs_paths = frozenset({'w.bin'})
+    [finding] = file_size.check(ctx, Config(max_size=1_000_000))
+    assert 'sends it to Git LFS' in finding.message

@@ -213,3 +213,13 @@ def test_a_secret_the_file_already_held_is_not_added_by_a_continuation(repo):
     base = gitrepo.commit(repo, 'chore: start', {'app.ini': text.format(host='b')})
     gitrepo.commit(repo, 'feat: host', {'app.ini': text.format(host='c')})
     assert findings(f'{base}..HEAD') == []
+
+
+def test_a_staged_file_too_big_to_diff_is_named_not_read(repo):
+    gitrepo.commit(repo, 'chore: start', {'README': 'hi\n'})
+    gitrepo.write(repo, 'dump.sql', f'aws = "{AWS_KEY}"\n' + 'x' * (2 << 20))
+    gitrepo.git('add', 'dump.sql')
+    result = run_pushguard('hook', 'pre-commit', '--only', 'secrets', '--format', 'json')
+    [finding] = json.loads(result.out)['findings']
+    assert (finding['severity'], finding['path']) == ('warning', 'dump.sql')
+    assert 'over 1 MiB' in finding['message']
