@@ -223,3 +223,10 @@ def test_a_staged_file_too_big_to_diff_is_named_not_read(repo):
     [finding] = json.loads(result.out)['findings']
     assert (finding['severity'], finding['path']) == ('warning', 'dump.sql')
     assert 'over 1 MiB' in finding['message']
+
+
+def test_a_file_detect_secrets_skips_by_name_is_never_parsed(tmp_path):
+    from pushguard.checks import _secret_sift, secrets
+    sift = _secret_sift.Sift(secrets._fresh_plan(str(tmp_path / 'none')))
+    text = f'aws = "{AWS_KEY}"'.encode()
+    assert list(sift([('logo.png', b'\x89PNG' + text), ('app.py', text)])) == [False, True]

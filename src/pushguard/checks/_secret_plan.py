@@ -17,7 +17,7 @@ from pushguard._typing import NamedTuple
 from pushguard.checks._secret_prefilter import Needle
 
 _NAME = 'secrets-prefilter'
-_FORMAT = 3
+_FORMAT = 4
 _NAMES_FILES = (b'file://', b'"file_name"', b'"model"')
 
 
@@ -26,6 +26,8 @@ class Plan(NamedTuple):
     plain: frozenset[str]  # extensions the Sift decides alone (_prefilter.extension_kinds)
     eager: frozenset[str]  # those it decides when the eager ini transformer must fail
     wide: frozenset[int]  # the needles it searches for over whole blocks (_secret_sift.wide)
+    # extensions detect-secrets' filters skip by name (images, archives): never worth parsing
+    unscanned: frozenset[str] = frozenset()
 
 
 def key(baseline: str, trusted: bool = True) -> object | None:
@@ -64,15 +66,15 @@ def _detect_secrets() -> tuple[str, bytes, int] | None:
 def load(baseline: str, plan_key: object) -> Plan | None:
     """The plan stored for `baseline` under `plan_key`, or None."""
     value = cache.load(cache.name_for(_NAME, baseline), plan_key)
-    if not isinstance(value, tuple) or len(value) != 4:
+    if not isinstance(value, tuple) or len(value) != 5:
         return None
-    needles, plain, eager, wide = value
+    needles, plain, eager, wide, unscanned = value
     return Plan(None if needles is None else tuple(Needle(*n) for n in needles), plain, eager,
-                wide)
+                wide, unscanned)
 
 
 def store(baseline: str, plan_key: object, plan: Plan) -> None:
     """Keep `plan` for `baseline`: one entry per baseline path, as for policies."""
     needles = None if plan.needles is None else tuple(tuple(n) for n in plan.needles)
-    value = (needles, plan.plain, plan.eager, plan.wide)
+    value = (needles, plan.plain, plan.eager, plan.wide, plan.unscanned)
     cache.store(cache.name_for(_NAME, baseline), plan_key, value)

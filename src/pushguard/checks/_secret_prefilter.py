@@ -229,3 +229,13 @@ def siftable(needles: tuple[Needle, ...] | None) -> tuple[Needle, ...] | None:
     if needles is None or any(re.compile(n.source, n.flags).search('') for n in needles):
         return None
     return needles
+
+
+def unscanned_extensions() -> frozenset[str]:
+    """The extensions detect-secrets' active filters skip by name alone (is_non_text_file)."""
+    from detect_secrets.settings import get_settings
+
+    if 'detect_secrets.filters.heuristic.is_non_text_file' not in get_settings().filters:
+        return frozenset()
+    from detect_secrets.filters.heuristic import IGNORED_FILE_EXTENSIONS
+    return frozenset(IGNORED_FILE_EXTENSIONS)

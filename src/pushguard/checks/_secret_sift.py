@@ -134,7 +134,8 @@ class Sift:
     """A git.patch.Sift: which of a block's file diffs the full prefilter must see."""
 
     def __init__(self, plan: Plan) -> None:
-        needles, self.plain, self.eager, wide = plan
+        needles, self.plain, self.eager, wide = plan.needles, plan.plain, plan.eager, plan.wide
+        self.unscanned = plan.unscanned
         assert needles is not None
         self.wide = [re.compile(n.source, n.flags | re.MULTILINE).search
                      for i, n in enumerate(needles) if i in wide]
@@ -144,9 +145,11 @@ class Sift:
 
     def __call__(self, files: Sequence[tuple[str, bytes]]) -> list[bool]:
         texts = [_lines(added) for _, added in files]
-        keep = [bool(text) and self._undecidable(path, text)
-                for (path, _), text in zip(files, texts, strict=True)]
-        decide = [i for i, text in enumerate(texts) if text and not keep[i]]
+        # a name detect-secrets skips (an image): its text never matters
+        skipped = [os.path.splitext(path)[1] in self.unscanned for path, _ in files]
+        keep = [bool(text) and not skip and self._undecidable(path, text)
+                for (path, _), text, skip in zip(files, texts, skipped, strict=True)]
+        decide = [i for i, text in enumerate(texts) if text and not keep[i] and not skipped[i]]
         for i in self._found_wide([texts[i] for i in decide]):
             keep[decide[i]] = True
         decide = [i for i in decide if not keep[i]]

@@ -98,7 +98,8 @@ def _fresh_plan(baseline: str, trusted: bool = True) -> _secret_plan.Plan:
             _secret_baseline.load(raw, baseline, trusted)
         needles = _secret_prefilter.siftable(_secret_prefilter.needles())
         wide = _secret_sift.wide(needles) if needles is not None else frozenset()
-        return _secret_plan.Plan(needles, *_secret_prefilter.extension_kinds(), wide)
+        return _secret_plan.Plan(needles, *_secret_prefilter.extension_kinds(), wide,
+                                 _secret_prefilter.unscanned_extensions())
 
 
 def _set_aside_unread(stream: Iterable[AddedLines], unread: list[AddedLines],
