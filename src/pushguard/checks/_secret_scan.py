@@ -8,7 +8,6 @@ by its whole block, and a baseline's key passes only in the file the baseline li
 from __future__ import annotations
 
 import functools
-import hashlib
 import itertools
 import locale
 import os
@@ -147,6 +146,7 @@ def _only(content: str, keep: list[int]) -> str:
 
 def _block_hash(content: str, number: int) -> str:
     """A hash of the key block starting at line `number`: its lines up to its end marker."""
+    import hashlib  # only for a private key: ssl's libraries are slow to load
     lines = content.split('\n')[number - 1:number - 1 + 200]  # a 16 kbit RSA key: ~170
     end = next((i for i, line in enumerate(lines) if i and _ends_key(line)), len(lines) - 1)
     return hashlib.sha256('\n'.join(map(str.strip, lines[:end + 1])).encode()).hexdigest()

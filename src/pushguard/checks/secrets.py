@@ -28,9 +28,12 @@ from collections.abc import Iterable, Iterator
 from pushguard.checks import (
     _secret_baseline, _secret_context, _secret_fix, _secret_plan, _secret_prefilter, _secret_sift,
 )
-from pushguard.checks._secret_scan import Hit, find_secrets
 from pushguard.config import Config
+from pushguard._typing import TYPE_CHECKING
 from pushguard.model import AddedLines, Commit, Context, Finding, Need, Severity
+
+if TYPE_CHECKING:
+    from pushguard.checks._secret_scan import Hit
 
 ID = 'secrets'
 NEEDS = frozenset({Need.ADDED_LINES})
@@ -50,6 +53,7 @@ def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
     whole: list[AddedLines] = []  # file diffs to scan whole too (_secret_context)
     readable = _set_aside_unread(ctx.added_lines(sift), unread, whole)
     context = functools.partial(_secret_context.with_texts, whole, ctx.read_blobs)
+    from pushguard.checks._secret_scan import find_secrets  # tempfile, shutil: only now
     for added, hit in find_secrets(readable, baseline, trusted=ctx.trusted, context=context):
         # the same secret added again (moved, or by a merge): said once
         key = (added.path, hit.type, hit.identity)
