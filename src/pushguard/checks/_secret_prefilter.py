@@ -35,6 +35,7 @@ class Needle(NamedTuple):
     source: str
     flags: int
     words: frozenset[str] | None
+    plugin: str = ''  # the class name of the plugin whose pattern it is ('': not known)
 
 
 def needles() -> tuple[Needle, ...] | None:
@@ -51,18 +52,18 @@ def needles() -> tuple[Needle, ...] | None:
     from detect_secrets.settings import get_plugins
 
     found_by_denylist = (RegexBasedDetector.analyze_string, JwtTokenDetector.analyze_string)
-    patterns: list[re.Pattern[str]] = []
+    patterns: list[tuple[re.Pattern[str], str]] = []
     for plugin in get_plugins():
         kind = type(plugin)
         if kind is KeywordDetector:
-            patterns.append(re.compile('|'.join(DENYLIST), re.IGNORECASE))
+            patterns.append((re.compile('|'.join(DENYLIST), re.IGNORECASE), kind.__name__))
         elif isinstance(plugin, RegexBasedDetector) \
                 and kind.analyze_string in found_by_denylist \
                 and kind.analyze_line is BasePlugin.analyze_line:
-            patterns.extend(plugin.denylist)
+            patterns.extend((pattern, kind.__name__) for pattern in plugin.denylist)
         else:  # entropy plugins, custom plugins: any line may hold what they find
             return None
-    return tuple(Needle(p.pattern, p.flags, _words(p)) for p in patterns)
+    return tuple(Needle(p.pattern, p.flags, _words(p), name) for p, name in patterns)
 
 
 def _words(pattern: re.Pattern[str]) -> frozenset[str] | None:

@@ -16,7 +16,8 @@ import functools
 import itertools
 import locale
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import NamedTuple
 
 from pushguard.checks._secret_prefilter import (
     Needle, _all_words, _parsers, may_hold_secrets,
@@ -45,27 +46,38 @@ def window() -> tuple[int, int]:
 VERIFYING = 'detect_secrets.filters.common.is_ignored_due_to_verification_policies'
 
 
+class Cut(NamedTuple):
+    """Of a file, the lines to show detect-secrets (indexes, in order) and the plugins that may
+    find something in them (class names; None: any)."""
+
+    lines: list[int]
+    plugins: frozenset[str] | None
+
+
+NOTHING = Cut([], frozenset())
+
+
 def lines_to_scan(needles: tuple[Needle, ...], name: str, content: str,
-                  around: tuple[int, int] = (CONTEXT, CONTEXT)) -> list[int] | None:
-    """The indexes of the lines of `content` (split at newlines) to scan, in order, each hit
-    with `around` lines (before, after): [] when none may hold a secret, None when the whole
-    file must be scanned."""
+                  around: tuple[int, int] = (CONTEXT, CONTEXT)) -> Cut | None:
+    """The lines of `content` (split at newlines) to scan, each hit with `around` lines
+    (before, after), and the plugins whose needles hit: NOTHING when no line may hold a
+    secret, None when the whole file must be scanned."""
     kinds = tuple(type(tried[0]).__name__ for tried in _parsers(name) if len(tried) == 1)
     encoding = locale.getpreferredencoding(False)
     lines = content.encode(encoding, 'replace').decode(encoding, 'replace').split('\n')
     if kinds not in (_PLAIN, _EAGER) or len(kinds) != len(_parsers(name)) \
             or _opens_with_a_section(lines):
-        return None if may_hold_secrets(needles, name, content) else []
+        return None if may_hold_secrets(needles, name, content) else NOTHING
     if kinds == _EAGER and not any(line.isascii() and REFUSED.fullmatch(line) for line in lines):
-        return None if may_hold_secrets(needles, name, content) else []  # it may parse
-    hits = _hits(needles, lines)
+        return None if may_hold_secrets(needles, name, content) else NOTHING  # it may parse
+    hits, plugins = _hits(needles, lines)
     if not hits:
-        return []
+        return NOTHING
     before, after = around
     keep: set[int] = set()
     for i in hits:
         keep.update(range(max(0, i - before), min(len(lines), i + after + 1)))
-    return sorted(keep)
+    return Cut(sorted(keep), plugins)
 
 
 def _opens_with_a_section(lines: list[str]) -> bool:
@@ -81,9 +93,11 @@ def _opens_with_a_section(lines: list[str]) -> bool:
 SECTION_HEADER = re.compile(r'\[(?P<header>.+)\]')  # configparser.RawConfigParser.SECTCRE
 
 
-def _hits(needles: tuple[Needle, ...], lines: list[str]) -> list[int]:
+def _hits(needles: tuple[Needle, ...], lines: list[str]
+          ) -> tuple[list[int], frozenset[str] | None]:
     """The indexes of the lines a needle matches (or may: a superset is as exact), each line
-    stripped at its end as scan_file strips it. A needle that finds a line's match in lines
+    stripped at its end as scan_file strips it, and the plugins of the needles that match
+    (None when a needle does not say its plugin). A needle that finds a line's match in lines
     joined by newlines (`_secret_sift.wide`'s test) is searched for over the joined text, a
     line at a time from where the last match started; the others line by line."""
     stripped = [line.rstrip() for line in lines]
@@ -92,20 +106,27 @@ def _hits(needles: tuple[Needle, ...], lines: list[str]) -> list[int]:
         if text.isascii() else None  # IGNORECASE folds some other letters to ASCII ones
     starts = list(itertools.accumulate((len(line) + 1 for line in stripped[:-1]), initial=0))
     found: set[int] = set()
+    plugins: set[str] = set()
     for needle, (joined, alone) in zip(needles, _searches(needles), strict=True):
         if present is not None and needle.words is not None and needle.words.isdisjoint(present):
             continue
-        if joined is None:
-            found.update(i for i, line in enumerate(stripped) if alone(line))
-            continue
-        pos = 0
-        while match := joined(text, pos):
-            index = bisect.bisect_right(starts, match.start()) - 1
-            found.add(index)
-            if index + 1 == len(starts):
-                break
-            pos = starts[index + 1]
-    return sorted(found)
+        mine = {i for i, line in enumerate(stripped) if alone(line)} if joined is None \
+            else set(_joined_hits(joined, text, starts))
+        if mine:
+            found |= mine
+            plugins.add(needle.plugin)
+    return sorted(found), None if '' in plugins else frozenset(plugins)
+
+
+def _joined_hits(joined: Search, text: str, starts: list[int]) -> Iterator[int]:
+    """The lines where a match of `joined` starts, searching again from each next line."""
+    pos = 0
+    while match := joined(text, pos):
+        index = bisect.bisect_right(starts, match.start()) - 1
+        yield index
+        if index + 1 == len(starts):
+            break
+        pos = starts[index + 1]
 
 
 Search = Callable[..., 're.Match[str] | None']

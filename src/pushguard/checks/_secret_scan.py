@@ -95,16 +95,18 @@ def scan_text(name: str, content: str, slot: str,
     that may matter are shown to detect-secrets (`_secret_reduce`, `around` a hit)."""
     from detect_secrets.core.scan import scan_file
 
-    keep = None if needles is None else \
+    cut = None if needles is None else \
         _secret_reduce.lines_to_scan(needles, name, content, around)
-    if keep == []:
+    if cut is not None and not cut.lines:
         return []
+    keep = None if cut is None else cut.lines
     scanned = content if keep is None else _only(content, keep)
     name = _write_under(slot, name, scanned)
     try:
         # filters see the repository path, as `detect-secrets scan` shows it
         with _secret_baseline.inside(slot):
-            found = list(scan_file(name) if keep is None else _scan_lines(name, scanned))
+            found = list(scan_file(name)) if cut is None else \
+                _scan_lines(name, scanned, cut.plugins)
     finally:
         os.unlink(os.path.join(slot, name))  # folders stay: making them anew costs more
     hits = []
@@ -116,26 +118,30 @@ def scan_text(name: str, content: str, slot: str,
     return hits
 
 
-def _scan_lines(name: str, content: str) -> Iterator[Any]:
+def _scan_lines(name: str, content: str, plugins: frozenset[str] | None) -> list[Any]:
     """What `scan_file(name)` finds when no transformer parses the file (`_secret_reduce` said
-    so): its lines through the plugins, without parsing it twice (ini, then eager ini) first."""
-    try:
-        from detect_secrets.core.scan import _is_filtered_out, _process_line_based_plugins
-        from detect_secrets.settings import get_plugins
-    except ImportError:  # another detect-secrets: its own way
-        from detect_secrets.core.scan import scan_file
-        yield from scan_file(name)
-        return
-    if not get_plugins() or _is_filtered_out(required_filter_parameters=['filename'],
-                                             filename=name):
-        return
-    if '\r' in content:  # universal newlines split there: read it as scan_file reads it
-        from detect_secrets.core.scan import scan_file
-        yield from scan_file(name)
-        return
+    so): its lines through the plugins, without parsing it twice (ini, then eager ini) first,
+    and through only the `plugins` whose patterns match some line (None: all of them)."""
+    from detect_secrets.core import scan
+    from detect_secrets.settings import get_plugins
+
+    process = getattr(scan, '_process_line_based_plugins', None)
+    filtered_out = getattr(scan, '_is_filtered_out', None)
+    if process is None or filtered_out is None or '\r' in content:
+        return list(scan.scan_file(name))  # another detect-secrets, or a CR: its own way
+    every = get_plugins()
+    if not every or filtered_out(required_filter_parameters=['filename'], filename=name):
+        return []
     parts = content.split('\n')  # as readlines() gives them
     lines = [part + '\n' for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
-    yield from _process_line_based_plugins(lines=list(enumerate(lines, start=1)), filename=name)
+    wanted = every if plugins is None else [p for p in every if type(p).__name__ in plugins]
+    # scan.py calls get_plugins() per line: it is shown only the plugins that may find something
+    original = scan.get_plugins
+    scan.get_plugins = lambda: wanted  # type: ignore[assignment]
+    try:
+        return list(process(lines=list(enumerate(lines, start=1)), filename=name))
+    finally:
+        scan.get_plugins = original
 
 
 def _only(content: str, keep: list[int]) -> str:
