@@ -262,3 +262,12 @@ def test_the_check_reads_only_what_the_engine_fetched(tmp_path, monkeypatch):
     ctx.lfs_paths = frozenset({'w.bin'})
     [finding] = file_size.check(ctx, Config(max_size=1_000_000))
     assert 'sends it to Git LFS' in finding.message
+
+
+def test_a_staged_path_with_a_leading_dash_is_never_read_as_an_option(repo):
+    (repo / '.pushguard.toml').write_text('[files]\nmax-size = "1MB"\n')
+    _sized(repo, '-big.bin', 2 * MiB)
+    git('add', '--', '-big.bin')
+    result = run_pushguard('hook', 'pre-commit', '--only', 'file-size')
+    assert 'git rm --cached -- -big.bin' in result.out
+    assert 'git lfs track -- -big.bin && git add -- .gitattributes -big.bin' in result.out

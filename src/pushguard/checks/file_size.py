@@ -94,7 +94,7 @@ def _fix(change: FileChange, commit: Commit | None, is_tip: bool, lfs: bool, alo
         if lfs:
             return f'git lfs install && git rm --cached -- {path} && git add -- {path}'
         return (f'git rm --cached -- {path}  # and add it to .gitignore\n'
-                f'or keep it in Git LFS: git lfs track {path} && '
+                f'or keep it in Git LFS: git lfs track -- {path} && '
                 f'git add -- .gitattributes {path}')
     migrate = _migrate(path, change.ref)
     if is_tip:
