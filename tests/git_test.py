@@ -16,6 +16,7 @@ ODD_NAMES = [
     pytest.param(b'caf\xc3\xa9.txt', id='utf8'),
     pytest.param(b'latin\xe9.txt', id='not-utf8'),
     pytest.param(b'quote"and\\slash.txt', id='quote-backslash'),
+    pytest.param(b'quote "and space.txt', id='quote-space'),  # git puts a TAB after the quote
     pytest.param(b'dir with space/inner file.txt', id='dir-space'),
 ]
 
@@ -124,12 +125,12 @@ def test_a_patch_read_in_any_pieces_parses_alike(repo, size):
     gitrepo.git('rm', '-q', 'shared.txt')
     shas.append(gitrepo.commit(repo, 'c-rm'))
     commits = log.commits_in([shas[-1]])
-    raw = subprocess.run(('git', 'diff-tree', '--stdin', '-p', '-U0', '--root', *diff.DIFF_FLAGS),
+    raw = subprocess.run(('git', 'diff-tree', '--stdin', '--root', *patch.PATCH_FLAGS),
                            input=git.stdin_lines(c.sha for c in commits), capture_output=True,
                            check=True).stdout
     whole = list(patch._parse_patch(_Trickle(raw, len(raw)), {}))  # type: ignore[arg-type]
     assert list(patch._parse_patch(_Trickle(raw, size), {})) == whole  # type: ignore[arg-type]
     assert [(a.commit, a.path) for a in whole][:3] == [
-        (shas[0], 'd0/a b.txt'), (shas[0], 'shared.txt'), (shas[1], 'd1/a b.txt')]
+        (shas[0], 'd0/a b.txt'), (shas[0], 'shared.txt'), (shas[1], 'bin')]  # binary: as text
     assert whole[-1].lines == tuple((n + 1, str(n)) for n in range(2000))
     assert [a._replace(ref=None) for a in patch.added_lines(commits)] == whole

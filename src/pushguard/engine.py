@@ -12,13 +12,15 @@ from pushguard._typing import TYPE_CHECKING
 from pushguard.config import Config
 from pushguard.errors import ConfigError
 from pushguard.model import (
-    SUBMODULE_MODE, AddedLines, Commit, Context, FileChange, Finding, Need, Place, Severity,
+    SUBMODULE_MODE, Commit, Context, FileChange, Finding, Need, Place, Severity,
 )
 
 
 
 if TYPE_CHECKING:
     from typing import Protocol
+
+    from pushguard.model import AddedLinesFeed
 
     class Source(Protocol):
         place: Place
@@ -27,7 +29,9 @@ if TYPE_CHECKING:
         def with_signatures(self, commits: Sequence[Commit], verify: bool) -> list[Commit]: ...
         def changes(self, commits: Sequence[Commit]) -> list[FileChange]: ...
         def added_lines(self, commits: Sequence[Commit], too_big: Sequence[FileChange]
-                        ) -> Iterator[AddedLines]: ...
+                        ) -> AddedLinesFeed: ...
+        def lfs_paths(self, paths: Sequence[str]) -> frozenset[str]: ...
+        def read_blobs(self, shas: Sequence[str]) -> Iterator[tuple[str, bytes]]: ...
 
 
 def select(cfg: Config, place: Place, only: Iterable[str] = (), skip: Iterable[str] = ()
@@ -66,15 +70,19 @@ def run(
     if Need.SIGNATURES in needs:
         ctx.commits = tuple(source.with_signatures(ctx.commits, cfg.signing_verify))
     # added lines need the sizes too: a blob too big to diff is named, not read
-    if needs & {Need.CHANGES, Need.SIZES, Need.ADDED_LINES}:
+    if needs & {Need.CHANGES, Need.SIZES, Need.ADDED_LINES, Need.ATTRIBUTES}:
         ctx.changes = tuple(_unique(source.changes(ctx.commits)))
-    if needs & {Need.SIZES, Need.ADDED_LINES}:
+    if needs & {Need.SIZES, Need.ADDED_LINES, Need.ATTRIBUTES}:
         ctx.changes = tuple(_with_sizes(ctx.changes))
+    if Need.ATTRIBUTES in needs:  # only for blobs big enough to be reported: a few paths
+        big = min(cfg.max_size, cfg.warn_size)
+        ctx.lfs_paths = source.lfs_paths([c.path for c in ctx.changes if (c.size or 0) > big])
     if Need.ADDED_LINES in needs:
         from pushguard import git
         from pushguard.git import diff
         ctx.root = ctx.root or git.work_tree_top()
         ctx._added_lines = source.added_lines(ctx.commits, diff.too_big_to_diff(ctx.changes))
+        ctx.read_blobs = source.read_blobs
     findings: list[Finding] = []
     for check in selected:
         findings.extend(_apply_policy(check.check(ctx, cfg), cfg))

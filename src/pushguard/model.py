@@ -6,12 +6,26 @@ classes were a large share of the commit-msg hook's start-up time.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 from pushguard._typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
+    from typing import Protocol
+
     from pushguard.forges.rules import RefFacts
+
+    class AddedLinesFeed(Protocol):
+        """The added lines as the engine hands them over: read once, as they come; `sifted`
+        (before the first read) says which file diffs are worth parsing at all."""
+
+        def __next__(self) -> AddedLines: ...
+        def __iter__(self) -> Iterator[AddedLines]: ...
+        def sifted(self, sift: Sift) -> Iterator[AddedLines]: ...
+
+# shown each file diff's (path, added lines) of a block of the patch, the lines less their '+'
+# and joined by newlines: says which ones to parse (a true item); the others are never split
+Sift = Callable[[Sequence[tuple[str, bytes]]], Sequence[bool]]
 
 
 class Options(NamedTuple):
@@ -37,6 +51,13 @@ class Place(str, enum.Enum):
     PRE_PUSH = 'pre-push'
     CHECK = 'check'
     PRE_RECEIVE = 'pre-receive'
+
+    @property
+    def trusts_content(self) -> bool:
+        """Whether what is checked may name code for pushguard to run (a baseline's custom
+        detect-secrets plugins): the user's own work at commit and push time, never commits
+        from others (`check` of any range, CI, a server hook)."""
+        return self in (Place.COMMIT_MSG, Place.PRE_COMMIT, Place.PRE_PUSH)
 
 
 class Finding(NamedTuple):
@@ -126,6 +147,13 @@ class FileChange(NamedTuple):
     blob: str  # the new blob's sha (zeros for a deletion)
     mode: str  # the new mode ('160000' is a submodule, '120000' a symlink)
     size: int | None = None  # None when sizes were not fetched, or not a blob
+    old_blob: str | None = None  # the blob it replaces (zeros for an addition), when known
+
+    @property
+    def brings_blob(self) -> bool:
+        """Whether the change brings a blob its source did not have (a pure rename or a mode
+        change brings none: the server already has the blob)."""
+        return self.status != 'D' and self.blob != self.old_blob
 
 
 class AddedLines(NamedTuple):
@@ -136,6 +164,7 @@ class AddedLines(NamedTuple):
     path: str
     lines: tuple[tuple[int, str], ...]
     unread: bool = False  # too big to diff: its lines were not read
+    blobs: tuple[str, str] | None = None  # the (old, new) blob ids, when the diff names them
 
 
 class Need(str, enum.Enum):
@@ -149,6 +178,7 @@ class Need(str, enum.Enum):
     REFS = 'refs'  # the ref updates themselves
     FORGE = 'forge'  # what the forge enforces on each pushed ref (ctx.forge)
     ANCESTRY = 'ancestry'  # which updates are not fast-forwards (ctx.forced)
+    ATTRIBUTES = 'attributes'  # the `filter` attribute of the paths of big blobs (Git LFS)
 
 
 class Context:
@@ -157,6 +187,7 @@ class Context:
     __slots__ = (
         'place', 'updates', 'commits', 'changes', 'branch', 'root', 'notes', '_added_lines',
         'forge', 'forge_problems', 'remote', 'forced',
+        'lfs_paths', 'trusted', 'read_blobs',
     )
 
     def __init__(
@@ -168,7 +199,7 @@ class Context:
         branch: str | None = None,
         root: str | None = None,
         notes: list[str] | None = None,
-        _added_lines: Iterator[AddedLines] | None = None,
+        _added_lines: AddedLinesFeed | None = None,
     ) -> None:
         self.place = place
         self.updates = updates
@@ -182,10 +213,19 @@ class Context:
         self.forge_problems: tuple[str, ...] = ()  # why the forge could not be asked at all
         self.remote: str | None = None  # the remote's name (pre-push), for the fixes
         self.forced: frozenset[str] = frozenset()  # remote refs whose update is not a fast-forward
+        self.lfs_paths: frozenset[str] = frozenset()  # paths .gitattributes sends to Git LFS
+        self.trusted = place.trusts_content  # the engine may say otherwise (Place.trusts_content)
+        # blob contents by id, for the few files a check must read whole (one git process)
+        self.read_blobs: Callable[[Sequence[str]], Iterator[tuple[str, bytes]]] = _no_blobs
 
-    def added_lines(self) -> Iterator[AddedLines]:
-        """Stream of added lines; read once, so memory stays bounded by one diff."""
+    def added_lines(self, sift: Sift | None = None) -> Iterator[AddedLines]:
+        """Stream of added lines; read once, so memory stays bounded by one diff. With `sift`,
+        only the file diffs it keeps are parsed."""
         if self._added_lines is None:
             return iter(())
         lines, self._added_lines = self._added_lines, None
-        return lines
+        return lines.sifted(sift) if sift is not None else lines
+
+
+def _no_blobs(shas: Sequence[str]) -> Iterator[tuple[str, bytes]]:
+    return iter(())

@@ -9,11 +9,12 @@ from collections.abc import Iterator, Sequence
 
 from pushguard import git
 from pushguard._typing import TYPE_CHECKING
-from pushguard.model import AddedLines, Commit, Context, FileChange, Place, RefUpdate
+from pushguard.model import Commit, Context, FileChange, Place, RefUpdate
 
 if TYPE_CHECKING:
     from pushguard.config import Remote
     from pushguard.forges.rules import RefFacts
+    from pushguard.model import AddedLinesFeed
 
 
 class _CommitData:
@@ -28,9 +29,17 @@ class _CommitData:
         return diff.changes(commits)
 
     def added_lines(self, commits: Sequence[Commit], too_big: Sequence[FileChange]
-                    ) -> Iterator[AddedLines]:
+                    ) -> AddedLinesFeed:
         from pushguard.git import patch
         return patch.added_lines(commits, skip=too_big)
+
+    def lfs_paths(self, paths: Sequence[str]) -> frozenset[str]:
+        from pushguard.git import diff
+        return diff.lfs_paths(paths)
+
+    def read_blobs(self, shas: Sequence[str]) -> Iterator[tuple[str, bytes]]:
+        from pushguard.git import blobs
+        return blobs.read_blobs(shas)
 
 
 class MessageSource(_CommitData):
@@ -65,9 +74,17 @@ class StagedSource:
         return diff.staged_changes()
 
     def added_lines(self, commits: Sequence[Commit], too_big: Sequence[FileChange]
-                    ) -> Iterator[AddedLines]:
+                    ) -> AddedLinesFeed:
         from pushguard.git import patch
-        return patch.staged_added_lines()  # a big staged blob diffs as binary: nothing to skip
+        return patch.staged_added_lines(skip=too_big)
+
+    def lfs_paths(self, paths: Sequence[str]) -> frozenset[str]:
+        from pushguard.git import diff
+        return diff.lfs_paths(paths, cached=True)  # the index's .gitattributes
+
+    def read_blobs(self, shas: Sequence[str]) -> Iterator[tuple[str, bytes]]:
+        from pushguard.git import blobs
+        return blobs.read_blobs(shas)  # the index's blobs are in the object store too
 
 
 class _Commits(_CommitData):

@@ -89,7 +89,8 @@ def test_text_output_names_check_path_and_fix(repo, based):
     assert result.code == 1
     assert 'error [file-size] big.bin is 2.0 MiB' in result.out
     assert f'({BRANCH}, {sha[:12]}, big.bin)' in result.out
-    assert 'fix: git rm --cached -- big.bin && git commit --amend --no-edit' in result.out
+    # the commit only adds the file: it goes (an amend would leave it empty, and git refuses)
+    assert 'fix: git reset -q --soft HEAD~1 && git rm -q --cached -- big.bin' in result.out
 
 
 def test_fix_for_the_tip_works(repo, based):
@@ -114,7 +115,8 @@ def test_blob_deleted_later_still_fails_naming_the_commit_that_added_it(repo, ba
     assert finding['fix'].startswith(
         f'git lfs migrate import --include=data/big.bin --include-ref={REF}',
     )
-    assert f'git rebase -i {added[:12]}~1 (mark {added[:12]} "edit")' in finding['fix']
+    # the commit only adds the file: dropping it is the whole fix
+    assert f'git rebase -i {added[:12]}~1 (mark {added[:12]} "drop")' in finding['fix']
 
 
 def test_each_version_of_a_growing_file_is_checked(repo, based):
@@ -188,7 +190,7 @@ def test_odd_paths_are_reported_and_quoted_in_the_fix(repo, based):
     code, [finding] = _check(f'{based}..HEAD', '--branch', BRANCH)
     assert code == 1
     assert finding['path'] == 'we\ufffdird\nname.bin'
-    assert "git rm --cached -- $'we\\xffird\\x0aname.bin'" in finding['fix']
+    assert "git rm -q --cached -- $'we\\xffird\\x0aname.bin'" in finding['fix']
 
 
 def test_staged_index_is_checked_not_the_working_tree(repo):
@@ -249,3 +251,23 @@ def test_pre_push_checks_every_pushed_ref_and_each_blob_once(repo, based):
     assert result.code == 1
     findings = json.loads(result.out)['findings']
     assert [(f['commit'], f['path']) for f in findings] == [(shared, 'shared.bin')]
+
+
+def test_the_check_reads_only_what_the_engine_fetched(tmp_path, monkeypatch):
+    from pushguard.checks import file_size
+    from pushguard.model import Context, FileChange, Place
+    monkeypatch.chdir(tmp_path)  # no repository here: a git process would fail
+    ctx = Context(Place.CHECK, changes=(FileChange(None, None, 'w.bin', 'A', 'b' * 40, '100644',
+                                                   size=3 * MiB),))
+    ctx.lfs_paths = frozenset({'w.bin'})
+    [finding] = file_size.check(ctx, Config(max_size=1_000_000))
+    assert 'sends it to Git LFS' in finding.message
+
+
+def test_a_staged_path_with_a_leading_dash_is_never_read_as_an_option(repo):
+    (repo / '.pushguard.toml').write_text('[files]\nmax-size = "1MB"\n')
+    _sized(repo, '-big.bin', 2 * MiB)
+    git('add', '--', '-big.bin')
+    result = run_pushguard('hook', 'pre-commit', '--only', 'file-size')
+    assert 'git rm --cached -- -big.bin' in result.out
+    assert 'git lfs track -- -big.bin && git add -- .gitattributes -big.bin' in result.out

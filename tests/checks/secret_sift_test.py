@@ -11,7 +11,7 @@ import pytest
 
 from pushguard.git import log, patch
 from pushguard.checks import (
-    _secret_baseline, _secret_plan, _secret_prefilter, _secret_sift, secrets,
+    _secret_baseline, _secret_plan, _secret_prefilter, _secret_scan, _secret_sift, secrets,
 )
 from testing import gitrepo
 from testing.run import run_pushguard
@@ -34,11 +34,11 @@ def _plan(tmp_path) -> _secret_plan.Plan:
 def _may_hold_secrets(plan: _secret_plan.Plan, path: str, text: str) -> bool:
     from detect_secrets.settings import transient_settings
 
-    content, _ = secrets._render(tuple(enumerate(text.split('\n'), start=1)))
+    content, _ = _secret_scan._render(tuple(enumerate(text.split('\n'), start=1)))
     with transient_settings(_secret_baseline.default_plugins()):
         needles = _secret_prefilter.needles()
         assert needles == plan.needles
-        return _secret_prefilter.may_hold_secrets(needles, secrets._relative(path), content)
+        return _secret_prefilter.may_hold_secrets(needles, _secret_scan._relative(path), content)
 
 
 @pytest.mark.parametrize(('path', 'text', 'flagged'), PREFILTER_CASES)

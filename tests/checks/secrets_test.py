@@ -369,7 +369,7 @@ PREFILTER_CASES = (
 
 def _scan_in_process(tmp_path, path: str, text: str, prefilter: bool
                      ) -> list[tuple[str, str, int]]:
-    from pushguard.checks.secrets import find_secrets
+    from pushguard.checks._secret_scan import find_secrets
     from pushguard.model import AddedLines
 
     added = AddedLines(ZERO_SHA, 'refs/heads/main', path,

@@ -29,7 +29,7 @@ def test_staged_secret_blocks_with_path_line_and_fix(repo):
     result = hook()
     assert result.code == 1
     assert '[secrets] AWS Access Key in a staged line (config.py:2)' in result.out
-    assert 'git restore --staged config.py' in result.out
+    assert 'git restore --staged -- config.py' in result.out
     assert 'in the staged files: blocked' in result.out
 
 
@@ -146,7 +146,7 @@ def test_real_git_commit_is_refused_for_a_staged_secret(repo):
     said = proc.stdout.decode() + proc.stderr.decode()
     assert proc.returncode != 0
     assert '[secrets] AWS Access Key in a staged line (deploy/settings.py:1)' in said
-    assert 'git restore --staged deploy/settings.py' in said
+    assert 'git restore --staged -- deploy/settings.py' in said
     assert AWS_KEY not in said
     assert gitrepo.head(repo) == before
 

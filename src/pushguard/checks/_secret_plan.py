@@ -17,7 +17,7 @@ from pushguard._typing import NamedTuple
 from pushguard.checks._secret_prefilter import Needle
 
 _NAME = 'secrets-prefilter'
-_FORMAT = 3
+_FORMAT = 5
 _NAMES_FILES = (b'file://', b'"file_name"', b'"model"')
 
 
@@ -26,9 +26,11 @@ class Plan(NamedTuple):
     plain: frozenset[str]  # extensions the Sift decides alone (_prefilter.extension_kinds)
     eager: frozenset[str]  # those it decides when the eager ini transformer must fail
     wide: frozenset[int]  # the needles it searches for over whole blocks (_secret_sift.wide)
+    # extensions detect-secrets' filters skip by name (images, archives): never worth parsing
+    unscanned: frozenset[str] = frozenset()
 
 
-def key(baseline: str) -> object | None:
+def key(baseline: str, trusted: bool = True) -> object | None:
     """What a plan for `baseline` (a path) is computed from; None when it cannot be cached."""
     installed = _detect_secrets()
     if installed is None:
@@ -42,7 +44,7 @@ def key(baseline: str) -> object | None:
         return None
     if any(mark in raw for mark in _NAMES_FILES):
         return None
-    return (_FORMAT, installed, raw)
+    return (_FORMAT, installed, raw, trusted)  # untrusted, the baseline's code is left out
 
 
 def _detect_secrets() -> tuple[str, bytes, int] | None:
@@ -64,15 +66,15 @@ def _detect_secrets() -> tuple[str, bytes, int] | None:
 def load(baseline: str, plan_key: object) -> Plan | None:
     """The plan stored for `baseline` under `plan_key`, or None."""
     value = cache.load(cache.name_for(_NAME, baseline), plan_key)
-    if not isinstance(value, tuple) or len(value) != 4:
+    if not isinstance(value, tuple) or len(value) != 5:
         return None
-    needles, plain, eager, wide = value
+    needles, plain, eager, wide, unscanned = value
     return Plan(None if needles is None else tuple(Needle(*n) for n in needles), plain, eager,
-                wide)
+                wide, unscanned)
 
 
 def store(baseline: str, plan_key: object, plan: Plan) -> None:
     """Keep `plan` for `baseline`: one entry per baseline path, as for policies."""
     needles = None if plan.needles is None else tuple(tuple(n) for n in plan.needles)
-    value = (needles, plan.plain, plan.eager, plan.wide)
+    value = (needles, plan.plain, plan.eager, plan.wide, plan.unscanned)
     cache.store(cache.name_for(_NAME, baseline), plan_key, value)

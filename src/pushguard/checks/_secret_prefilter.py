@@ -7,10 +7,10 @@ and applied to the text detect-secrets would read, transformers (YAML, ini) incl
 """
 from __future__ import annotations
 
-import contextlib
 import functools
 import io
 import locale
+import os
 import re
 from collections.abc import Callable
 from typing import Any, NamedTuple, cast
@@ -35,6 +35,7 @@ class Needle(NamedTuple):
     source: str
     flags: int
     words: frozenset[str] | None
+    plugin: str = ''  # the class name of the plugin whose pattern it is ('': not known)
 
 
 def needles() -> tuple[Needle, ...] | None:
@@ -51,18 +52,18 @@ def needles() -> tuple[Needle, ...] | None:
     from detect_secrets.settings import get_plugins
 
     found_by_denylist = (RegexBasedDetector.analyze_string, JwtTokenDetector.analyze_string)
-    patterns: list[re.Pattern[str]] = []
+    patterns: list[tuple[re.Pattern[str], str]] = []
     for plugin in get_plugins():
         kind = type(plugin)
         if kind is KeywordDetector:
-            patterns.append(re.compile('|'.join(DENYLIST), re.IGNORECASE))
+            patterns.append((re.compile('|'.join(DENYLIST), re.IGNORECASE), kind.__name__))
         elif isinstance(plugin, RegexBasedDetector) \
                 and kind.analyze_string in found_by_denylist \
                 and kind.analyze_line is BasePlugin.analyze_line:
-            patterns.extend(plugin.denylist)
+            patterns.extend((pattern, kind.__name__) for pattern in plugin.denylist)
         else:  # entropy plugins, custom plugins: any line may hold what they find
             return None
-    return tuple(Needle(p.pattern, p.flags, _words(p)) for p in patterns)
+    return tuple(Needle(p.pattern, p.flags, _words(p), name) for p, name in patterns)
 
 
 def _words(pattern: re.Pattern[str]) -> frozenset[str] | None:
@@ -108,10 +109,18 @@ def may_hold_secrets(needles: tuple[Needle, ...], name: str, content: str) -> bo
     """Whether a line detect-secrets would hand its plugins for this file matches a needle."""
     encoding = locale.getpreferredencoding(False)
     read_back = content.encode(encoding, 'replace').decode(encoding, 'replace')
+    lines = read_back.split('\n')
+    if _matches(needles, lines):  # the file's own lines: no need to parse it (YAML is slow)
+        return True
     try:
-        lines = read_back.split('\n') + _transformed(name, read_back)
+        transformed = _transformed(name, read_back)
     except Exception:  # the full scan meets it again and fares as it always did
         return True
+    return bool(transformed) and _matches(needles, transformed)
+
+
+def _matches(needles: tuple[Needle, ...], lines: list[str]) -> bool:
+    """Whether a needle matches one of `lines`."""
     text = '\n'.join(lines)
     if text.isascii():  # IGNORECASE folds some other letters to ASCII ones
         present = frozenset(filter(text.lower().__contains__, _all_words(needles)))
@@ -130,20 +139,21 @@ def _all_words(needles: tuple[Needle, ...]) -> tuple[str, ...]:
 @functools.lru_cache(maxsize=256)
 def _wanted(needles: tuple[Needle, ...], present: frozenset[str] | None
             ) -> Callable[[str], object] | None:
-    """The search for the needles whose words are `present` (None: all of them)."""
-    wanted = tuple(needle for needle in needles if present is None
-                   or needle.words is None or not needle.words.isdisjoint(present))
-    return _alternation(wanted).search if wanted else None
+    """The search for the needles whose words are `present` (None: all of them).
+
+    Each needle is compiled once (`_compiled`), whatever words a file holds: an alternation
+    per set of words present cost a compile for each new set (150 on one history)."""
+    patterns = tuple(pattern for needle, pattern in zip(needles, _compiled(needles), strict=True)
+                     if present is None or needle.words is None
+                     or not needle.words.isdisjoint(present))
+    if not patterns:
+        return None
+    return patterns[0].search if len(patterns) == 1 else _Any(patterns).search
 
 
-def _alternation(needles: tuple[Needle, ...]) -> re.Pattern[str]:
-    """One pattern matching where any of the needles' patterns matches, each under its flags."""
-    if len(needles) == 1:
-        return re.compile(needles[0].source, needles[0].flags)
-    if all(map(_joinable, needles)):
-        with contextlib.suppress(re.error):  # e.g. a group name in two of them
-            return re.compile('|'.join(map(_scoped, needles)))
-    return _Any(tuple(re.compile(n.source, n.flags) for n in needles))  # type: ignore[return-value]
+@functools.lru_cache(maxsize=16)
+def _compiled(needles: tuple[Needle, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(needle.source, needle.flags) for needle in needles)
 
 
 class _Any:
@@ -152,22 +162,6 @@ class _Any:
 
     def search(self, line: str) -> bool:
         return any(pattern.search(line) for pattern in self.patterns)
-
-
-INLINE_FLAGS = {re.IGNORECASE: 'i', re.MULTILINE: 'm', re.DOTALL: 's', re.VERBOSE: 'x'}
-# what an alternation would renumber or read as global: such a pattern is searched on its own
-UNSAFE_TO_JOIN = re.compile(r'\\[1-9]|\\g|\(\?P=|\(\?\(|\(\?[aiLmsux]+\)')
-
-
-def _joinable(needle: Needle) -> bool:
-    flags = needle.flags & ~re.UNICODE
-    return not flags & ~sum(INLINE_FLAGS) and not UNSAFE_TO_JOIN.search(needle.source)
-
-
-def _scoped(needle: Needle) -> str:
-    letters = ''.join(letter for flag, letter in INLINE_FLAGS.items() if needle.flags & flag)
-    end = '\n' if needle.flags & re.VERBOSE else ''  # a trailing comment must not eat the ')'
-    return f'(?{letters}:{needle.source}{end})' if letters else f'(?:{needle.source})'
 
 
 def _transformed(name: str, content: str) -> list[str]:
@@ -184,8 +178,14 @@ def _transformed(name: str, content: str) -> list[str]:
     return lines
 
 
-@functools.lru_cache(maxsize=4096)
 def _parsers(name: str) -> tuple[tuple[Any, ...], ...]:
+    """As `_parsers_by`, for a file name: detect-secrets' transformers choose by extension
+    (`extension_kinds` checks it), so one answer per extension, not per name."""
+    return _parsers_by('probe' + os.path.splitext(name)[1])
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsers_by(name: str) -> tuple[tuple[Any, ...], ...]:
     """The transformers that would try to parse file `name`: those tried first, then eager ones
     (tried when the first lines yield nothing)."""
     from detect_secrets.transformers import get_transformers
@@ -213,7 +213,7 @@ def extension_kinds() -> tuple[frozenset[str], frozenset[str]]:
     )
 
     def kinds(name: str) -> list[type]:
-        passes = _parsers(name)
+        passes = _parsers_by(name)
         return [type(tried[0]) for tried in passes if len(tried) == 1] \
             if all(len(tried) == 1 for tried in passes) else [object]
     plain, eager = [ConfigFileTransformer], [ConfigFileTransformer, EagerConfigFileTransformer]
@@ -230,3 +230,13 @@ def siftable(needles: tuple[Needle, ...] | None) -> tuple[Needle, ...] | None:
     if needles is None or any(re.compile(n.source, n.flags).search('') for n in needles):
         return None
     return needles
+
+
+def unscanned_extensions() -> frozenset[str]:
+    """The extensions detect-secrets' active filters skip by name alone (is_non_text_file)."""
+    from detect_secrets.settings import get_settings
+
+    if 'detect_secrets.filters.heuristic.is_non_text_file' not in get_settings().filters:
+        return frozenset()
+    from detect_secrets.filters.heuristic import IGNORED_FILE_EXTENSIONS
+    return frozenset(IGNORED_FILE_EXTENSIONS)

@@ -5,8 +5,9 @@ them, and answers what `_secret_prefilter.may_hold_secrets` would for the render
 true (keep the file for the full prefilter) where it cannot tell: text that is not ASCII, an
 extension the YAML transformer parses (or one detect-secrets was not asked about), a line
 opening a [section] (the ini transformer parses the file then), or, where the eager ini
-transformer may parse the file, no line that makes it fail. It never drops a file the
-prefilter would keep.
+transformer may parse the file, no line that makes it fail, or a line that may continue a value
+whose key is elsewhere in the file (`_secret_context`). It never drops a file the prefilter
+would keep.
 
 Needles whose words are too common to pick files by (a '.', a ':') are searched for once over
 all the block's lines joined by newlines, when that finds every match a single line has: their
@@ -23,13 +24,11 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from pushguard.checks._secret_context import CONFIG_REFUSED, needs_context
 from pushguard.checks._secret_plan import Plan
 from pushguard.checks._secret_prefilter import Needle, _all_words, _wanted
 
 SECTION_START = re.compile(rb'^\s*\[', re.MULTILINE)  # as _secret_prefilter.SECTION_START
-# A line configparser refuses (not blank, a comment, a [section] nor indented as a continuation,
-# and no '=' or ':'): the eager ini transformer then fails, and adds no lines.
-CONFIG_REFUSED = re.compile(rb'^[^ \t\n\r\x0b\x0c\x1c-\x1f#;\[][^=:\n]*$', re.MULTILINE)
 TRAILING_SPACE = re.compile(rb'[ \t\x0b\x0c\x1c-\x1f]+$', re.MULTILINE)  # what str.rstrip drops
 ANY_TRAILING_SPACE = re.compile(rb'[ \t\x0b\x0c\x1c-\x1f](?=\n|\Z)')  # linear, unlike the above
 
@@ -135,7 +134,8 @@ class Sift:
     """A git.patch.Sift: which of a block's file diffs the full prefilter must see."""
 
     def __init__(self, plan: Plan) -> None:
-        needles, self.plain, self.eager, wide = plan
+        needles, self.plain, self.eager, wide = plan.needles, plan.plain, plan.eager, plan.wide
+        self.unscanned = plan.unscanned
         assert needles is not None
         self.wide = [re.compile(n.source, n.flags | re.MULTILINE).search
                      for i, n in enumerate(needles) if i in wide]
@@ -144,10 +144,12 @@ class Sift:
         self.wordless = any(needle.words is None for needle in self.narrow)
 
     def __call__(self, files: Sequence[tuple[str, bytes]]) -> list[bool]:
-        texts = [added.replace(b'\r', b' ') for _, added in files]  # as `_render` turns them
-        keep = [bool(text) and self._undecidable(path, text)
-                for (path, _), text in zip(files, texts, strict=True)]
-        decide = [i for i, text in enumerate(texts) if text and not keep[i]]
+        texts = [_lines(added) for _, added in files]
+        # a name detect-secrets skips (an image): its text never matters
+        skipped = [os.path.splitext(path)[1] in self.unscanned for path, _ in files]
+        keep = [bool(text) and not skip and self._undecidable(path, text)
+                for (path, _), text, skip in zip(files, texts, skipped, strict=True)]
+        decide = [i for i, text in enumerate(texts) if text and not keep[i] and not skipped[i]]
         for i in self._found_wide([texts[i] for i in decide]):
             keep[decide[i]] = True
         decide = [i for i in decide if not keep[i]]
@@ -157,8 +159,8 @@ class Sift:
 
     def _undecidable(self, path: str, text: bytes) -> bool:
         """Whether a transformer may add lines to this file, or its text is not ASCII."""
-        if not text.isascii() or SECTION_START.search(text):
-            return True
+        if not text.isascii() or SECTION_START.search(text) or needs_context(path, text):
+            return True  # (the last: its file is scanned whole too, `_secret_context`)
         extension = os.path.splitext(path)[1]
         return extension not in self.plain \
             and (extension not in self.eager or CONFIG_REFUSED.search(text) is None)
@@ -213,6 +215,17 @@ class Sift:
                 return True
             pos = end + 1
         return False
+
+
+CR_LINE_END = re.compile(rb'\r(?=\n|\Z)')
+
+
+def _lines(added: bytes) -> bytes:
+    """A file diff's added lines as `secrets._render` turns them: a CR ending a line goes, a
+    lone CR ends one (universal newlines, as detect-secrets reads files)."""
+    if b'\r' not in added:
+        return added
+    return CR_LINE_END.sub(b'', added).replace(b'\r', b'\n')
 
 
 @functools.lru_cache(maxsize=256)

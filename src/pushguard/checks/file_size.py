@@ -5,7 +5,8 @@ Mirrors GitHub's 100 MiB hard limit (GH001: Large files detected) and its `max_f
 and GitLab's `max_file_size` push rule. Sizes are git's (the blob in the object store, never the
 working tree). A blob added and deleted again later still travels with the push, so it still
 fails. Git LFS pointers are small and pass; a path that .gitattributes sends to LFS but whose
-blob holds the real content means git-lfs did not convert it. Deletions and submodules pass.
+blob holds the real content means git-lfs did not convert it. Deletions, submodules, and renames
+or mode changes that bring no new blob pass.
 """
 from __future__ import annotations
 
@@ -14,11 +15,11 @@ from collections.abc import Iterator, Sequence
 from pushguard.checks._paths import commits_by_sha, rebase_base, shell_quote, tips, where
 from pushguard.config import GITHUB_HARD_LIMIT, Config
 from pushguard.model import (
-    SUBMODULE_MODE, Commit, Context, FileChange, Finding, Need, Place, Severity,
+    SUBMODULE_MODE, Commit, Context, FileChange, Finding, Need, Severity,
 )
 
 ID = 'file-size'
-NEEDS = frozenset({Need.CHANGES, Need.SIZES})
+NEEDS = frozenset({Need.CHANGES, Need.SIZES, Need.ATTRIBUTES})
 _UNITS = (('GiB', 2**30), ('MiB', 2**20), ('KiB', 2**10))
 
 
@@ -42,7 +43,8 @@ def too_large(changes: Sequence[FileChange], cfg: Config) -> Iterator[tuple[File
     """Each added or changed blob over the limit (error) or over the warning size (warning)."""
     warn_from = cfg.warn_size if cfg.warn_size < cfg.max_size else None
     for change in changes:
-        if change.status == 'D' or change.mode == SUBMODULE_MODE or change.size is None:
+        # a rename or a mode change brings no blob: the server has it already
+        if not change.brings_blob or change.mode == SUBMODULE_MODE or change.size is None:
             continue
         if change.size > cfg.max_size:
             yield change, Severity.ERROR
@@ -83,42 +85,53 @@ def _migrate(path: str, ref: str | None) -> str:
     return f'git lfs migrate import --include={path}{include_ref}'
 
 
-def _fix(change: FileChange, commit: Commit | None, is_tip: bool, lfs: bool) -> str:
+def _fix(change: FileChange, commit: Commit | None, is_tip: bool, lfs: bool, alone: bool
+         ) -> str:
+    """`alone`: the commit adds this file and changes nothing else, so removing the file from
+    it would leave an empty commit (which `git commit --amend` refuses): the commit goes."""
     path = shell_quote(change.path)
     if commit is None:  # the index, at pre-commit
         if lfs:
             return f'git lfs install && git rm --cached -- {path} && git add -- {path}'
         return (f'git rm --cached -- {path}  # and add it to .gitignore\n'
-                f'or keep it in Git LFS: git lfs track {path} && git add .gitattributes {path}')
+                f'or keep it in Git LFS: git lfs track -- {path} && '
+                f'git add -- .gitattributes {path}')
     migrate = _migrate(path, change.ref)
     if is_tip:
         if lfs:
             return (f'git lfs install && git rm --cached -- {path} && git add -- {path} && '
                     'git commit --amend --no-edit')
-        return (f'git rm --cached -- {path} && git commit --amend --no-edit'
-                '  # and add it to .gitignore\n'
+        return (f'{_uncommit(path, commit, alone)}  # and add it to .gitignore\n'
                 f'or keep it in Git LFS: {migrate}')
+    if alone:
+        return (f'{migrate}  # rewrites {commit.short} and the commits after it\n'
+                f'or drop the commit, which only adds it: git rebase -i {rebase_base(commit)} '
+                f'(mark {commit.short} "drop")')
     return (f'{migrate}  # rewrites {commit.short} and the commits after it\n'
             f'or drop it: git rebase -i {rebase_base(commit)} (mark {commit.short} "edit"), '
             f'git rm --cached -- {path}, git commit --amend --no-edit, git rebase --continue')
 
 
-def _lfs_paths(ctx: Context, paths: Sequence[str]) -> frozenset[str]:
-    """The paths .gitattributes sends to LFS: one `git check-attr` for the few large paths."""
-    from pushguard.git import diff
-    from pushguard.errors import GitError
-    try:
-        attrs = diff.attributes(paths, 'filter', cached=ctx.place is Place.PRE_COMMIT)
-    except GitError:
-        return frozenset()  # no attributes to read (e.g. no work tree): no LFS hint, same verdict
-    return frozenset(path for path, value in attrs.items() if value == 'lfs')
+def _uncommit(path: str, commit: Commit, alone: bool) -> str:
+    """Take the file out of the last commit; the file stays in the work tree."""
+    if not alone:
+        return f'git rm --cached -- {path} && git commit --amend --no-edit'
+    if not commit.parents:  # the first commit: there is nothing to go back to
+        return f'git update-ref -d HEAD && git rm -q --cached -- {path}'
+    return f'git reset -q --soft HEAD~1 && git rm -q --cached -- {path}'
+
+
+def _alone(change: FileChange, changes: Sequence[FileChange]) -> bool:
+    """Whether `change` adds a file in a commit that changes nothing else."""
+    return change.status == 'A' and change.commit is not None \
+        and sum(1 for c in changes if c.commit == change.commit) == 1
 
 
 def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
     found = list(too_large(ctx.changes, cfg))
     if not found:
         return
-    lfs = _lfs_paths(ctx, [change.path for change, _ in found])
+    lfs = ctx.lfs_paths
     commits, tip_shas = commits_by_sha(ctx), tips(ctx)
     for change, severity in found:
         commit = where(change, commits)
@@ -126,6 +139,6 @@ def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
         yield Finding(
             ID, severity,
             _message(change, severity, cfg, is_lfs, _deleted_later(change, ctx.changes)),
-            _fix(change, commit, change.commit in tip_shas, is_lfs),
+            _fix(change, commit, change.commit in tip_shas, is_lfs, _alone(change, ctx.changes)),
             ref=change.ref, commit=change.commit, path=change.path,
         )

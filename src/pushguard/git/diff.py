@@ -3,12 +3,21 @@ from __future__ import annotations
 
 import collections
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from pushguard.git import decode, empty_tree, fs_path, resolve, run, stdin_lines
 from pushguard.model import Commit, FileChange
 
-DIFF_FLAGS = ('--no-ext-diff', '--no-textconv', '--no-color')
+# Every diff pins what the user's config could change in its output (git_diff_basic_config is
+# read even by plumbing): no external driver, no textconv, no colour, fixed prefixes, no
+# relative paths, no order file, hunks never merged across unchanged lines (-U0 with
+# diff.interHunkContext would put context lines between added ones and shift every number).
+DIFF_FLAGS = ('--no-ext-diff', '--no-textconv', '--no-color', '--src-prefix=a/',
+              '--dst-prefix=b/', '--no-relative', '-O/dev/null', '--inter-hunk-context=0')
+# A rename brings no new blob, and a rename with edits brings only its edits: exact renames are
+# always found; inexact ones at git's default similarity, with the limit pinned
+# (diff.renameLimit is read by plumbing too). Copies are not looked for (that reads every file).
+RENAMES = ('-M50%', '-l1000')
 # A merge is diffed against each parent (-m), and only what differs from every parent is kept
 # (_merges_own): a merge of upstream work (`git pull`) is not blamed for what upstream already
 # has, while an evil merge or a conflict resolution is still seen, as with `git diff --cc`.
@@ -25,7 +34,7 @@ def changes(commits: Sequence[Commit]) -> list[FileChange]:
     if not commits:
         return []
     refs = {c.sha: c.ref for c in commits}
-    out = run('diff-tree', '--stdin', '-r', '-z', '--root', MERGES, *DIFF_FLAGS,
+    out = run('diff-tree', '--stdin', '-r', '-z', '--root', MERGES, *RENAMES, *DIFF_FLAGS,
               stdin=stdin_lines(c.sha for c in commits if c.sha))
     found: list[FileChange] = []
     commit: str | None = None
@@ -36,14 +45,20 @@ def changes(commits: Sequence[Commit]) -> list[FileChange]:
         if not item.startswith(b':'):
             commit = decode(item.strip())
             continue
-        _, new_mode, _, new_blob, status = decode(item[1:]).split(' ')
-        path = next(items)
-        if status[0] in 'RC':
-            path = next(items)  # the source path came first; the destination is what is added
-        found.append(
-            FileChange(commit, refs.get(commit), fs_path(path), status[0], new_blob, new_mode),
-        )
+        change = _raw_change(item, items, commit, refs.get(commit))
+        found.append(change)
     return _merges_own_changes(found, parent_counts(commits))
+
+
+def _raw_change(item: bytes, items: Iterator[bytes], commit: str | None, ref: str | None
+                ) -> FileChange:
+    """One `--raw -z` record: `:old_mode new_mode old_blob new_blob status`, then its path(s)."""
+    _, new_mode, old_blob, new_blob, status = decode(item[1:]).split(' ')
+    path = next(items)
+    if status[0] in 'RC':
+        path = next(items)  # the source path came first; the destination is what is added
+    return FileChange(commit, ref, fs_path(path), status[0], new_blob, new_mode,
+                      old_blob=old_blob)
 
 
 def _merges_own_changes(found: list[FileChange], parents: dict[str | None, int]
@@ -66,15 +81,9 @@ def parent_counts(commits: Sequence[Commit]) -> dict[str | None, int]:
 def staged_changes() -> list[FileChange]:
     """`git diff-index --cached -r -z`: what the index changes against HEAD (or the empty tree)."""
     base = resolve('HEAD') or empty_tree()
-    out = run('diff-index', '--cached', '-r', '-z', '--no-renames', base)
-    found = []
+    out = run('diff-index', '--cached', '-r', '-z', *RENAMES, *DIFF_FLAGS, base)
     items = iter(out.split(b'\0'))
-    for item in items:
-        if item.startswith(b':'):
-            _, new_mode, _, new_blob, status = decode(item[1:]).split(' ')
-            path = fs_path(next(items))
-            found.append(FileChange(None, None, path, status[0], new_blob, new_mode))
-    return found
+    return [_raw_change(item, items, None, None) for item in items if item.startswith(b':')]
 
 
 def blob_sizes(blobs: Iterable[str]) -> dict[str, int]:
@@ -100,6 +109,17 @@ def attributes(paths: Iterable[str], attribute: str, cached: bool = False) -> di
     args = ['check-attr', '-z', '--stdin', *(['--cached'] if cached else []), attribute]
     out = run(*args, stdin=b''.join(os.fsencode(p) + b'\0' for p in wanted)).split(b'\0')
     return {fs_path(out[i]): decode(out[i + 2]) for i in range(0, len(out) - 2, 3)}
+
+
+def lfs_paths(paths: Iterable[str], cached: bool = False) -> frozenset[str]:
+    """Of `paths`, those .gitattributes sends to Git LFS (`filter=lfs`): one `git check-attr`.
+    Empty when attributes cannot be read (no work tree, say): no LFS hint, the same verdict."""
+    from pushguard.errors import GitError
+    try:
+        attrs = attributes(paths, 'filter', cached=cached)
+    except GitError:
+        return frozenset()
+    return frozenset(path for path, value in attrs.items() if value == 'lfs')
 
 
 def too_big_to_diff(changes: Iterable[FileChange]) -> list[FileChange]:

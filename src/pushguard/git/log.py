@@ -8,6 +8,9 @@ from pushguard.git import decode, run, stdin_lines
 from pushguard.model import Commit, Signature
 
 _FIELDS = '%H%x00%S%x00%P%x00%an%x00%ae%x00%cn%x00%ce%x00%B'
+# what the user's config could change in `git log`'s output: log.showSignature prints gpg's
+# words among the records, i18n.logOutputEncoding re-encodes messages
+_PINNED = ('--no-show-signature', '--encoding=UTF-8', '--no-color')
 _SIG_PREFIX = {
     b'-----BEGIN PGP SIGNATURE-----': 'gpg',
     b'-----BEGIN SSH SIGNATURE-----': 'ssh',
@@ -30,7 +33,8 @@ def new_commits(
     if not tips:  # with no tip, git log would walk HEAD
         return []
     stdin = stdin_lines([*tips, *dict.fromkeys(f'^{sha}' for sha in exclude)])
-    args = ['log', '--stdin', '--source', '--reverse', '--topo-order', '-z', f'--format={_FIELDS}']
+    args = ['log', '--stdin', '--source', '--reverse', '--topo-order', '-z', *_PINNED,
+            f'--format={_FIELDS}']
     # REMOTE may be a URL (`git push https://host/repo main`): no refs/remotes/ exist for it, and
     # a glob character in it must not match some other remote's refs
     if exclude_remote and not any(c in exclude_remote for c in '*?[\\'):
@@ -114,7 +118,8 @@ def verify_signatures(shas: Sequence[str]) -> dict[str, str]:
     """`git log --no-walk=unsorted --stdin --format=%H %G?`: git's verdict on each signature."""
     if not shas:
         return {}
-    out = run('log', '--no-walk=unsorted', '--stdin', '--format=%H %G?', stdin=stdin_lines(shas))
+    out = run('log', '--no-walk=unsorted', '--stdin', *_PINNED, '--format=%H %G?',
+              stdin=stdin_lines(shas))
     return dict(line.split(' ', 1) for line in decode(out).splitlines() if ' ' in line)
 
 

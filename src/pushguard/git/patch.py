@@ -1,50 +1,24 @@
 """The lines commits (or the index) add: `git diff-tree -p -U0`, streamed and parsed."""
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Callable, Generator, Iterator, Sequence
 
 from pushguard._typing import TYPE_CHECKING
-from pushguard.errors import GitError
-from pushguard.git import decode, empty_tree, failure_message, fs_path, resolve, stdin_lines
-from pushguard.git.diff import DIFF_FLAGS, MAX_DIFF_BLOB, MERGES, parent_counts
-from pushguard.model import AddedLines, Commit, FileChange
+from pushguard.git import decode, empty_tree, fs_path, resolve, stdin_lines
+from pushguard.git._stream import streamed as _streamed
+from pushguard.git.diff import DIFF_FLAGS, MAX_DIFF_BLOB, MERGES, RENAMES, parent_counts
+from pushguard.model import AddedLines, Commit, FileChange, Sift
 
 if TYPE_CHECKING:
     from typing import IO
 
 NO_BIG_DIFFS = ('-c', f'core.bigFileThreshold={MAX_DIFF_BLOB}')
+# Files git would call binary (a NUL byte, `-diff` or `binary` in .gitattributes, which the
+# repository controls) are diffed as text: their lines are scanned as detect-secrets scans any
+# file it can read, never left out unsaid. Blobs too big to diff are left out by path instead.
+PATCH_FLAGS = ('-p', '-U0', '--text', '--full-index', *RENAMES, *DIFF_FLAGS)
 _COMMIT_LINE = re.compile(rb'[0-9a-f]{40}|[0-9a-f]{64}')
-
-
-@contextlib.contextmanager
-def _streamed(*args: str, stdin: bytes) -> Iterator[IO[bytes]]:
-    """Run git with its stdout read as it comes, so a big diff never sits in memory whole."""
-    import subprocess
-    import tempfile
-    # stdin and stderr are files, not pipes: git answers each line as it reads it, so writing a
-    # long input (2,000 shas) to a pipe while nobody reads git's full stdout deadlocks both
-    with tempfile.TemporaryFile() as feed, tempfile.TemporaryFile() as said:
-        feed.write(stdin)
-        feed.seek(0)
-        proc = subprocess.Popen(('git', *args), stdin=feed, stdout=subprocess.PIPE, stderr=said)
-        assert proc.stdout is not None
-        read_to_the_end = False
-        try:
-            yield proc.stdout
-            read_to_the_end = True
-        finally:
-            proc.stdout.close()
-            if not read_to_the_end:  # the reader stopped early: git's failure is not news
-                proc.kill()
-            if proc.wait() != 0 and read_to_the_end:
-                said.seek(0)
-                raise GitError(failure_message(('git', *args), proc.returncode, said.read()))
-
-
-# shown each file diff's (path, added lines) of a block of the patch: which ones to parse
-Sift = Callable[[Sequence[tuple[str, bytes]]], Sequence[bool]]
 PATCH_BLOCK = 1 << 16  # git's patch is read up to this much at a time, then cut into file diffs
 _FILE_DIFF = b'\ndiff --git '
 _ADDED_LINE = re.compile(rb'^\+(.*)', re.MULTILINE)
@@ -93,14 +67,23 @@ def _added_lines(commits: Sequence[Commit], skip: Sequence[FileChange], sift: Si
                  ) -> Generator[AddedLines, None, None]:
     if not commits:
         return
-    for change in skip:
-        yield AddedLines(change.commit, change.ref, change.path, (), unread=True)
-    paths = dict.fromkeys(change.path for change in skip)
+    yield from _unread(skip)
     refs = {c.sha: c.ref for c in commits}
-    args = (*NO_BIG_DIFFS, 'diff-tree', '--stdin', '-p', '-U0', '--root', MERGES, *DIFF_FLAGS,
-            *(['--', *(f':(exclude,literal){path}' for path in paths)] if paths else []))
+    args = (*NO_BIG_DIFFS, 'diff-tree', '--stdin', '--root', MERGES, *PATCH_FLAGS,
+            *_excluded(skip))
     with _streamed(*args, stdin=stdin_lines(c.sha for c in commits if c.sha)) as out:
         yield from _merges_own(_parse_patch(out, refs, sift), parent_counts(commits))
+
+
+def _unread(skip: Sequence[FileChange]) -> Iterator[AddedLines]:
+    for change in skip:
+        yield AddedLines(change.commit, change.ref, change.path, (), unread=True)
+
+
+def _excluded(skip: Sequence[FileChange]) -> list[str]:
+    """The pathspec that leaves the paths of `skip` out of a diff."""
+    paths = dict.fromkeys(change.path for change in skip)
+    return ['--', *(f':(exclude,literal){path}' for path in paths)] if paths else []
 
 
 def _merges_own(stream: Iterator[AddedLines], parents: dict[str | None, int]
@@ -128,14 +111,17 @@ def _common(per_path: dict[str, list[AddedLines]], parents: int) -> Iterator[Add
                 yield AddedLines(first.commit, first.ref, first.path, lines)
 
 
-def staged_added_lines() -> AddedLinesStream:
-    """`git diff --cached -p -U0`, streamed: the lines the index adds."""
-    return AddedLinesStream(_staged_added_lines)
+def staged_added_lines(skip: Sequence[FileChange] = ()) -> AddedLinesStream:
+    """`git diff-index --cached -p -U0`, streamed: the lines the index adds (plumbing, so the
+    user's diff config cannot change paths or numbers); `skip` as for `added_lines`."""
+    return AddedLinesStream(lambda sift: _staged_added_lines(skip, sift))
 
 
-def _staged_added_lines(sift: Sift | None) -> Generator[AddedLines, None, None]:
+def _staged_added_lines(skip: Sequence[FileChange], sift: Sift | None
+                        ) -> Generator[AddedLines, None, None]:
+    yield from _unread(skip)
     base = resolve('HEAD') or empty_tree()
-    args = (*NO_BIG_DIFFS, 'diff', '--cached', '-p', '-U0', *DIFF_FLAGS, base)
+    args = (*NO_BIG_DIFFS, 'diff-index', '--cached', *PATCH_FLAGS, base, *_excluded(skip))
     with _streamed(*args, stdin=b'') as out:
         yield from _parse_patch(out, {}, sift)
 
@@ -144,7 +130,7 @@ def _parse_patch(out: IO[bytes], refs: dict[str | None, str | None], sift: Sift 
                  ) -> Iterator[AddedLines]:
     commit: str | None = None
     for pieces in _pieces(out):
-        files: list[tuple[str | None, str, bytes]] = []  # commit, path, hunks
+        files: list[tuple[str | None, str, bytes, tuple[str, str] | None]] = []
         for piece in pieces:
             diff, shas = _split_commit_lines(piece)
             found = _file_hunks(diff)
@@ -154,15 +140,17 @@ def _parse_patch(out: IO[bytes], refs: dict[str | None, str | None], sift: Sift 
                 commit = decode(shas[-1])
         if sift is not None and files:
             files = _sifted(files, sift)
-        for sha, path, hunks in files:
+        for sha, path, hunks, blobs in files:
             lines = _hunk_lines(hunks)
             if lines:
-                yield AddedLines(sha, refs.get(sha), path, tuple(lines))
+                yield AddedLines(sha, refs.get(sha), path, tuple(lines), blobs=blobs)
 
 
-def _sifted(files: list[tuple[str | None, str, bytes]], sift: Sift
-            ) -> list[tuple[str | None, str, bytes]]:
-    kept = sift([(path, b'\n'.join(_ADDED_LINE.findall(hunks))) for _, path, hunks in files])
+_FileDiff = tuple[str | None, str, bytes, tuple[str, str] | None]  # commit, path, hunks, blobs
+
+
+def _sifted(files: list[_FileDiff], sift: Sift) -> list[_FileDiff]:
+    kept = sift([(path, b'\n'.join(_ADDED_LINE.findall(hunks))) for _, path, hunks, _ in files])
     return [file for file, keep in zip(files, kept, strict=True) if keep]
 
 
@@ -195,9 +183,10 @@ def _split_commit_lines(piece: bytes) -> tuple[bytes, list[bytes]]:
     return text, shas[::-1]
 
 
-def _file_hunks(diff: bytes) -> tuple[str, bytes] | None:
-    """The path of one file's diff (its text after `diff --git `) and its hunks; None when it has
-    none (binary, a mode change, a deletion, or no file diff at all)."""
+def _file_hunks(diff: bytes) -> tuple[str, bytes, tuple[str, str] | None] | None:
+    """The path of one file's diff (its text after `diff --git `), its hunks and its (old, new)
+    blobs (`index` line, --full-index); None when it has no hunks (a mode change, a deletion, a
+    pure rename, or no file diff at all)."""
     hunks = diff.find(b'\n@@ ')
     target = diff.rfind(b'\n+++ ', 0, hunks)
     if hunks < 0 or target < 0:
@@ -205,7 +194,16 @@ def _file_hunks(diff: bytes) -> tuple[str, bytes] | None:
     target_path = diff[target + 5:diff.find(b'\n', target + 1)]
     if target_path == b'/dev/null':
         return None
-    return fs_path(_patch_path(target_path)[2:]), diff[hunks + 1:]
+    return fs_path(_patch_path(target_path)[2:]), diff[hunks + 1:], _blobs(diff, hunks)
+
+
+def _blobs(diff: bytes, end: int) -> tuple[str, str] | None:
+    """The `index OLD..NEW[ MODE]` line's blob ids."""
+    start = diff.find(b'\nindex ', 0, end)
+    if start < 0:
+        return None
+    ids = diff[start + 7:diff.find(b'\n', start + 1)].split(b' ')[0].split(b'..')
+    return (decode(ids[0]), decode(ids[1])) if len(ids) == 2 else None
 
 
 def _hunk_lines(text: bytes) -> list[tuple[int, str]]:
@@ -228,8 +226,8 @@ def _hunk_start(header: bytes) -> int:
 
 def _patch_path(raw: bytes) -> bytes:
     """The path of a `+++ b/...` line, unquoted, less the TAB git adds after a name with a space."""
-    if raw.startswith(b'"'):
-        return _unquote(raw)
+    if raw.startswith(b'"'):  # a TAB may follow the closing quote too
+        return _unquote(raw[:-1] if raw.endswith(b'"\t') else raw)
     # diff.c appends a TAB to an unquoted name that contains a space, for GNU patch
     return raw[:-1] if raw.endswith(b'\t') and b' ' in raw else raw
 
