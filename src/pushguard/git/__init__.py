@@ -101,6 +101,18 @@ def current_branch() -> str | None:
     return decode(out.strip()) or None
 
 
+def head() -> tuple[str | None, str | None]:
+    """(HEAD's commit, its branch) in one git process: `git rev-parse HEAD^{commit}
+    --symbolic-full-name HEAD`. The commit is None on an unborn branch (then the branch comes from
+    `current_branch`), the branch None on a detached HEAD."""
+    out = run('rev-parse', '-q', 'HEAD^{commit}', '--symbolic-full-name', 'HEAD', ok=(0, 128))
+    lines = decode(out).splitlines()
+    if len(lines) != 2:  # no commit yet
+        return None, current_branch()
+    ref = lines[1]
+    return lines[0], ref[len('refs/heads/'):] if ref.startswith('refs/heads/') else None
+
+
 def upstream() -> str | None:
     """`git rev-parse --abbrev-ref @{upstream}`; None when the branch has no upstream."""
     out = run('rev-parse', '--abbrev-ref', '--symbolic-full-name', '@{upstream}', ok=(0, 128))

@@ -63,9 +63,10 @@ def parent_counts(commits: Sequence[Commit]) -> dict[str | None, int]:
     return {c.sha: max(1, len(c.parents)) for c in commits}
 
 
-def staged_changes() -> list[FileChange]:
-    """`git diff-index --cached -r -z`: what the index changes against HEAD (or the empty tree)."""
-    base = resolve('HEAD') or empty_tree()
+def staged_changes(base: str | None = None) -> list[FileChange]:
+    """`git diff-index --cached -r -z`: what the index changes against `base` (by default HEAD,
+    or the empty tree)."""
+    base = base or resolve('HEAD') or empty_tree()
     out = run('diff-index', '--cached', '-r', '-z', '--no-renames', base)
     found = []
     items = iter(out.split(b'\0'))

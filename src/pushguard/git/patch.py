@@ -1,13 +1,12 @@
 """The lines commits (or the index) add: `git diff-tree -p -U0`, streamed and parsed."""
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Callable, Generator, Iterator, Sequence
 
 from pushguard._typing import TYPE_CHECKING
-from pushguard.errors import GitError
-from pushguard.git import decode, empty_tree, failure_message, fs_path, resolve, stdin_lines
+from pushguard.git import decode, empty_tree, fs_path, resolve, stdin_lines
+from pushguard.git._stream import streamed as _streamed
 from pushguard.git.diff import DIFF_FLAGS, MAX_DIFF_BLOB, MERGES, parent_counts
 from pushguard.model import AddedLines, Commit, FileChange
 
@@ -16,31 +15,6 @@ if TYPE_CHECKING:
 
 NO_BIG_DIFFS = ('-c', f'core.bigFileThreshold={MAX_DIFF_BLOB}')
 _COMMIT_LINE = re.compile(rb'[0-9a-f]{40}|[0-9a-f]{64}')
-
-
-@contextlib.contextmanager
-def _streamed(*args: str, stdin: bytes) -> Iterator[IO[bytes]]:
-    """Run git with its stdout read as it comes, so a big diff never sits in memory whole."""
-    import subprocess
-    import tempfile
-    # stdin and stderr are files, not pipes: git answers each line as it reads it, so writing a
-    # long input (2,000 shas) to a pipe while nobody reads git's full stdout deadlocks both
-    with tempfile.TemporaryFile() as feed, tempfile.TemporaryFile() as said:
-        feed.write(stdin)
-        feed.seek(0)
-        proc = subprocess.Popen(('git', *args), stdin=feed, stdout=subprocess.PIPE, stderr=said)
-        assert proc.stdout is not None
-        read_to_the_end = False
-        try:
-            yield proc.stdout
-            read_to_the_end = True
-        finally:
-            proc.stdout.close()
-            if not read_to_the_end:  # the reader stopped early: git's failure is not news
-                proc.kill()
-            if proc.wait() != 0 and read_to_the_end:
-                said.seek(0)
-                raise GitError(failure_message(('git', *args), proc.returncode, said.read()))
 
 
 # shown each file diff's (path, added lines) of a block of the patch: which ones to parse
@@ -128,13 +102,15 @@ def _common(per_path: dict[str, list[AddedLines]], parents: int) -> Iterator[Add
                 yield AddedLines(first.commit, first.ref, first.path, lines)
 
 
-def staged_added_lines() -> AddedLinesStream:
-    """`git diff --cached -p -U0`, streamed: the lines the index adds."""
-    return AddedLinesStream(_staged_added_lines)
+def staged_added_lines(base: str | None = None) -> AddedLinesStream:
+    """`git diff --cached -p -U0`, streamed: the lines the index adds against `base` (by default
+    HEAD, or the empty tree)."""
+    return AddedLinesStream(lambda sift: _staged_added_lines(sift, base))
 
 
-def _staged_added_lines(sift: Sift | None) -> Generator[AddedLines, None, None]:
-    base = resolve('HEAD') or empty_tree()
+def _staged_added_lines(sift: Sift | None, base: str | None
+                        ) -> Generator[AddedLines, None, None]:
+    base = base or resolve('HEAD') or empty_tree()
     args = (*NO_BIG_DIFFS, 'diff', '--cached', '-p', '-U0', *DIFF_FLAGS, base)
     with _streamed(*args, stdin=b'') as out:
         yield from _parse_patch(out, {}, sift)

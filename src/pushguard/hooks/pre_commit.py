@@ -17,4 +17,5 @@ if TYPE_CHECKING:
 
 def pre_commit(args: argparse.Namespace) -> int:
     cfg = load_config(args, git.toplevel())
-    return check_and_report(StagedSource(git.current_branch()), args, cfg, 'the staged files')
+    head, branch = git.head()
+    return check_and_report(StagedSource(branch, head=head), args, cfg, 'the staged files')
