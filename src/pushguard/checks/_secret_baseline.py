@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterable, Iterator
 
+from pushguard._typing import TYPE_CHECKING
 from pushguard.errors import ConfigError
+
+if TYPE_CHECKING:
+    from typing import Any
 
 ENTROPY_PLUGINS = frozenset({'Base64HighEntropyString', 'HexHighEntropyString'})
 
@@ -14,7 +17,7 @@ ENTROPY_PLUGINS = frozenset({'Base64HighEntropyString', 'HexHighEntropyString'})
 def default_plugins() -> dict[str, Any]:
     from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
 
-    plugins = get_mapping_from_secret_type_to_class().values()
+    plugins: Iterable[Any] = get_mapping_from_secret_type_to_class().values()
     return {'plugins_used': [{'name': plugin.__name__} for plugin in plugins
                              if plugin.__name__ not in ENTROPY_PLUGINS]}
 

@@ -21,10 +21,12 @@ import functools
 import os
 import re
 from collections.abc import Callable, Sequence
-from typing import Any
-
+from pushguard._typing import TYPE_CHECKING
 from pushguard.checks._secret_plan import Plan
 from pushguard.checks._secret_prefilter import Needle, _all_words, _wanted
+
+if TYPE_CHECKING:
+    from typing import Any
 
 SECTION_START = re.compile(rb'^\s*\[', re.MULTILINE)  # as _secret_prefilter.SECTION_START
 # A line configparser refuses (not blank, a comment, a [section] nor indented as a continuation,

@@ -22,14 +22,11 @@ Its patterns are cached (`_secret_plan`), and applied to each file diff before i
 from __future__ import annotations
 
 import itertools
-import locale
 import os
 import shlex
-import shutil
-import tempfile
 from collections.abc import Iterable, Iterator
-from typing import NamedTuple
 
+from pushguard._typing import NamedTuple
 from pushguard.checks import _secret_baseline, _secret_plan, _secret_prefilter, _secret_sift
 from pushguard.config import Config
 from pushguard.model import AddedLines, Commit, Context, Finding, Need, Severity
@@ -158,6 +155,8 @@ def find_secrets(stream: Iterable[AddedLines], baseline: str, prefilter: bool = 
     first = next(stream, None)
     if first is None:
         return
+    import tempfile  # with detect-secrets: a commit with nothing to scan imports neither
+
     from detect_secrets.settings import transient_settings
 
     raw = _secret_baseline.read(baseline)
@@ -215,6 +214,7 @@ def _write_under(slot: str, name: str, content: str) -> str:
         return _write(slot, name, content)
     except OSError:
         # a folder an earlier path left is where this file goes: start from an empty slot
+        import shutil
         shutil.rmtree(slot, ignore_errors=True)
     try:
         return _write(slot, name, content)
@@ -225,6 +225,8 @@ def _write_under(slot: str, name: str, content: str) -> str:
 def _write(slot: str, name: str, content: str) -> str:
     target = os.path.join(slot, name)
     os.makedirs(os.path.dirname(target), exist_ok=True)
+    import locale
+
     # detect-secrets reads with the locale's encoding and skips what fails to decode as binary
     with open(target, 'w', encoding=locale.getpreferredencoding(False), errors='replace') as f:
         f.write(content)
