@@ -5,7 +5,7 @@ import re
 from collections.abc import Callable, Generator, Iterator, Sequence
 
 from pushguard._typing import TYPE_CHECKING
-from pushguard.git import decode, empty_tree, fs_path, resolve, stdin_lines
+from pushguard.git import BOUNDED_CACHE, decode, empty_tree, fs_path, resolve, stdin_lines
 from pushguard.git._stream import streamed as _streamed
 from pushguard.git.diff import DIFF_FLAGS, MAX_DIFF_BLOB, MERGES, parent_counts
 from pushguard.model import AddedLines, Commit, FileChange
@@ -13,7 +13,7 @@ from pushguard.model import AddedLines, Commit, FileChange
 if TYPE_CHECKING:
     from typing import IO
 
-NO_BIG_DIFFS = ('-c', f'core.bigFileThreshold={MAX_DIFF_BLOB}')
+NO_BIG_DIFFS = ('-c', f'core.bigFileThreshold={MAX_DIFF_BLOB}', *BOUNDED_CACHE)
 _COMMIT_LINE = re.compile(rb'[0-9a-f]{40}|[0-9a-f]{64}')
 
 
