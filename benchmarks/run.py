@@ -26,7 +26,7 @@ import sys
 import sysconfig
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 PEERS = {'gitlint': 'gitlint-core', 'conventional-pre-commit': 'conventional-pre-commit',
@@ -58,7 +58,8 @@ class Bench:
     env: dict[str, str]
     results: dict[str, float | None] = dataclasses.field(default_factory=dict)
     notes: list[str] = dataclasses.field(default_factory=list)
-    memory: dict[str, int] = dataclasses.field(default_factory=dict)
+    memory: dict[str, tuple[int, int]] = dataclasses.field(default_factory=dict)  # KiB
+    histories: dict[str, str] = dataclasses.field(default_factory=dict)  # label -> source
     load: str = dataclasses.field(default_factory=lambda: _load())
 
 
@@ -196,12 +197,13 @@ def _once(argv: Sequence[str], cwd: Path, env: dict[str, str]) -> float:
     return elapsed
 
 
-def measure(bench: Bench, name: str, make: Callable[[], tuple[Sequence[str], Path]]) -> None:
-    """Median of `bench.runs` runs after one warm-up; a Skip records a note instead."""
+def measure(bench: Bench, name: str, make: Callable[[], tuple[Sequence[str], Path]],
+            runs: int | None = None) -> None:
+    """Median of `runs` (`bench.runs`) runs after one warm-up; a Skip records a note instead."""
     try:
         argv, cwd = make()
         _once(argv, cwd, bench.env)
-        times = [_once(argv, cwd, bench.env) for _ in range(bench.runs)]
+        times = [_once(argv, cwd, bench.env) for _ in range(runs or bench.runs)]
     except Skip as e:
         bench.results[name] = None
         bench.notes.append(f'{name}: skipped: {e}')
@@ -211,9 +213,9 @@ def measure(bench: Bench, name: str, make: Callable[[], tuple[Sequence[str], Pat
     print(f'  {name}: {median * 1000:.1f} ms', file=sys.stderr)
 
 
-def measure_together(bench: Bench, makers: dict[str, Callable[[], tuple[Sequence[str], Path]]]
-                     ) -> None:
-    """Like `measure` for several commands, run in turns (one run of each, `bench.runs` times):
+def measure_together(bench: Bench, makers: dict[str, Callable[[], tuple[Sequence[str], Path]]],
+                     runs: int | None = None) -> None:
+    """Like `measure` for several commands, run in turns (one run of each, `runs` times):
     a busy spell of the shared machine then slows all of them, not the one that ran during it."""
     ready: dict[str, tuple[Sequence[str], Path]] = {}
     for name, make in makers.items():
@@ -226,7 +228,7 @@ def measure_together(bench: Bench, makers: dict[str, Callable[[], tuple[Sequence
             bench.notes.append(f'{name}: skipped: {e}')
             print(f'  {name}: skipped ({e})', file=sys.stderr)
     times: dict[str, list[float]] = {name: [] for name in ready}
-    for _ in range(bench.runs):
+    for _ in range(runs or bench.runs):
         for name, (argv, cwd) in ready.items():
             times[name].append(_once(argv, cwd, bench.env))
     for name, taken in times.items():
@@ -235,16 +237,35 @@ def measure_together(bench: Bench, makers: dict[str, Callable[[], tuple[Sequence
 
 
 def peak_memory(bench: Bench, name: str, argv: Sequence[str], cwd: Path) -> None:
-    """Peak RSS (KiB) of the largest process in the tree of one run, from a fresh child."""
-    probe = ('import resource, subprocess, sys\n'
-             'code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode\n'
-             'print(code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n')
-    out = subprocess.run([sys.executable, '-c', probe, *argv], cwd=cwd, env=bench.env,
-                         capture_output=True, text=True, check=True).stdout.split()
-    if out[0] != '0':
-        bench.notes.append(f'{name}: exited {out[0]}, peak memory not recorded')
+    """Peak RSS (KiB) of one `pushguard ...` run (argv[0] is the console script): pushguard's
+    own Python process, and the largest git process it started."""
+    probe = ('import os, resource, sys\n'
+             'from pushguard.cli import main\n'
+             'sys.stdout = open(os.devnull, "w")\n'
+             'code = main(sys.argv[1:])\n'
+             'own, git = (resource.getrusage(who).ru_maxrss for who in '
+             '(resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))\n'
+             'print(code, own, git, file=sys.stderr)\n')
+    # warmed up as the timed runs are: the policy and the secrets prefilter's plan cached
+    subprocess.run(argv, cwd=cwd, env=bench.env, capture_output=True)
+    out = subprocess.run([sys.executable, '-c', probe, *argv[1:]], cwd=cwd, env=bench.env,
+                         capture_output=True, text=True).stderr.split()
+    if len(out) != 3 or out[0] not in ('0', '1'):
+        bench.notes.append(f'{name}: failed ({" ".join(out)[-200:]}), peak memory not recorded')
         return
-    bench.memory[name] = int(out[1])
+    bench.memory[name] = (int(out[1]), int(out[2]))
+
+
+def memory(bench: Bench, repo: Path, commits: int) -> None:
+    """Peak memory of `check` on `commits` commits, without and with secrets."""
+    every = _available(EVERY)
+    try:
+        argv, cwd = _check(bench, repo, every, '--skip', 'secrets')()
+        peak_memory(bench, f'check, every check but secrets ({commits:,} commits)', argv, cwd)
+        argv, cwd = _check(bench, repo, [*every, 'secrets'])()
+        peak_memory(bench, f'check, every check with secrets ({commits:,} commits)', argv, cwd)
+    except Skip as e:
+        bench.notes.append(f'peak memory: skipped: {e}')
 
 
 # --- the scenarios -------------------------------------------------------------------------------
@@ -293,6 +314,36 @@ def _require(*checks: str, module: str | None = None) -> None:
         raise Skip(f'{module} is not written yet')
 
 
+# a small commit: one line of a module changed, nothing a secret could hide in ($$: the shell's
+# pid, so each run stages a change)
+SMALL_COMMIT = ('printf \'"""Settings."""\\nRETRIES = %s\\n\' "$$" >settings.py && '
+                'git add settings.py && exec git commit -q --no-gpg-sign -F msg')
+
+
+def _small_commit(bench: Bench, slot: str, shim: str | None, install: bool = False
+                  ) -> tuple[list[str], Path]:
+    """`git commit` of a one-line change, with the commit-msg `shim`, or with every commit-time
+    hook `pushguard install` writes (pre-commit, prepare-commit-msg, commit-msg)."""
+    if install:
+        _require(*HOOK_CHECKS, module='pushguard.commands.install')
+    _, repo = _with_hook(bench, slot, shim, policy(HOOK_CHECKS) if install else '')
+    if install:
+        subprocess.run([tool('pushguard'), 'install'], cwd=repo, env=bench.env, check=True,
+                       stdout=subprocess.DEVNULL)
+    return ['sh', '-c', SMALL_COMMIT], repo
+
+
+def installed_set(bench: Bench) -> dict[str, Callable[[], tuple[list[str], Path]]]:
+    """(a) the whole installed set against conventional-pre-commit, on a small commit."""
+    return {
+        'small commit, no hook': lambda: _small_commit(bench, 'small-none', None),
+        'small commit, every hook `pushguard install` writes (jira + conventional)':
+            lambda: _small_commit(bench, 'small-installed', None, install=True),
+        'small commit, conventional-pre-commit hook': lambda: _small_commit(
+            bench, 'small-conventional', f"exec '{tool('conventional-pre-commit')}' \"$1\""),
+    }
+
+
 def hooks(bench: Bench) -> None:
     """(a) and (b): `git commit` with no hook, then with each tool's commit-msg hook."""
     def pushguard(slot: str, checks: tuple[str, ...]) -> Callable[[], tuple[list[str], Path]]:
@@ -317,6 +368,7 @@ def hooks(bench: Bench) -> None:
             bench, 'conventional', f"exec '{tool('conventional-pre-commit')}' \"$1\""),
         'commit, gitlint hook': lambda: _with_hook(
             bench, 'gitlint', f"exec '{tool('gitlint')}' --staged --msg-filename \"$1\" run-hook"),
+        **installed_set(bench),
     })
 
 
@@ -351,18 +403,19 @@ def ranges(bench: Bench, commits: int) -> None:
         'git log -p': lambda: (
             ['git', 'log', '-p', '--no-color', '--no-ext-diff', 'base..main'], repo),
     })
-    added = write_added_lines(bench, repo)
+    memory(bench, repo, commits)
+    added = write_added_lines(bench, repo, 'base..main', bench.tmp / 'added-lines')
     measure(bench, 'detect-secrets scan (added lines)', lambda: (
         [tool('detect-secrets'), 'scan', '--all-files', '.'], added))
 
 
-def write_added_lines(bench: Bench, repo: Path) -> Path:
-    """The lines each commit of the range adds, one file per commit and path, as detect-secrets
+def write_added_lines(bench: Bench, repo: Path, revisions: str, out: Path) -> Path:
+    """The lines each commit of `revisions` adds, one file per commit and path, as detect-secrets
     would need them to see exactly what pushguard's secrets check sees."""
-    out = bench.tmp / 'added-lines'
     diff = subprocess.run(
-        ['git', 'log', '-p', '-U0', '--no-renames', '--no-color', '--format=commit %H',
-         'base..main'], cwd=repo, env=bench.env, capture_output=True, check=True,
+        ['git', 'log', '-p', '-U0', '--no-renames', '--no-color', '--no-ext-diff',
+         '--format=commit %H', revisions], cwd=repo, env=bench.env, capture_output=True,
+        check=True,
     ).stdout.decode('utf-8', 'replace')
     sha, target, lines = '', None, []
     for line in [*diff.split('\n'), 'commit end']:
@@ -379,6 +432,41 @@ def write_added_lines(bench: Bench, repo: Path) -> Path:
     return out
 
 
+# detect-secrets' plugins as pushguard runs them without a baseline: the two generic entropy
+# plugins off (secrets.py says why)
+SAME_PLUGINS = ('--disable-plugin', 'Base64HighEntropyString',
+                '--disable-plugin', 'HexHighEntropyString')
+
+
+def _blocked_is_fine(argv: Sequence[str]) -> list[str]:
+    """`argv` through sh, exit 1 (findings: the point of a history with secrets) counted as a
+    success, 2 and up as a failure."""
+    return ['sh', '-c', '"$0" "$@"; [ $? -le 1 ]', *argv]
+
+
+def real_history(bench: Bench, source: str, label: str, runs: int) -> None:
+    """(f) secrets over every commit of a real history with secret-like lines (a clone of
+    `source` without a work tree, so no baseline of its own applies), against git printing it and
+    detect-secrets scanning the same added lines with the same plugins."""
+    repo = bench.tmp / f'real-{label}'
+    git(bench.env, 'clone', '-q', '--no-checkout', source, str(repo))
+    count = subprocess.run(['git', 'rev-list', '--count', 'HEAD'], cwd=repo, env=bench.env,
+                           capture_output=True, text=True, check=True).stdout.strip()
+    bench.histories[label] = f'{source} ({int(count):,} commits)'
+    empty = bench.tmp / 'policy-empty.toml'
+    empty.write_text('')
+    measure_together(bench, {
+        f'{label}: check --only secrets': lambda: (_blocked_is_fine(
+            [tool('pushguard'), 'check', 'HEAD', '--only', 'secrets', '--config', str(empty)]),
+            repo),
+        f'{label}: git log -p': lambda: (
+            ['git', 'log', '-p', '--no-color', '--no-ext-diff', 'HEAD'], repo),
+    }, runs)
+    added = write_added_lines(bench, repo, 'HEAD', bench.tmp / f'added-lines-{label}')
+    measure(bench, f'{label}: detect-secrets scan (added lines, same plugins)', lambda: (
+        [tool('detect-secrets'), 'scan', '--all-files', *SAME_PLUGINS, '.'], added), runs)
+
+
 def big_range(bench: Bench, commits: int) -> None:
     """(e): the git floor on a `commits`-commit range, and pushguard's peak memory there."""
     repo = generate(bench.tmp / 'big-range', commits, bench.env)
@@ -387,20 +475,14 @@ def big_range(bench: Bench, commits: int) -> None:
         ['git', 'log', 'base..main'], repo))
     make = _check(bench, repo, every, '--skip', 'secrets')
     measure(bench, f'check, every check but secrets ({commits:,} commits)', make)
-    try:
-        argv, cwd = make()
-        peak_memory(bench, f'check, every check but secrets ({commits:,} commits)', argv, cwd)
-        argv, cwd = _check(bench, repo, [*every, 'secrets'])()
-        peak_memory(bench, f'check, every check with secrets ({commits:,} commits)', argv, cwd)
-    except Skip as e:
-        bench.notes.append(f'peak memory: skipped: {e}')
+    memory(bench, repo, commits)
 
 
 # --- the report ----------------------------------------------------------------------------------
 
-def _added(results: dict[str, float | None], hook: str) -> float | None:
-    """What the `hook` adds to a `git commit`."""
-    base, with_hook = results.get('commit, no hook'), results.get(f'commit, {hook}')
+def _added(results: dict[str, float | None], hook: str, kind: str = 'commit') -> float | None:
+    """What the `hook` adds to a `git commit` (`kind`: 'commit' or 'small commit')."""
+    base, with_hook = results.get(f'{kind}, no hook'), results.get(f'{kind}, {hook}')
     return None if base is None or with_hook is None else with_hook - base
 
 
@@ -417,7 +499,12 @@ def ratios(bench: Bench, big: int) -> list[tuple[str, float | None, str, bool | 
     pg_style = _added(r, 'pushguard hook (jira + conventional + style)')
     pg_style_installed = _added(
         r, 'pushguard hook as `pushguard install` writes it (jira + conventional + style)')
+    every_hook = _added(r, 'every hook `pushguard install` writes (jira + conventional)',
+                        'small commit')
     rows = [
+        ('small commit, added time: every hook pushguard installs / conventional-pre-commit',
+         _ratio(every_hook, _added(r, 'conventional-pre-commit hook', 'small commit')),
+         '<= 1.0', 1.0, False),
         ('hook added time: pushguard as installed / conventional-pre-commit',
          _ratio(pg_installed, _added(r, 'conventional-pre-commit hook')), '<= 0.5', 0.5, False),
         ('hook added time: pushguard as installed / gitlint',
@@ -446,6 +533,7 @@ def ratios(bench: Bench, big: int) -> list[tuple[str, float | None, str, bool | 
         ('check with the default policy / detect-secrets scan of the added lines',
          _ratio(r.get('check, the default policy (secrets, file-size)'),
                 r.get('detect-secrets scan (added lines)')), '-', None, False),
+        *_history_rows(r, bench.histories),
         (f'check without secrets / git log ({big:,} commits)',
          _ratio(r.get(f'check, every check but secrets ({big:,} commits)'),
                 r.get(f'git log ({big:,} commits)')), '-', None, False),
@@ -456,6 +544,17 @@ def ratios(bench: Bench, big: int) -> list[tuple[str, float | None, str, bool | 
             value >= bound if at_least else value <= bound)
         out.append((name, value, target, met))
     return out
+
+
+def _history_rows(r: dict[str, float | None], labels: Iterable[str]
+                  ) -> Iterator[tuple[str, float | None, str, float | None, bool]]:
+    for label in labels:
+        check = r.get(f'{label}: check --only secrets')
+        yield (f'{label}: detect-secrets scan / check --only secrets (times faster)',
+               _ratio(r.get(f'{label}: detect-secrets scan (added lines, same plugins)'), check),
+               '>= 4', 4, True)
+        yield (f'{label}: check --only secrets / git log -p', _ratio(
+            check, r.get(f'{label}: git log -p')), '-', None, False)
 
 
 def machine() -> str:
@@ -493,7 +592,9 @@ def render(bench: Bench, args: argparse.Namespace) -> str:
         f'- versions: {versions()}',
         f'- runs: median of {bench.runs} runs each, after one warm-up run',
         f'- load average (1, 5, 15 min) at the start: {bench.load}; at the end: {_load()}',
-        f'- ranges: {args.commits:,} commits (c, d), {args.big:,} commits (e)', '',
+        f'- ranges: {args.commits:,} commits (c, d), {args.big:,} commits (e)',
+        *(f'- real history (f) "{label}": {source}' for label, source in bench.histories.items()),
+        '',
         '| measurement | median |', '|---|---:|',
     ]
     for name, value in bench.results.items():
@@ -504,11 +605,23 @@ def render(bench: Bench, args: argparse.Namespace) -> str:
         verdict = {True: 'yes', False: 'NO', None: '-'}[met]
         lines.append(f'| {name} | {shown} | {target} | {verdict} |')
     if bench.memory:
-        lines += ['', '| peak memory (largest process of the tree) | RSS |', '|---|---:|']
-        lines += [f'| {name} | {kib / 1024:,.1f} MiB |' for name, kib in bench.memory.items()]
+        lines += ['', '| peak memory (RSS) | pushguard\'s process | largest git process |',
+                  '|---|---:|---:|']
+        lines += [f'| {name} | {own / 1024:,.1f} MiB | {git / 1024:,.1f} MiB |'
+                  for name, (own, git) in bench.memory.items()]
     if bench.notes:
         lines += ['', 'Notes:', *(f'- {note}' for note in bench.notes)]
     return '\n'.join(lines) + '\n'
+
+
+def histories(given: Sequence[str] | None) -> list[tuple[str, str]]:
+    """(label, repository) of each real history to measure; by default this checkout's own."""
+    if given:
+        return [(item.partition('=')[0], item.partition('=')[2]) if '=' in item
+                else (Path(item).name, item) for item in given]
+    here = subprocess.run(['git', 'rev-parse', '--show-toplevel'], cwd=Path(__file__).parent,
+                          capture_output=True, text=True).stdout.strip()
+    return [('pushguard', here)] if here else []
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -520,8 +633,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument('--big', type=int, help='commits in range (e) (default 10,000)')
     parser.add_argument('--no-install', action='store_true', help='do not pip-install peers')
     parser.add_argument('--output', metavar='FILE', help='also write the report to FILE')
-    parser.add_argument('--part', action='append', choices=('hooks', 'ranges', 'big'),
-                        help='measure only these parts (default: all three)')
+    parser.add_argument('--part', action='append', choices=('hooks', 'ranges', 'big', 'real'),
+                        help='measure only these parts (default: all four)')
+    parser.add_argument('--history', action='append', metavar='LABEL=REPOSITORY',
+                        help='a real history for (f) (default: this checkout\'s own history)')
     args = parser.parse_args(argv)
     args.runs = args.runs or (3 if args.quick else 20)
     args.commits = args.commits or (200 if args.quick else 2000)
@@ -530,7 +645,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     compile_pushguard()
     with tempfile.TemporaryDirectory(prefix='pushguard-bench-') as tmp:
         bench = Bench(args.runs, Path(tmp), pinned_env(Path(tmp) / 'home'))
-        parts = args.part or ('hooks', 'ranges', 'big')
+        parts = args.part or ('hooks', 'ranges', 'big', 'real')
         if 'hooks' in parts:
             print('(a, b) commit-msg hooks', file=sys.stderr)
             hooks(bench)
@@ -540,6 +655,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if 'big' in parts:
             print(f'(e) {args.big:,}-commit range', file=sys.stderr)
             big_range(bench, args.big)
+        if 'real' in parts:
+            for label, source in histories(args.history):
+                print(f'(f) secrets on a real history: {label}', file=sys.stderr)
+                real_history(bench, source, label, max(3, args.runs // 4))
     report = render(bench, args)
     sys.stdout.write(report)
     if args.output:

@@ -88,3 +88,24 @@ def test_check_range_starts_the_same_git_processes(work, counted):
     many = counted('check', 'main..large', '--branch', 'large', '--only', WANTED)
     assert few == many
     assert len(few) <= 12, few
+
+
+def _stage_files(repo, count: int) -> None:
+    for n in range(count):
+        gitrepo.write(repo, f'dir {n}/file {n}.py', f'LIMIT_{n} = {n}\n')
+    gitrepo.git('add', '-A', cwd=repo)
+
+
+@pytest.mark.parametrize('policy', ('', EVERY_CHECK), ids=('default-policy', 'every-check'))
+def test_the_pre_commit_hook_starts_four_git_processes_for_1_or_100_files(
+        tmp_path, monkeypatch, counted, policy):
+    """HEAD and the branch (rev-parse), the paths (diff-index), their sizes (cat-file), the
+    added lines (diff): HEAD is resolved once, whatever is staged."""
+    repo = gitrepo.init(tmp_path / 'repo')
+    monkeypatch.chdir(repo)
+    gitrepo.commit(repo, 'chore: start', {'.pushguard.toml': policy})
+    _stage_files(repo, 1)
+    one = counted('hook', 'pre-commit')
+    _stage_files(repo, 100)
+    assert counted('hook', 'pre-commit') == one
+    assert len(one) == 4 and one.count('rev-parse') == 1, one

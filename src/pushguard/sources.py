@@ -57,11 +57,22 @@ class MessageSource(_CommitData):
 
 
 class StagedSource:
-    """The index, as the pre-commit hook sees it: never the working tree."""
+    """The index, as the pre-commit hook sees it: never the working tree.
 
-    def __init__(self, branch: str | None, place: Place = Place.PRE_COMMIT) -> None:
+    It is diffed against `head` (HEAD's commit, when the caller already knows it) or HEAD, or the
+    empty tree before the first commit: resolved once for both the paths and the added lines.
+    """
+
+    def __init__(self, branch: str | None, place: Place = Place.PRE_COMMIT,
+                 head: str | None = None) -> None:
         self.branch = branch
         self.place = place
+        self._base = head
+
+    def base(self) -> str:
+        if self._base is None:
+            self._base = git.resolve('HEAD') or git.empty_tree()
+        return self._base
 
     def context(self) -> Context:
         return Context(self.place, branch=self.branch)
@@ -71,12 +82,12 @@ class StagedSource:
 
     def changes(self, commits: Sequence[Commit]) -> list[FileChange]:
         from pushguard.git import diff
-        return diff.staged_changes()
+        return diff.staged_changes(self.base())
 
     def added_lines(self, commits: Sequence[Commit], too_big: Sequence[FileChange]
                     ) -> AddedLinesFeed:
         from pushguard.git import patch
-        return patch.staged_added_lines(skip=too_big)
+        return patch.staged_added_lines(skip=too_big, base=self.base())
 
     def lfs_paths(self, paths: Sequence[str]) -> frozenset[str]:
         from pushguard.git import diff

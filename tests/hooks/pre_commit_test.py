@@ -177,3 +177,41 @@ def test_console_script_does_not_crash_without_head(repo):
     result = run_console('hook', 'pre-commit', 'a.py', cwd=repo)
     assert result.code == 1
     assert '[secrets]' in result.out
+
+
+_MODULES_SCRIPT = '''
+import json, sys
+from pushguard.cli import main
+code = main(["hook", "pre-commit"])
+with open("../modules.json", "w") as f:
+    json.dump({"code": code, "modules": sorted(sys.modules)}, f)
+'''
+# each costs the hook more than its own work when nothing staged may hold a secret
+_SLOW_TO_IMPORT = ('detect_secrets', 'requests', 'subprocess', 'tempfile', 'typing', 'argparse',
+                   'tomllib', 'cfgv', 'dataclasses', 'inspect', 'urllib.request', 'http.client')
+
+
+def test_nothing_risky_staged_imports_no_heavy_module(repo):
+    """The installed hook (python -S) on a small change with no secret-like word."""
+    gitrepo.commit(repo, 'chore: start', {'settings.py': 'RETRIES = 1\n'})
+    stage(repo, 'settings.py', '"""Settings."""\nRETRIES = 2\nNAMES = ["alpha", "beta"]\n')
+    for _ in range(2):  # the first run fills the caches (policy, the secrets prefilter's plan)
+        subprocess.run((sys.executable, '-S', '-c', _MODULES_SCRIPT), cwd=repo, check=True,
+                       env={**os.environ, 'PYTHONPATH': os.pathsep.join(sys.path)})
+    with open(repo.parent / 'modules.json') as f:
+        seen = json.load(f)
+    assert seen['code'] == 0
+    assert {'pushguard.checks.secrets', 'pushguard.checks.file_size'} <= set(seen['modules'])
+    assert sorted(set(_SLOW_TO_IMPORT) & set(seen['modules'])) == []
+
+
+def test_a_staged_secret_still_brings_detect_secrets_in(repo):
+    gitrepo.commit(repo, 'chore: start', {'settings.py': 'RETRIES = 1\n'})
+    stage(repo, 'settings.py', SECRET_LINE)
+    script = _MODULES_SCRIPT.replace('../modules.json', '../secret.json')
+    subprocess.run((sys.executable, '-S', '-c', script), cwd=repo, check=True,
+                   env={**os.environ, 'PYTHONPATH': os.pathsep.join(sys.path)})
+    with open(repo.parent / 'secret.json') as f:
+        seen = json.load(f)
+    assert seen['code'] == 1
+    assert 'detect_secrets' in seen['modules']

@@ -4,9 +4,12 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
 
+from pushguard._typing import TYPE_CHECKING
 from pushguard.errors import ConfigError
+
+if TYPE_CHECKING:
+    from typing import Any
 
 ENTROPY_PLUGINS = frozenset({'Base64HighEntropyString', 'HexHighEntropyString'})
 # types whose hash is that of a header every such secret shares (detect-secrets hashes the

@@ -12,9 +12,12 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
 
+from pushguard._typing import TYPE_CHECKING
 from pushguard.model import AddedLines
+
+if TYPE_CHECKING:
+    from typing import Any
 
 YAML = frozenset({'.yaml', '.yml', '.eyaml'})  # detect_secrets.util.filetype: YAML
 # its CONFIG, INI, PROPERTIES, TOML, and files with no extension (.env, config)

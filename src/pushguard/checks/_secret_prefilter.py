@@ -13,7 +13,11 @@ import locale
 import os
 import re
 from collections.abc import Callable
-from typing import Any, NamedTuple, cast
+
+from pushguard._typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from typing import Any
 
 SECTION_START = re.compile(r'^\s*\[', re.MULTILINE)  # configparser needs such a line to parse
 # extensions `extension_kinds` asks detect-secrets about (a file with another one is left to
@@ -173,7 +177,7 @@ def _transformed(name: str, content: str) -> list[str]:
     for parsers in _parsers(name):
         if any(type(parser) is not ConfigFileTransformer or SECTION_START.search(content)
                for parser in parsers):
-            text = cast(Any, _NamedText(content, name))  # detect-secrets' NamedIO: has a name
+            text: Any = _NamedText(content, name)  # detect-secrets' NamedIO: has a name
             lines += get_transformed_file(text, use_eager_transformers=parsers[0].is_eager) or []
     return lines
 

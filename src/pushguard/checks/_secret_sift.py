@@ -22,11 +22,14 @@ import functools
 import os
 import re
 from collections.abc import Callable, Sequence
-from typing import Any
 
+from pushguard._typing import TYPE_CHECKING
 from pushguard.checks._secret_context import CONFIG_REFUSED, needs_context
 from pushguard.checks._secret_plan import Plan
 from pushguard.checks._secret_prefilter import Needle, _all_words, _wanted
+
+if TYPE_CHECKING:
+    from typing import Any
 
 SECTION_START = re.compile(rb'^\s*\[', re.MULTILINE)  # as _secret_prefilter.SECTION_START
 TRAILING_SPACE = re.compile(rb'[ \t\x0b\x0c\x1c-\x1f]+$', re.MULTILINE)  # what str.rstrip drops

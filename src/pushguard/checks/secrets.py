@@ -22,8 +22,9 @@ Its patterns are cached (`_secret_plan`), and applied to each file diff before i
 from __future__ import annotations
 
 import functools
+import itertools
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from pushguard.checks import (
     _secret_baseline, _secret_context, _secret_fix, _secret_plan, _secret_prefilter, _secret_sift,
@@ -44,7 +45,6 @@ def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
     commits: dict[str | None, Commit] = {c.sha: c for c in ctx.commits if c.sha}
     root = ctx.root or os.getcwd()
     baseline = os.path.join(root, cfg.secrets_baseline)
-    seen: set[tuple[str, str, str]] = set()
     unread: list[AddedLines] = []
     if not ctx.trusted:
         yield from _code_not_run(baseline, cfg.secrets_baseline)
@@ -53,14 +53,24 @@ def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
     whole: list[AddedLines] = []  # file diffs to scan whole too (_secret_context)
     readable = _set_aside_unread(ctx.added_lines(sift), unread, whole)
     context = functools.partial(_secret_context.with_texts, whole, ctx.read_blobs)
-    from pushguard.checks._secret_scan import find_secrets  # tempfile, shutil: only now
+    first = next(readable, None)
+    if first is not None:  # something the sift kept: only now tempfile, shutil, detect-secrets
+        yield from _scanned(itertools.chain((first,), readable), commits, baseline, root, ctx,
+                            cfg, context)
+    yield from (_not_scanned(added) for added in unread)
+
+
+def _scanned(readable: Iterable[AddedLines], commits: dict[str | None, Commit], baseline: str,
+             root: str, ctx: Context, cfg: Config,
+             context: Callable[[], Iterator[tuple[AddedLines, str, str]]]) -> Iterator[Finding]:
+    from pushguard.checks._secret_scan import find_secrets
+    seen: set[tuple[str, str, str]] = set()
     for added, hit in find_secrets(readable, baseline, trusted=ctx.trusted, context=context):
         # the same secret added again (moved, or by a merge): said once
         key = (added.path, hit.type, hit.identity)
         if key not in seen:
             seen.add(key)
             yield _finding(added, hit, commits.get(added.commit), cfg.secrets_baseline, root)
-    yield from (_not_scanned(added) for added in unread)
 
 
 def _code_not_run(baseline: str, shown: str) -> Iterator[Finding]:

@@ -15,12 +15,12 @@ import time
 from pushguard import engine, git
 from pushguard.config import Config
 from pushguard.errors import PushguardError
-from pushguard.model import Place
+from pushguard.model import Options, Place
 from pushguard.report import Report, count, render
 from pushguard.report._shared import silence
 from pushguard.sources import RangeSource
 from pushguard.status import Status
-from pushguard.verdict import load_config
+from pushguard.verdict import load_config, options
 
 DEFAULT_RANGE = '@{upstream}..HEAD'
 DETACHED_NOTE = ("the range's tip is on no branch (or on several), so branch checks were skipped "
@@ -31,22 +31,23 @@ _REMOTE_TRACKING = 'refs/remotes/'
 
 def check(args: argparse.Namespace) -> int:
     started = time.monotonic()
-    cfg = load_config(args, git.toplevel())
+    opts = options(args)
+    cfg = load_config(opts, git.toplevel())
     notes: list[str] = []
     revisions = list(args.range) or _default_range(notes)
     ref, local_ref = _destination(args.branch, revisions)
     branch = ref.removeprefix('refs/heads/') if ref and ref.startswith('refs/heads/') else None
-    if ref is None and revisions and _branch_checks_run(args, cfg):
+    if ref is None and revisions and _branch_checks_run(opts, cfg):
         notes.append(DETACHED_NOTE)
     source = RangeSource(revisions, branch, ref=ref, local_ref=local_ref)
     checked = f'{count(len(source.context().commits), "commit")} {_on(ref)}'
-    selected = engine.select(cfg, source.place, args.only, args.skip)
+    selected = engine.select(cfg, source.place, opts.only, opts.skip)
     ctx, found = engine.run(source, cfg, selected)
     # as verdict.report, and with what ran and how long it took: a pass is then one line
     report = Report(tuple(found), (*notes, *ctx.notes), checked,
                     tuple(check.ID for check in selected), time.monotonic() - started)
     try:
-        render(args.format, report, sys.stdout)
+        render(opts.format, report, sys.stdout)
         sys.stdout.flush()
     except BrokenPipeError:  # `| head` left early: the output ends, the verdict stands
         silence(sys.stdout)
@@ -118,6 +119,5 @@ def _on(ref: str | None) -> str:
     return f'on tag {ref[len("refs/tags/"):]}' if ref.startswith('refs/tags/') else f'on {ref}'
 
 
-def _branch_checks_run(args: argparse.Namespace, cfg: Config) -> bool:
-    selected = engine.select(cfg, Place.CHECK, args.only, args.skip)
-    return any(check.ID == 'branch-name' for check in selected)
+def _branch_checks_run(opts: Options, cfg: Config) -> bool:
+    return 'branch-name' in engine.selected_ids(cfg, Place.CHECK, opts.only, opts.skip)

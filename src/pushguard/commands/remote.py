@@ -14,7 +14,7 @@ from pushguard import git
 from pushguard.errors import ForgeError
 from pushguard.forges.rules import RefFacts, Rule, param
 from pushguard.status import Status
-from pushguard.verdict import load_config
+from pushguard.verdict import load_config, options
 
 # action -> the check ids whose rules refuse it
 ACTIONS = {
@@ -28,7 +28,8 @@ TAG_ACTIONS = {'create': 'create', 'move': 'update', 'delete': 'delete'}
 
 def remote(args: argparse.Namespace) -> int:
     from pushguard.forges._ask import ask
-    cfg = load_config(args, git.toplevel())
+    opts = options(args)
+    cfg = load_config(opts, git.toplevel())
     name = args.remote or _upstream_remote() or 'origin'
     url = git.decode(git.run('ls-remote', '--get-url', name).strip())
     ref = _full_ref(args.ref or git.current_branch() or 'HEAD')

@@ -5,8 +5,13 @@ import collections
 import os
 from collections.abc import Iterable, Iterator, Sequence
 
-from pushguard.git import decode, empty_tree, fs_path, resolve, run, stdin_lines
+from pushguard._typing import TYPE_CHECKING
+from pushguard.git import BOUNDED_CACHE, decode, empty_tree, fs_path, resolve, run, stdin_lines
+from pushguard.git._stream import streamed
 from pushguard.model import Commit, FileChange
+
+if TYPE_CHECKING:
+    from typing import IO
 
 # Every diff pins what the user's config could change in its output (git_diff_basic_config is
 # read even by plumbing): no external driver, no textconv, no colour, fixed prefixes, no
@@ -30,24 +35,51 @@ MAX_DIFF_BLOB = 1 << 20
 
 
 def changes(commits: Sequence[Commit]) -> list[FileChange]:
-    """`git diff-tree --stdin -r -z --root`: every path each commit touches, with its new blob."""
+    """`git diff-tree --stdin -r -z --root`: every path each commit touches, with its new blob.
+
+    Read a block at a time; each change holds its commit's own sha and ref, and equal paths and
+    modes are kept once: memory grows by little more than a blob id per change.
+    """
     if not commits:
         return []
-    refs = {c.sha: c.ref for c in commits}
-    out = run('diff-tree', '--stdin', '-r', '-z', '--root', MERGES, *RENAMES, *DIFF_FLAGS,
-              stdin=stdin_lines(c.sha for c in commits if c.sha))
-    found: list[FileChange] = []
-    commit: str | None = None
-    items = iter(out.split(b'\0'))
+    by_sha = {c.sha: c for c in commits if c.sha}
+    with streamed(*BOUNDED_CACHE, 'diff-tree', '--stdin', '-r', '-z', '--root', MERGES,
+                  *RENAMES, *DIFF_FLAGS, stdin=stdin_lines(by_sha)) as out:
+        return list(_merges_own_changes(_parse_raw(_fields(out), by_sha), parent_counts(commits)))
+
+
+def _fields(out: IO[bytes]) -> Iterator[bytes]:
+    """The NUL-separated fields of git's output, read a block at a time."""
+    pending = b''
+    read = getattr(out, 'read1', out.read)
+    while chunk := read(1 << 16):
+        *whole, pending = (pending + chunk).split(b'\0')
+        yield from whole
+    if pending:
+        yield pending
+
+
+def _parse_raw(items: Iterator[bytes], by_sha: dict[str, Commit]) -> Iterator[FileChange]:
+    commit: Commit | None = None
+    once: dict[bytes, str] = {}
     for item in items:
         if not item:
             continue
         if not item.startswith(b':'):
-            commit = decode(item.strip())
+            sha = decode(item.strip())
+            commit = by_sha.get(sha, Commit(sha, ''))
             continue
-        change = _raw_change(item, items, commit, refs.get(commit))
-        found.append(change)
-    return _merges_own_changes(found, parent_counts(commits))
+        _, new_mode, old_blob, new_blob, status = item[1:].split(b' ')
+        path = next(items)
+        if status[:1] in (b'R', b'C'):
+            path = next(items)  # the source path came first; the destination is what is added
+        if path not in once:
+            once[path] = fs_path(path)
+        if new_mode not in once:
+            once[new_mode] = decode(new_mode)
+        assert commit is not None
+        yield FileChange(commit.sha, commit.ref, once[path], decode(status[:1]), decode(new_blob),
+                         once[new_mode], old_blob=decode(old_blob))
 
 
 def _raw_change(item: bytes, items: Iterator[bytes], commit: str | None, ref: str | None
@@ -61,16 +93,29 @@ def _raw_change(item: bytes, items: Iterator[bytes], commit: str | None, ref: st
                       old_blob=old_blob)
 
 
-def _merges_own_changes(found: list[FileChange], parents: dict[str | None, int]
-                        ) -> list[FileChange]:
+def _merges_own_changes(found: Iterable[FileChange], parents: dict[str | None, int]
+                        ) -> Iterator[FileChange]:
     """Each change once; of a merge's, only those in its diff against every parent."""
-    times = collections.Counter((c.commit, c.path, c.blob) for c in found)
-    kept: dict[tuple[str | None, str, str], FileChange] = {}
+    merge: str | None = None
+    times: collections.Counter[tuple[str, str]] = collections.Counter()
+    kept: dict[tuple[str, str], FileChange] = {}
     for change in found:
-        key = (change.commit, change.path, change.blob)
-        if times[key] == parents.get(change.commit, 1):
-            kept.setdefault(key, change)
-    return list(kept.values())
+        if parents.get(change.commit, 1) == 1:
+            yield change
+            continue
+        if change.commit != merge:
+            yield from _in_every_diff(kept, times, parents.get(merge, 1))
+            merge, times, kept = change.commit, collections.Counter(), {}
+        key = (change.path, change.blob)
+        times[key] += 1
+        kept.setdefault(key, change)
+    yield from _in_every_diff(kept, times, parents.get(merge, 1))
+
+
+def _in_every_diff(kept: dict[tuple[str, str], FileChange],
+                   times: collections.Counter[tuple[str, str]], parents: int
+                   ) -> Iterator[FileChange]:
+    return (change for key, change in kept.items() if times[key] == parents)
 
 
 def parent_counts(commits: Sequence[Commit]) -> dict[str | None, int]:
@@ -78,9 +123,10 @@ def parent_counts(commits: Sequence[Commit]) -> dict[str | None, int]:
     return {c.sha: max(1, len(c.parents)) for c in commits}
 
 
-def staged_changes() -> list[FileChange]:
-    """`git diff-index --cached -r -z`: what the index changes against HEAD (or the empty tree)."""
-    base = resolve('HEAD') or empty_tree()
+def staged_changes(base: str | None = None) -> list[FileChange]:
+    """`git diff-index --cached -r -z`: what the index changes against `base` (by default HEAD,
+    or the empty tree)."""
+    base = base or resolve('HEAD') or empty_tree()
     out = run('diff-index', '--cached', '-r', '-z', *RENAMES, *DIFF_FLAGS, base)
     items = iter(out.split(b'\0'))
     return [_raw_change(item, items, None, None) for item in items if item.startswith(b':')]
@@ -91,13 +137,13 @@ def blob_sizes(blobs: Iterable[str]) -> dict[str, int]:
     wanted = list(dict.fromkeys(blobs))
     if not wanted:
         return {}
-    out = run('cat-file', '--batch-check=%(objectname) %(objecttype) %(objectsize)',
-              stdin=stdin_lines(wanted))
     sizes = {}
-    for line in decode(out).splitlines():
-        parts = line.split(' ')
-        if len(parts) == 3 and parts[1] == 'blob':
-            sizes[parts[0]] = int(parts[2])
+    with streamed('cat-file', '--batch-check=%(objectname) %(objecttype) %(objectsize)',
+                  stdin=stdin_lines(wanted)) as out:
+        for line in out:
+            parts = line.split(b' ')
+            if len(parts) == 3 and parts[1] == b'blob':
+                sizes[decode(parts[0])] = int(parts[2])
     return sizes
 
 

@@ -1,11 +1,16 @@
 """Commits: `git log` over ranges and pushes, commit headers, signatures."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
+from pushguard._typing import TYPE_CHECKING
 from pushguard.errors import GitError
 from pushguard.git import decode, run, stdin_lines
+from pushguard.git._stream import streamed
 from pushguard.model import Commit, Signature
+
+if TYPE_CHECKING:
+    from typing import IO
 
 _FIELDS = '%H%x00%S%x00%P%x00%an%x00%ae%x00%cn%x00%ce%x00%B'
 # what the user's config could change in `git log`'s output: log.showSignature prints gpg's
@@ -39,7 +44,8 @@ def new_commits(
     # a glob character in it must not match some other remote's refs
     if exclude_remote and not any(c in exclude_remote for c in '*?[\\'):
         args += ['--not', f'--remotes={exclude_remote}']
-    return _parse_log(run(*args, *extra, stdin=stdin))
+    with streamed(*args, *extra, stdin=stdin) as out:
+        return list(_parse_log(out))
 
 
 def commits_in(revisions: Sequence[str]) -> list[Commit]:
@@ -73,19 +79,58 @@ def cut_parents(shas: Sequence[str]) -> dict[str, tuple[str, ...]]:
     }
 
 
-def _parse_log(out: bytes) -> list[Commit]:
-    fields = out.split(b'\0')
+def _parse_log(out: IO[bytes]) -> Iterator[Commit]:
+    """The commits of `git log -z --format=_FIELDS`, read a block at a time: the whole output is
+    never in memory."""
     per_commit = _FIELDS.count('%x00') + 1
-    commits = []
     # -z puts a NUL between records; with %x00 between fields every record is `per_commit` wide
-    for start in range(0, len(fields) - per_commit + 1, per_commit):
+    fields: list[bytes] = []
+    pending = b''
+    strings = _Strings()
+    read = getattr(out, 'read1', out.read)
+    while chunk := read(1 << 16):
+        *whole, pending = (pending + chunk).split(b'\0')
+        fields += whole
+        done = len(fields) - len(fields) % per_commit
+        yield from _commits(fields[:done], per_commit, strings)
+        del fields[:done]
+    fields.append(pending)
+    yield from _commits(fields[:len(fields) - len(fields) % per_commit], per_commit, strings)
+
+
+class _Strings:
+    """Equal names, emails and refs kept once (10,000 commits by a few people hold a few copies
+    of their names), and a parent's sha the same str as its commit's, which mostly came just
+    before (only the latest shas are remembered)."""
+
+    def __init__(self) -> None:
+        self.names: dict[bytes, str] = {}
+        self.shas: dict[bytes, str] = {}
+
+    def name(self, raw: bytes) -> str:
+        text = self.names.get(raw)
+        if text is None:
+            text = self.names[raw] = decode(raw)
+        return text
+
+    def sha(self, raw: bytes) -> str:
+        text = self.shas.get(raw)
+        if text is None:
+            if len(self.shas) >= 1024:
+                self.shas.clear()
+            text = self.shas[raw] = decode(raw)
+        return text
+
+
+def _commits(fields: list[bytes], per_commit: int, strings: _Strings) -> Iterator[Commit]:
+    for start in range(0, len(fields), per_commit):
         sha, source, parents, an, ae, cn, ce, body = fields[start:start + per_commit]
-        commits.append(Commit(
-            sha=decode(sha), ref=decode(source) or None, message=decode(body),
-            parents=tuple(decode(parents).split()), author_name=decode(an),
-            author_email=decode(ae), committer_name=decode(cn), committer_email=decode(ce),
-        ))
-    return commits
+        yield Commit(
+            sha=strings.sha(sha), ref=strings.name(source) or None, message=decode(body),
+            parents=tuple(map(strings.sha, parents.split())), author_name=strings.name(an),
+            author_email=strings.name(ae), committer_name=strings.name(cn),
+            committer_email=strings.name(ce),
+        )
 
 
 def _commit_headers(shas: Sequence[str]) -> dict[str, bytes]:

@@ -5,7 +5,7 @@ import re
 from collections.abc import Callable, Generator, Iterator, Sequence
 
 from pushguard._typing import TYPE_CHECKING
-from pushguard.git import decode, empty_tree, fs_path, resolve, stdin_lines
+from pushguard.git import BOUNDED_CACHE, decode, empty_tree, fs_path, resolve, stdin_lines
 from pushguard.git._stream import streamed as _streamed
 from pushguard.git.diff import DIFF_FLAGS, MAX_DIFF_BLOB, MERGES, RENAMES, parent_counts
 from pushguard.model import AddedLines, Commit, FileChange, Sift
@@ -13,7 +13,7 @@ from pushguard.model import AddedLines, Commit, FileChange, Sift
 if TYPE_CHECKING:
     from typing import IO
 
-NO_BIG_DIFFS = ('-c', f'core.bigFileThreshold={MAX_DIFF_BLOB}')
+NO_BIG_DIFFS = ('-c', f'core.bigFileThreshold={MAX_DIFF_BLOB}', *BOUNDED_CACHE)
 # Files git would call binary (a NUL byte, `-diff` or `binary` in .gitattributes, which the
 # repository controls) are diffed as text: their lines are scanned as detect-secrets scans any
 # file it can read, never left out unsaid. Blobs too big to diff are left out by path instead.
@@ -111,16 +111,18 @@ def _common(per_path: dict[str, list[AddedLines]], parents: int) -> Iterator[Add
                 yield AddedLines(first.commit, first.ref, first.path, lines)
 
 
-def staged_added_lines(skip: Sequence[FileChange] = ()) -> AddedLinesStream:
-    """`git diff-index --cached -p -U0`, streamed: the lines the index adds (plumbing, so the
-    user's diff config cannot change paths or numbers); `skip` as for `added_lines`."""
-    return AddedLinesStream(lambda sift: _staged_added_lines(skip, sift))
+def staged_added_lines(skip: Sequence[FileChange] = (), base: str | None = None
+                       ) -> AddedLinesStream:
+    """`git diff-index --cached -p -U0`, streamed: the lines the index adds against `base` (by
+    default HEAD, or the empty tree), plumbing, so the user's diff config cannot change paths or
+    numbers; `skip` as for `added_lines`."""
+    return AddedLinesStream(lambda sift: _staged_added_lines(skip, sift, base))
 
 
-def _staged_added_lines(skip: Sequence[FileChange], sift: Sift | None
+def _staged_added_lines(skip: Sequence[FileChange], sift: Sift | None, base: str | None
                         ) -> Generator[AddedLines, None, None]:
     yield from _unread(skip)
-    base = resolve('HEAD') or empty_tree()
+    base = base or resolve('HEAD') or empty_tree()
     args = (*NO_BIG_DIFFS, 'diff-index', '--cached', *PATCH_FLAGS, base, *_excluded(skip))
     with _streamed(*args, stdin=b'') as out:
         yield from _parse_patch(out, {}, sift)

@@ -13,7 +13,7 @@ from pushguard.hooks._branch_key import committing_branch, with_branch_key
 from pushguard.hooks._message_file import aborts, read, write
 from pushguard.sources import MessageSource
 from pushguard.status import Status
-from pushguard.verdict import findings, load_config, report
+from pushguard.verdict import findings, load_config, options, report
 
 if TYPE_CHECKING:
     import argparse
@@ -21,16 +21,17 @@ if TYPE_CHECKING:
 
 def commit_msg(args: argparse.Namespace) -> int:
     message = read(args.file)
-    cfg = load_config(args, git.toplevel())
+    opts = options(args)
+    cfg = load_config(opts, git.toplevel())
     text = with_branch_key(message, cfg, args)
     if text is not None:
         write(args.file, text.encode(message.charset))
     stored = message.stored(text)
     if aborts(message, stored):
         return Status.OK  # git aborts the commit, as the user asked by leaving it empty
-    ctx, found = findings(MessageSource(stored, None), args, cfg)
+    ctx, found = findings(MessageSource(stored, None), opts, cfg)
     if found:
         # the branch only words findings (their ref, the Jira key a fix suggests): a message
         # that passes does not pay for the git process that reads it
-        ctx, found = findings(MessageSource(stored, committing_branch()), args, cfg)
-    return report(ctx, found, args, 'the message')
+        ctx, found = findings(MessageSource(stored, committing_branch()), opts, cfg)
+    return report(ctx, found, opts, 'the message')

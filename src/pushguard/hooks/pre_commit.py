@@ -9,12 +9,14 @@ from __future__ import annotations
 from pushguard import git
 from pushguard._typing import TYPE_CHECKING
 from pushguard.sources import StagedSource
-from pushguard.verdict import check_and_report, load_config
+from pushguard.verdict import check_and_report, load_config, options
 
 if TYPE_CHECKING:
     import argparse
 
 
 def pre_commit(args: argparse.Namespace) -> int:
-    cfg = load_config(args, git.toplevel())
-    return check_and_report(StagedSource(git.current_branch()), args, cfg, 'the staged files')
+    opts = options(args)
+    cfg = load_config(opts, git.toplevel())
+    head, branch = git.head()
+    return check_and_report(StagedSource(branch, head=head), opts, cfg, 'the staged files')

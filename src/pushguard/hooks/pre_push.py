@@ -18,7 +18,7 @@ from pushguard.errors import PushguardError
 from pushguard.model import RefUpdate
 from pushguard.report import count
 from pushguard.sources import PushSource
-from pushguard.verdict import check_and_report, load_config
+from pushguard.verdict import check_and_report, load_config, options
 
 if TYPE_CHECKING:
     import argparse
@@ -40,14 +40,15 @@ def pre_push(args: argparse.Namespace) -> int:
     else:
         updates = parse_updates(_stdin())
         remote, url, notes = args.remote, args.url, ()
-    cfg = load_config(args, git.toplevel())
+    opts = options(args)
+    cfg = load_config(opts, git.toplevel())
     source = PushSource(updates, remote, url=url)
     commits = source.context().commits
     if not commits:
         notes = ()  # nothing to push: deletions still reach the ref checks, quietly
     pushed = sum(not u.is_deletion for u in updates)
     checked = f'{count(len(commits), "commit")} on {count(pushed, "ref")}'
-    return check_and_report(source, args, cfg, checked, notes)
+    return check_and_report(source, opts, cfg, checked, notes)
 
 
 def _stdin() -> bytes:

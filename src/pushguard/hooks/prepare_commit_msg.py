@@ -18,7 +18,7 @@ from pushguard._typing import TYPE_CHECKING
 from pushguard.hooks._branch_key import with_branch_key
 from pushguard.hooks._message_file import read, write
 from pushguard.status import Status
-from pushguard.verdict import load_config
+from pushguard.verdict import load_config, options
 
 if TYPE_CHECKING:
     import argparse
@@ -32,7 +32,8 @@ def _source(args: argparse.Namespace) -> str:
 def prepare_commit_msg(args: argparse.Namespace) -> int:
     if _source(args) != 'message':
         return Status.OK  # the user writes the message now: commit-msg adds the key to it
-    cfg = load_config(args, git.toplevel())
+    opts = options(args)
+    cfg = load_config(opts, git.toplevel())
     message = read(args.file)
     text = with_branch_key(message, cfg, args)
     if text is not None:
