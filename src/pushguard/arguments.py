@@ -37,6 +37,10 @@ def _install_args(parser: argparse.ArgumentParser) -> None:
                         metavar='TYPE', help=f'hook type to install ({", ".join(HOOKS)})')
     parser.add_argument('--uninstall', action='store_true', help='remove our hooks again')
     parser.add_argument('--config', metavar='FILE', help='policy file the hooks should use')
+    parser.add_argument('--server', action='store_true',
+                        help='install the pre-receive hook in this (bare) server repository')
+    parser.add_argument('--force', action='store_true',
+                        help='also chain hooks that git tracks (husky)')
 
 
 def _commit_msg_args(parser: argparse.ArgumentParser) -> None:
@@ -77,6 +81,7 @@ _HOOK_PARSERS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] 
     'prepare-commit-msg': ('insert the Jira key from the branch', _prepare_args),
     'pre-commit': ('check the staged files', _pre_commit_args),
     'pre-push': ('check what a push sends (refs on stdin)', _pre_push_args),
+    'pre-receive': ('the server side: check the ref updates git receives', lambda parser: None),
 }
 
 

@@ -16,12 +16,14 @@ COMMANDS = {
     'install': 'pushguard.commands.install:install',
     'check': 'pushguard.commands.check:check',
     'init': 'pushguard.commands.init:init',
+    'ci': 'pushguard.commands.ci:ci',
 }
 HOOKS = {
     'commit-msg': 'pushguard.hooks.commit_msg:commit_msg',
     'prepare-commit-msg': 'pushguard.hooks.prepare_commit_msg:prepare_commit_msg',
     'pre-commit': 'pushguard.hooks.pre_commit:pre_commit',
     'pre-push': 'pushguard.hooks.pre_push:pre_push',
+    'pre-receive': 'pushguard.hooks.pre_receive:pre_receive',
 }
 FORMAT_NAMES = ('text', 'json', 'sarif', 'junit', 'github', 'gitlab')
 

@@ -103,6 +103,7 @@ def test_an_outdated_shim_of_ours_is_rewritten_in_place(repo):
     assert result.out == 'updated commit-msg hook: .git/hooks/commit-msg\n'
     assert path.read_bytes() == install_mod.render(
         'commit-msg', sys.executable, '', install_mod._import_path(),
+        install_mod.where.reinstall_command(sys.executable),
     )
     assert not (_hooks(repo) / 'commit-msg.legacy').exists()
 

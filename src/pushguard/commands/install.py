@@ -1,10 +1,14 @@
-"""`pushguard install [--hook TYPE]... [--uninstall] [--config FILE]`: our hooks, in git's folder.
+"""`pushguard install [--hook TYPE]... [--uninstall] [--config FILE] [--server] [--force]`:
+our hooks, in git's folder.
 
 The hooks go where git looks for them (`git rev-parse --git-path hooks`: core.hooksPath, the
 common folder of linked worktrees). Each is the shim `hooks/shim.sh` with the interpreter, the hook
 type and the policy file filled in. A hook already there that is not ours is kept as
 `<hook>.legacy` and run first by the shim (pre-commit's convention); `--uninstall` moves it back.
-Ours are known by MARKER, so a second install changes nothing.
+Ours are known by MARKER, so a second install changes nothing. A hook file that git tracks
+(husky's `.husky/`) is left alone unless `--force`: changing it would change the repository.
+`--server` installs the pre-receive hook in a (bare) server repository instead; see
+`_install_where` for where it goes.
 """
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from importlib import resources
 
 import pushguard
 from pushguard import config, git
+from pushguard.commands import _install_where as where
 from pushguard.errors import GitError, PushguardError
 from pushguard.report import display
 from pushguard.status import Status
@@ -36,7 +41,8 @@ def template() -> bytes:
     return shim.replace(b'\r\n', b'\n')
 
 
-def render(hook_type: str, python: str, config_path: str = '', import_path: str = '') -> bytes:
+def render(hook_type: str, python: str, config_path: str = '', import_path: str = '',
+           reinstall: str = '') -> bytes:
     """The shim for `hook_type`, running `python` first and passing `--config config_path`.
 
     With `import_path` (os.pathsep-joined folders), the shim starts `python -S` with those
@@ -44,7 +50,7 @@ def render(hook_type: str, python: str, config_path: str = '', import_path: str 
     """
     shim = template()
     settings = {'pg_python': python, 'pg_hook': hook_type, 'pg_config': config_path,
-                'pg_path': import_path}
+                'pg_path': import_path, 'pg_reinstall': reinstall}
     for name, value in settings.items():
         empty = f"{name}=''\n".encode()
         if shim.count(empty) != 1:
@@ -79,10 +85,13 @@ def _hooks_dir() -> str:
     return git.git_path('hooks')
 
 
-def _policy_for_hooks(path: str) -> str:
-    """The --config path as the hooks should see it: relative to the work tree when inside it."""
+def _policy_for_hooks(path: str, server: bool = False) -> str:
+    """The --config path as the hooks should see it: relative to the work tree when inside it
+    (absolute for a server: its hook runs in the bare repository)."""
     config.load(path)  # a bad policy fails now, not at the next commit
     full = os.path.abspath(path)
+    if server:
+        return full
     try:
         top = git.toplevel()
     except GitError:  # a bare repository: no work tree to be relative to
@@ -93,12 +102,17 @@ def _policy_for_hooks(path: str) -> str:
 
 # --- one hook at a time: a plan first (nothing written if any hook cannot be done) -----------
 
+def _NOTHING() -> None:  # noqa: N802 - a constant: the step that writes nothing
+    pass
+
+
 @dataclasses.dataclass(frozen=True)
 class _Step:
     hook_type: str
     path: str
     said: str  # the line printed
-    act: Callable[[], None] = lambda: None
+    act: Callable[[], None] = _NOTHING
+    warns: bool = False  # said on stderr, as a warning: the hook was not written
 
 
 def _write_executable(path: str, content: bytes) -> None:
@@ -111,6 +125,13 @@ def _write_executable(path: str, content: bytes) -> None:
     except BaseException:
         os.unlink(tmp)
         raise
+
+
+def _tracked_step(hook_type: str, path: str) -> _Step:
+    return _Step(hook_type, path, f'skipped {hook_type} hook: {_shown(path)} is tracked by git '
+                 f'(a hook manager such as husky keeps it in the repository), so changing it would '
+                 f'change the repository; add `pushguard hook {hook_type} "$@"` to it, or run '
+                 f'`pushguard install --force` to chain it anyway', warns=True)
 
 
 def _install_step(hook_type: str, path: str, shim: bytes) -> _Step:
@@ -179,20 +200,44 @@ def _bare_sys_path() -> set[str]:
     return set(out.rstrip('\n').split('\0'))
 
 
+def _targets(args: argparse.Namespace, hooks_dir: str) -> tuple[dict[str, str], str]:
+    """hook type -> the path its hook goes to, and a note on where that is (servers only)."""
+    if not getattr(args, 'server', False):
+        hook_types = tuple(dict.fromkeys(args.hooks or DEFAULT_HOOKS))
+        return {hook_type: os.path.join(hooks_dir, hook_type) for hook_type in hook_types}, ''
+    if args.hooks and set(args.hooks) != {where.SERVER_HOOK}:
+        raise PushguardError('--server installs the pre-receive hook only; leave out --hook')
+    if not where.is_bare():
+        print('pushguard: note: this repository has a work tree; the pre-receive hook runs '
+              'when it receives a push', file=sys.stderr)
+    path, how = where.server_hook_path(hooks_dir)
+    return {where.SERVER_HOOK: path}, how
+
+
 def install(args: argparse.Namespace) -> int:
     hooks_dir = _hooks_dir()
-    hook_types = tuple(dict.fromkeys(args.hooks or DEFAULT_HOOKS))
-    paths = {hook_type: os.path.join(hooks_dir, hook_type) for hook_type in hook_types}
+    paths, how = _targets(args, hooks_dir)
+    server = getattr(args, 'server', False)
+    in_git = where.tracked([p for path in paths.values() for p in (path, path + LEGACY)])
     if args.uninstall:
         steps = [_uninstall_step(hook_type, path) for hook_type, path in paths.items()]
     else:
-        policy = _policy_for_hooks(args.config) if args.config else ''
+        policy = _policy_for_hooks(args.config, server) if args.config else ''
         python = _interpreter()
-        import_path = _import_path()
-        steps = [_install_step(hook_type, path, render(hook_type, python, policy, import_path))
+        found_by = (python, policy, _import_path(), where.reinstall_command(python))
+        steps = [_install_step(hook_type, path, render(hook_type, *found_by))
                  for hook_type, path in paths.items()]
-        os.makedirs(hooks_dir, exist_ok=True)
+    if not getattr(args, 'force', False):
+        steps = [_tracked_step(s.hook_type, s.path)
+                 if s.act is not _NOTHING and {s.path, s.path + LEGACY} & in_git else s
+                 for s in steps]
     for step in steps:
+        os.makedirs(os.path.dirname(step.path), exist_ok=True)
         step.act()
-        print(step.said)
+        print(f'pushguard: warning: {step.said}' if step.warns else step.said,
+              file=sys.stderr if step.warns else sys.stdout)
+    if server and not args.uninstall:
+        policy_said = os.path.abspath(args.config) if args.config else (
+            ".pushguard.toml in the repository's HEAD, else the embedded default")
+        print(f'the pre-receive hook {how + "; it " if how else ""}applies {policy_said}')
     return Status.OK
