@@ -38,7 +38,10 @@ sys.exit(main())'
 # tried next
 pg_fast='import sys, os
 del sys.path[0]
-sys.path += sys.argv.pop(1).split(os.pathsep)
+folders = sys.argv.pop(1).split(os.pathsep)
+if not all(map(os.path.isdir, folders)):
+    sys.exit(127)
+sys.path += folders
 try:
     from pushguard.cli import main
 except ImportError:
