@@ -94,11 +94,17 @@ def _hook_args(parser: argparse.ArgumentParser, wanted: str | None) -> None:
             _add_common(hook_parser)
 
 
+def _ci_args(parser: argparse.ArgumentParser) -> None:
+    from pushguard.commands.ci import add_arguments
+    add_arguments(parser)
+
+
 _COMMAND_PARSERS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     'install': ('write git hooks into this repository', _install_args),
     'hook': ('run as a git hook (git calls this)', lambda parser: None),
     'check': ('check a range of commits as a push would be', _check_args),
     'init': ('write a starter .pushguard.toml', _init_args),
+    'ci': ('check the push or merge request a CI pipeline runs for', _ci_args),
 }
 
 
