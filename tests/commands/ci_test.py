@@ -296,3 +296,50 @@ def test_bitbucket_branch_pipeline_checks_what_no_other_branch_has(served, tmp_p
 def test_outside_any_ci_without_range_is_a_usage_error(repo):
     result = run_pushguard('ci')
     assert result.code == 2 and '--range' in result.err
+
+
+def test_github_forced_push_whose_old_tip_is_gone(served, tmp_path, monkeypatch):
+    server, dev = served
+    gitrepo.git('checkout', '-q', '-b', 'feat', cwd=dev)
+    gitrepo.commit(dev, 'PROJ-2 first try')
+    gitrepo.git('push', '-q', 'origin', 'feat', cwd=dev)
+    before = gitrepo.head(dev)
+    gitrepo.git('reset', '-q', '--hard', 'main', cwd=dev)
+    forced = gitrepo.commit(dev, 'second try without a key')
+    gitrepo.git('push', '-q', '--force', 'origin', 'feat', cwd=dev)
+    gitrepo.git('gc', '-q', '--prune=now', cwd=server)  # the old tip is gone from the server
+    ci.github(monkeypatch, tmp_path, 'push', _push_event('refs/heads/feat', before, forced))
+    _job(tmp_path, server, forced, monkeypatch)
+    result, found = _json()
+    assert result.code == 1, result.err
+    assert [f['commit'] for f in found] == [forced]
+    assert f'{before[:12]}, the tip before the push, is not on origin' in \
+        run_pushguard('ci').out
+
+
+def test_github_deleted_branch_has_nothing_to_check(served, tmp_path, monkeypatch):
+    server, dev = served
+    ci.github(monkeypatch, tmp_path, 'push',
+              _push_event('refs/heads/gone', gitrepo.head(dev), ZERO))
+    _job(tmp_path, server, gitrepo.head(dev), monkeypatch)
+    result = run_pushguard('ci')
+    assert result.code == 0 and 'refs/heads/gone was deleted' in result.out
+
+
+@pytest.mark.parametrize('event_name', ['pull_request', 'pull_request_target'])
+def test_github_pull_request_checks_the_head_branch_name(served, tmp_path, monkeypatch,
+                                                         event_name):
+    server, dev = served
+    (dev / '.pushguard.toml').write_text(JIRA + "[branch]\npattern = '^feat/'\n")
+    base = gitrepo.commit(dev, 'PROJ-2 branch rule')
+    gitrepo.git('push', '-q', 'origin', 'main', cwd=dev)
+    gitrepo.git('checkout', '-q', '-b', 'badname', cwd=dev)
+    head = gitrepo.commit(dev, 'PROJ-3 fine message')
+    gitrepo.git('push', '-q', 'origin', 'HEAD:refs/pull/2/head', cwd=dev)
+    event = {'number': 2, 'pull_request': {'base': {'sha': base, 'ref': 'main'},
+                                           'head': {'sha': head, 'ref': 'badname'}}}
+    ci.github(monkeypatch, tmp_path, event_name, event)
+    _job(tmp_path, server, base, monkeypatch)
+    result, found = _json()
+    assert result.code == 1, result.err
+    assert [(f['check'], f['ref']) for f in found] == [('branch-name', 'refs/heads/badname')]

@@ -67,10 +67,12 @@ def _push(event: Mapping[str, object], where: str, default: str | None) -> Plan:
     if is_zero(after):
         return Plan('github', f'{label} (deleted)', None, ref=ref, old=before, setting=SETTING,
                     notes=(f'{ref} was deleted: no commits to check',))
-    if not is_zero(before):
-        return Plan('github', label, after, (before,), ref, before, before, SETTING)
-    # a new ref: what the default branch lacks (all history when it is the default branch)
+    # the default branch's commits are on the server already (all history when it is the
+    # ref pushed): a new ref brings what it lacks
     other = default if default and f'refs/heads/{default}' != ref else None
+    if not is_zero(before):
+        return Plan('github', label, after, (before,), ref, before, before, SETTING,
+                    default_branch=other)
     return Plan('github', f'{label} (new)', after, (), ref, None, None, SETTING,
                 default_branch=other)
 

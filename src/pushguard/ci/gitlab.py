@@ -29,9 +29,10 @@ def plan(env: Mapping[str, str]) -> Plan:
     else:
         branch = needed(env, 'CI_COMMIT_BRANCH', _WHERE)
         ref, label = f'refs/heads/{branch}', f'push to {branch}'
-    if not is_zero(before):
-        return Plan('gitlab', label, commit, (before,), ref, before, before, SETTING)
     other = default if default and f'refs/heads/{default}' != ref else None
+    if not is_zero(before):
+        return Plan('gitlab', label, commit, (before,), ref, before, before, SETTING,
+                    default_branch=other)
     return Plan('gitlab', f'{label} (new)', commit, (), ref, None, None, SETTING,
                 default_branch=other)
 

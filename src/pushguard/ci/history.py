@@ -24,8 +24,18 @@ def prepare(plan: Plan) -> tuple[str | None, list[str], str | None, list[str]]:
     if plan.tip is None:
         return None, [], None, notes
     tip = _present(plan.tip, 'the commit to check', plan)
-    bottoms = [_present(b, 'the base', plan) for b in plan.bottoms
-               if b != bitbucket.OTHER_BRANCHES]
+    bottoms = []
+    for bottom in plan.bottoms:
+        if bottom == bitbucket.OTHER_BRANCHES:
+            continue
+        try:
+            bottoms.append(_present(bottom, 'the base', plan))
+        except PushguardError:
+            if not plan.default_branch or bottom != plan.old:
+                raise
+            # a forced push's old tip is gone from the remote: the default branch stands in
+            notes.append(f'{bottom[:12]}, the tip before the push, is not on {REMOTE} (a forced '
+                         f'push?): checked what {plan.default_branch} lacks')
     if bitbucket.OTHER_BRANCHES in plan.bottoms:
         bottoms += _other_branches(plan.ref)
     trusted = _trusted(plan, bottoms)
