@@ -65,8 +65,10 @@ pg_run() {
         [ "$pg_status" -eq 127 ] || return "$pg_status"
     fi
     case $0 in */*) pg_src="${0%/*}/../src" ;; *) pg_src=../src ;; esac
+    pg_tried=''
     if [ -z "$pg_python" ] && [ -f "$pg_src/pushguard/cli.py" ] && command -v python3 >/dev/null 2>&1
     then
+        pg_tried="python3 with $pg_src, "
         python3 -c "$pg_fast" "$pg_src" "$@"
         pg_status=$?
         [ "$pg_status" -eq 127 ] || return "$pg_status"
@@ -81,12 +83,17 @@ pg_run() {
         [ "$pg_status" -eq 127 ] || return "$pg_status"
     fi
     # a missing tool must not pass every commit unchecked, nor block it without saying why
-    echo "pushguard: the $pg_hook hook found no pushguard (tried: ${pg_python:+$pg_python -m pushguard,}" \
-        "pushguard on PATH, python3 -m pushguard)." >&2
-    echo "pushguard: reinstall it from where it came: ${pg_reinstall:-python3 -m pip install <the pushguard checkout or wheel you installed from>}," \
-        "then run: pushguard install${pg_config:+ --config '$pg_config'}." >&2
-    echo "pushguard: or skip the hook once with --no-verify (not on a server), or remove it:" \
-        "rm '$0' (and mv '$pg_legacy' '$0' if that exists)." >&2
+    pg_install="pushguard install --hook $pg_hook"
+    pg_skip='skip the hook once with --no-verify, or remove it'
+    if [ "$pg_hook" = pre-receive ]; then
+        pg_install='pushguard install --server'
+        pg_skip='or remove it to accept pushes unchecked'
+    fi
+    echo "pushguard: the $pg_hook hook found no pushguard (tried:" \
+        "${pg_python:+$pg_python -m pushguard, }${pg_tried}pushguard on PATH, python3 -m pushguard)." >&2
+    echo "pushguard: reinstall it from where it came: ${pg_reinstall:-python3 -m pip install <the pushguard checkout, wheel or git URL you installed from>}," \
+        "then run: $pg_install${pg_config:+ --config '$pg_config'}." >&2
+    echo "pushguard: $pg_skip: rm '$0' (and mv '$pg_legacy' '$0' if that exists)." >&2
     return 2
 }
 
