@@ -343,3 +343,28 @@ def test_github_pull_request_checks_the_head_branch_name(served, tmp_path, monke
     result, found = _json()
     assert result.code == 1, result.err
     assert [(f['check'], f['ref']) for f in found] == [('branch-name', 'refs/heads/badname')]
+
+
+@pytest.mark.parametrize(('variables', 'setting'), [
+    pytest.param(lambda tip, before: {
+        'GITLAB_CI': 'true', 'CI_COMMIT_SHA': tip, 'CI_COMMIT_BRANCH': 'main',
+        'CI_COMMIT_BEFORE_SHA': before, 'CI_DEFAULT_BRANCH': 'main'}, 'GIT_DEPTH: 0',
+        id='gitlab'),
+    pytest.param(lambda tip, before: {
+        'BITBUCKET_BUILD_NUMBER': '1', 'BITBUCKET_COMMIT': tip, 'BITBUCKET_BRANCH': 'feat',
+        'BITBUCKET_PR_ID': '1', 'BITBUCKET_PR_DESTINATION_BRANCH': 'main',
+        'BITBUCKET_PR_DESTINATION_COMMIT': before}, 'clone: depth: full', id='bitbucket'),
+])
+def test_a_refused_shallow_clone_names_the_ci_setting(served, tmp_path, monkeypatch, variables,
+                                                      setting):
+    server, dev = served
+    before = gitrepo.head(dev)
+    gitrepo.commit(dev, 'PROJ-2 one')
+    tip = gitrepo.commit(dev, 'PROJ-3 two')
+    gitrepo.git('push', '-q', 'origin', 'main', 'main:feat', cwd=dev)
+    ci.variables(monkeypatch, variables(tip, before))
+    job = _job(tmp_path, server, tip, monkeypatch, depth=1)
+    gitrepo.git('remote', 'set-url', 'origin', (tmp_path / 'gone.git').as_uri(), cwd=job)
+    result = run_pushguard('ci')
+    assert result.code == 2, result.out
+    assert setting in result.err and result.err.count('\n') == 1

@@ -40,8 +40,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--branch', metavar='NAME', help='the branch --range is pushed to')
     parser.add_argument('--config', metavar='FILE',
                         help='policy file (default: the one on the trusted side of the change)')
-    parser.add_argument('--only', type=_ids, default=[], metavar='ID,...')
-    parser.add_argument('--skip', type=_ids, default=[], metavar='ID,...')
+    parser.add_argument('--only', type=_ids, default=[], metavar='ID,...',
+                        help='run only these checks')
+    parser.add_argument('--skip', type=_ids, default=[], metavar='ID,...',
+                        help='do not run these checks')
     outputs.add_arguments(parser)
 
 
