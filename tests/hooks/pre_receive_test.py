@@ -164,3 +164,20 @@ def test_the_baseline_already_on_the_server_is_honoured(work, server, tmp_path):
     gitrepo.commit(work, 'PROJ-2 the audited value', {'settings.ini': '[aws]\n' + SECRET})
     code, said = push(work, 'origin', 'main')
     assert code == 0, said
+
+
+def test_a_broken_policy_on_head_can_be_repaired_by_a_push(work, tmp_path):
+    server = gitrepo.bare_remote(tmp_path, 'broken.git')
+    serve(server)
+    gitrepo.git('remote', 'add', 'broken', str(server), cwd=work)
+    gitrepo.commit(work, 'PROJ-1 typo', {'.pushguard.toml': '[commit.jira]\nproject = 1\n'})
+    code, said = push(work, 'broken', 'main')  # no policy on the server yet: the default
+    assert code == 0, said
+    gitrepo.commit(work, 'PROJ-2 repaired', {'.pushguard.toml': JIRA})
+    code, said = push(work, 'broken', 'main')
+    assert code == 0, said
+    assert 'the trusted policy does not load, so the embedded default applies' in said
+    assert ':.pushguard.toml' in said and 'project' in said
+    gitrepo.commit(work, 'now judged by the repaired policy')
+    code, said = push(work, 'broken', 'main')
+    assert code != 0 and '[jira-ticket]' in said

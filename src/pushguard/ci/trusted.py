@@ -16,6 +16,7 @@ import tempfile
 
 from pushguard import cache, config, git
 from pushguard.config import Config
+from pushguard.errors import ConfigError
 
 POLICY_FILES = (config.CONFIG_FILE, 'pyproject.toml')
 DEFAULT_BASELINE = '.secrets.baseline'
@@ -23,13 +24,26 @@ _REGULAR = ('100644', '100755')
 _MAX_SIZE = 32 << 20  # a policy or a baseline bigger than this is not one
 
 
-def policy(rev: str | None, explicit: str | None = None) -> tuple[Config, str | None]:
+def policy(rev: str | None, explicit: str | None = None, notes: list[str] | None = None
+           ) -> tuple[Config, str | None]:
     """The policy at `rev` (`explicit` wins when given) and the folder holding `rev`'s trusted
-    files, where the secrets check looks for the baseline; (the policy, None) without `rev`."""
+    files, where the secrets check looks for the baseline; (the policy, None) without `rev`.
+
+    A policy at `rev` that does not load gives the embedded default and a line in `notes`: the
+    push or merge request that repairs it is judged by the default, not refused for ever."""
     if rev is None:
         return config.load(explicit, _empty_folder()), None
     entries = _entries(rev, [*POLICY_FILES, DEFAULT_BASELINE])
-    cfg = config.load(explicit, _folder(entries))
+    folder = _folder(entries)
+    try:
+        cfg = config.load(explicit, folder)
+    except ConfigError as e:
+        if explicit is not None:
+            raise
+        said = e.message.replace(folder + os.sep, f'{rev[:12]}:')
+        (notes if notes is not None else []).append(
+            f'the trusted policy does not load, so the embedded default applies: {said}')
+        cfg = Config()
     baseline = os.path.normpath(cfg.secrets_baseline)
     if baseline not in entries and not os.path.isabs(baseline) and not baseline.startswith('..'):
         entries.update(_entries(rev, [baseline]))

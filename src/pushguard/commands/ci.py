@@ -120,8 +120,8 @@ def _policy(trusted_rev: str | None, tip: str | None, explicit: str | None,
     """The trusted side's policy; with none (a repository's first commits), the tip's, said."""
     if trusted_rev is None and tip is not None:
         notes.append('no base to trust (new history): the policy of the commits checked applies')
-        return trusted.policy(tip, explicit)
-    return trusted.policy(trusted_rev, explicit)
+        return trusted.policy(tip, explicit, notes)
+    return trusted.policy(trusted_rev, explicit, notes)
 
 
 def forge_checks(plan: Plan, env: Mapping[str, str], cfg: config.Config

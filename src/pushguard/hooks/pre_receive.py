@@ -34,16 +34,18 @@ _SHA = re.compile(r'[0-9a-f]{40}|[0-9a-f]{64}')
 def pre_receive(args: argparse.Namespace) -> int:
     updates = parse_updates(_stdin())
     head = git.resolve('HEAD')
-    cfg, root = trusted.policy(head, args.config or None)
+    notes: list[str] = []
+    cfg, root = trusted.policy(head, args.config or None, notes)
     source = PreReceiveSource(updates, root)
     skip = [*args.skip, *checks.REMOTE_CHECKS]  # the server enforces its own protections
     selected = engine.select(cfg, source.place, args.only, skip)
     ctx, found = engine.run(source, cfg, selected)
     checked = f'{count(len(ctx.commits), "commit")} on {count(len(updates), "ref")}'
+    said = (*notes, *ctx.notes)
     if args.format != 'text':
-        render(args.format, Report(tuple(found), tuple(ctx.notes), checked), sys.stderr)
+        render(args.format, Report(tuple(found), said, checked), sys.stderr)
     else:
-        _per_ref(found, tuple(ctx.notes), [u.remote_ref for u in updates])
+        _per_ref(found, said, [u.remote_ref for u in updates])
     return Status.BLOCKED if engine.blocks(found) else Status.OK
 
 
