@@ -181,3 +181,21 @@ def test_a_broken_policy_on_head_can_be_repaired_by_a_push(work, tmp_path):
     gitrepo.commit(work, 'now judged by the repaired policy')
     code, said = push(work, 'broken', 'main')
     assert code != 0 and '[jira-ticket]' in said
+
+
+def test_a_policy_planted_in_the_cache_is_not_trusted(work, tmp_path, monkeypatch):
+    monkeypatch.setenv('PUSHGUARD_HOME', str(tmp_path / 'cache'))
+    server = gitrepo.bare_remote(tmp_path, 'planted.git')
+    serve(server)
+    gitrepo.git('remote', 'add', 'planted', str(server), cwd=work)
+    gitrepo.commit(work, 'PROJ-1 policy', {'.pushguard.toml': JIRA})
+    assert push(work, 'planted', 'main')[0] == 0
+    gitrepo.commit(work, 'PROJ-2 judged by the policy on HEAD, kept in the cache')
+    assert push(work, 'planted', 'main')[0] == 0
+    kept = list((tmp_path / 'cache' / 'trusted').glob('*/.pushguard.toml'))
+    assert kept
+    for planted in kept:
+        planted.write_text('')  # someone switches the Jira check off in the cache
+    gitrepo.commit(work, 'no key')
+    code, said = push(work, 'planted', 'main')
+    assert code != 0 and '[jira-ticket]' in said

@@ -5,8 +5,9 @@ editing `.pushguard.toml` or by listing its own secret in `.secrets.baseline`.
 The files are read from a commit (the base of a pull request, the server's HEAD) with one
 `git ls-tree` and one `git cat-file --batch`, and written into a folder of pushguard's cache named
 by their blob ids: the same files give the same folder, so the policy cache keeps working, and
-concurrent runs write the same bytes. Only regular files are read: a symlink in the tree names a
-path on the machine that runs the check, which the commits do not control.
+concurrent runs write the same bytes. What the folder holds is compared with the blobs each time,
+so a file planted there is replaced, not trusted. Only regular files are read: a symlink in the
+tree names a path on the machine that runs the check, which the commits do not control.
 """
 from __future__ import annotations
 
@@ -63,25 +64,28 @@ def _entries(rev: str, paths: list[str]) -> dict[str, str]:
 
 
 def _folder(entries: dict[str, str]) -> str:
-    """The cache folder holding exactly `entries`, written when it is not there yet."""
+    """The cache folder holding exactly `entries`' bytes. What is there is compared with the
+    blobs, never trusted for being there: the folder is rewritten where it differs."""
     digest = hashlib.sha256(repr(sorted(entries.items())).encode()).hexdigest()[:24]
     where = os.path.join(_base(), digest)
-    missing = {path: blob for path, blob in entries.items()
-               if not os.path.exists(os.path.join(where, path))}
-    if missing:
-        _write(where, missing)
+    blobs = _blobs(list(dict.fromkeys(entries.values()))) if entries else {}
+    for path, blob in entries.items():
+        _write(os.path.join(where, path), blobs.get(blob, b''))
     return where
 
 
-def _write(where: str, entries: dict[str, str]) -> None:
-    blobs = _blobs(list(entries.values()))
-    for path, blob in entries.items():
-        target = os.path.join(where, path)
-        os.makedirs(os.path.dirname(target), mode=0o700, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(dir=os.path.dirname(target), prefix='.pushguard-')
-        with os.fdopen(fd, 'wb') as f:
-            f.write(blobs.get(blob, b''))
-        os.replace(temporary, target)
+def _write(target: str, content: bytes) -> None:
+    try:
+        with open(target, 'rb') as f:
+            if f.read() == content:
+                return  # unchanged: its mtime (a cache key) stays
+    except OSError:
+        pass
+    os.makedirs(os.path.dirname(target), mode=0o700, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=os.path.dirname(target), prefix='.pushguard-')
+    with os.fdopen(fd, 'wb') as f:
+        f.write(content)
+    os.replace(temporary, target)
 
 
 def _blobs(shas: list[str]) -> dict[str, bytes]:
@@ -99,12 +103,16 @@ def _blobs(shas: list[str]) -> dict[str, bytes]:
 
 
 def _base() -> str:
+    """pushguard's cache folder's `trusted/`, when only this user can write it; else a private
+    temporary folder for this run."""
     base = os.path.join(cache.folder(), 'trusted')
     try:
         os.makedirs(base, mode=0o700, exist_ok=True)
-    except OSError:  # no cache folder: a private temporary one, for this run only
-        base = tempfile.mkdtemp(prefix='pushguard-trusted-')
-    return base
+        st = os.stat(base)
+        private = st.st_uid == os.getuid() and not st.st_mode & 0o022
+    except (OSError, AttributeError):  # AttributeError: no getuid (Windows)
+        private = False
+    return base if private else tempfile.mkdtemp(prefix='pushguard-trusted-')
 
 
 def _empty_folder() -> str:
