@@ -231,3 +231,14 @@ def test_a_copied_pre_receive_script_serves_and_fails_closed(server, work, tmp_p
                           text=True, env=env)
     assert proc.returncode != 0
     assert 'the pre-receive hook found no pushguard' in proc.stderr
+
+
+def test_uninstall_server_restores_the_hook_that_was_there(server, tmp_path):
+    _script(server / 'hooks' / 'pre-receive', 'exit 0')
+    before = (server / 'hooks' / 'pre-receive').read_bytes()
+    assert _install_server(server, '--config', str(tmp_path / 'policy.toml')).code == 0
+    result = _install_server(server, '--uninstall')
+    assert result.code == 0, result.err
+    assert result.out == ('restored pre-receive hook: hooks/pre-receive.legacy moved back to '
+                          'hooks/pre-receive\n')
+    assert (server / 'hooks' / 'pre-receive').read_bytes() == before
