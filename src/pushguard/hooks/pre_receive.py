@@ -4,15 +4,17 @@ git writes one `<old> <new> <ref>` line per updated ref on stdin (zeros for a cr
 ref) and runs the hook in the bare repository, with the pushed objects still in its quarantine:
 the environment it exports lets every git we start read them. The commits each update brings
 (none of the repository's refs has them yet) go through the same engine and checks as at
-pre-push, with the policy from `--config FILE` (as `pushguard install --server` writes it), else
-from the repository's HEAD, never from the commits pushed; the secrets baseline comes from HEAD.
-The forge-protection checks do not run here: the server enforces those itself.
+pre-push, with the policy from `--config FILE` (as `pushguard install --server` writes it) or
+PUSHGUARD_CONFIG, else from the repository's HEAD, never from the commits pushed; the secrets
+baseline comes from HEAD. The forge-protection checks do not run here: the server enforces those
+itself.
 
 Output goes to stderr, which git shows the pusher as `remote:` lines: one short block per
 rejected ref. A non-zero exit rejects the whole push (git's pre-receive is all or nothing).
 """
 from __future__ import annotations
 
+import os
 import re
 import sys
 
@@ -35,7 +37,8 @@ def pre_receive(args: argparse.Namespace) -> int:
     updates = parse_updates(_stdin())
     head = git.resolve('HEAD')
     notes: list[str] = []
-    cfg, root = trusted.policy(head, args.config or None, notes)
+    explicit = args.config or os.environ.get('PUSHGUARD_CONFIG') or None
+    cfg, root = trusted.policy(head, explicit, notes)
     source = PreReceiveSource(updates, root)
     skip = [*args.skip, *checks.REMOTE_CHECKS]  # the server enforces its own protections
     selected = engine.select(cfg, source.place, args.only, skip)
