@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 from pushguard.ci.plan import Plan, needed
 
-SETTING = 'clone: depth: full (in bitbucket-pipelines.yml)'
+SETTING = 'set `clone: depth: full` in bitbucket-pipelines.yml'
 _WHERE = 'Bitbucket Pipelines'
 OTHER_BRANCHES = '(other branches)'  # a bottom that history.py replaces with their tips
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pushguard.ci.plan import Plan, field, is_zero, needed, read_event
 from pushguard.errors import PushguardError
 
-SETTING = 'fetch-depth: 0 (actions/checkout `with:`)'
+SETTING = 'set `fetch-depth: 0` in the actions/checkout step\'s `with:`'
 _WHERE = 'GitHub Actions'
 
 

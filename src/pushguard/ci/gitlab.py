@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 from pushguard.ci.plan import Plan, is_zero, needed
 
-SETTING = 'GIT_DEPTH: 0 (a `variables:` entry of the job)'
+SETTING = 'set `GIT_DEPTH: 0` in the job\'s `variables:`'
 _WHERE = 'GitLab CI'
 
 

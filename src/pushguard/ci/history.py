@@ -73,7 +73,7 @@ def _present(rev: str, what: str, plan: Plan) -> str:
         found = git.resolve(rev)
     if found is None:
         raise PushguardError(f'{what} {rev[:40]} is not in this clone and {REMOTE} did not give '
-                             f'it: fetch the whole history ({plan.setting})')
+                             f'it: fetch the whole history: {plan.setting}')
     return found
 
 
