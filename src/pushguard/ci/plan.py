@@ -18,7 +18,7 @@ class Plan(NamedTuple):
     ref: str | None = None  # the pushed ref: refs/heads/NAME or refs/tags/NAME
     old: str | None = None  # the ref's old tip as the push saw it (None: a new ref)
     trusted: str | None = None  # the commit whose policy and baseline apply (the base side)
-    setting: str = ''  # the CI setting that fetches the whole history (shallow clone refused)
+    setting: str = ''  # how to fetch the whole history, said when a shallow clone is refused
     default_branch: str | None = None  # fetched and used as the bottom of a new branch
     notes: tuple[str, ...] = ()
 

@@ -112,7 +112,7 @@ def _range_plan(revisions: str, branch: str | None) -> Plan:
     old = bottoms[0] if len(bottoms) == 1 else None
     label = f'{revisions}' + (f' on {branch}' if branch else '')
     return Plan('range', label, tips[0], tuple(bottoms), ref, old,
-                bottoms[0] if bottoms else None, 
+                bottoms[0] if bottoms else None,
                 'run `git fetch --unshallow`')
 
 
