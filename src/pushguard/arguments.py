@@ -40,6 +40,10 @@ def _install_args(parser: argparse.ArgumentParser) -> None:
                         metavar='TYPE', help=f'hook type to install ({", ".join(HOOKS)})')
     parser.add_argument('--uninstall', action='store_true', help='remove our hooks again')
     parser.add_argument('--config', metavar='FILE', help='policy file the hooks should use')
+    parser.add_argument('--server', action='store_true',
+                        help='install the pre-receive hook in this (bare) server repository')
+    parser.add_argument('--force', action='store_true',
+                        help='also chain hooks that git tracks (husky)')
 
 
 def _commit_msg_args(parser: argparse.ArgumentParser) -> None:
@@ -102,6 +106,7 @@ _HOOK_PARSERS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
     'prepare-commit-msg': _prepare_args,
     'pre-commit': _pre_commit_args,
     'pre-push': _pre_push_args,
+    'pre-receive': lambda parser: None,
 }
 
 
@@ -115,6 +120,11 @@ def _hook_args(parser: argparse.ArgumentParser, wanted: str | None) -> None:
             _add_common(hook_parser)
 
 
+def _ci_args(parser: argparse.ArgumentParser) -> None:
+    from pushguard.commands.ci import add_arguments
+    add_arguments(parser)
+
+
 # each command's own arguments; what it is for comes from the registry
 _COMMAND_PARSERS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
     'install': _install_args,
@@ -124,6 +134,7 @@ _COMMAND_PARSERS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
     'explain': _explain_args,
     'doctor': _doctor_args,
     'remote': _remote_args,
+    'ci': _ci_args,
 }
 
 

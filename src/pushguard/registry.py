@@ -43,7 +43,8 @@ COMMANDS: dict[str, Command] = {
     'check': Command('pushguard.commands.check:check',
                      'check a range of commits as a push would be'),
     'init': Command('pushguard.commands.init:init', 'write a starter .pushguard.toml'),
-    'ci': Command('pushguard.commands.ci:ci', 'check the commits of a CI pipeline', built=False),
+    'ci': Command('pushguard.commands.ci:ci',
+                  'check the push or merge request a CI pipeline runs for'),
     'remote': Command('pushguard.commands.remote:remote',
                       'show what the forge enforces on a branch or tag'),
     'explain': Command('pushguard.commands.explain:explain',
@@ -63,7 +64,7 @@ HOOKS: dict[str, Hook] = {
     'pre-push': Hook('pushguard.hooks.pre_push:pre_push',
                      'check what a push sends (refs on stdin)', ('remote', 'url'), 0),
     'pre-receive': Hook('pushguard.hooks.pre_receive:pre_receive',
-                        'check what a push brings, on the server (refs on stdin)', built=False),
+                        'check what a push brings, on the server (refs on stdin)'),
 }
 # the hooks a commit starts: their arguments are read without argparse (see cli.py)
 COMMIT_TIME_HOOKS = ('pre-commit', 'prepare-commit-msg', 'commit-msg')

@@ -178,7 +178,24 @@ class RangeSource(_Commits):
         return _ask_forge(_remote_url(ctx.remote), [u.remote_ref for u in ctx.updates], remote)
 
 
-def _commits_for(updates: Sequence[RefUpdate], remote: str | None) -> list[Commit]:
+class PreReceiveSource(PushSource):
+    """pre-receive's `old new ref` lines, on the server: what each pushed tip brings that no ref
+    of the repository has yet. git exports its quarantine (GIT_OBJECT_DIRECTORY and the
+    alternates) to the hook, and every git this process starts inherits it, so the pushed
+    objects are readable before they are accepted. `root` holds the trusted files (baseline)."""
+
+    def __init__(self, updates: Sequence[RefUpdate], root: str | None) -> None:
+        super().__init__(updates, None, Place.PRE_RECEIVE)
+        self.root = root
+
+    def _fetch(self) -> Context:
+        commits = _commits_for(self.updates, None, ('--not', '--all'))
+        return Context(self.place, updates=tuple(self.updates), commits=tuple(commits),
+                       root=self.root)
+
+
+def _commits_for(updates: Sequence[RefUpdate], remote: str | None, extra: Sequence[str] = ()
+                 ) -> list[Commit]:
     """The commits the pushed tips bring that neither the known old tips nor REMOTE's refs have.
 
     Annotated tags are peeled to their commit; an old tip this repository lacks (someone else
@@ -193,7 +210,7 @@ def _commits_for(updates: Sequence[RefUpdate], remote: str | None) -> list[Commi
         if not update.is_deletion and update.local_sha in commit_of:
             tips.setdefault(commit_of[update.local_sha], update.remote_ref)
     known_olds = [commit_of[sha] for sha in olds if sha in commit_of]
-    commits = log.new_commits(tips, known_olds, exclude_remote=remote)
+    commits = log.new_commits(tips, known_olds, exclude_remote=remote, extra=extra)
     return [c._replace(ref=tips.get(c.ref or '', c.ref)) for c in commits]
 
 

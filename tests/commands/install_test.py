@@ -103,6 +103,7 @@ def test_an_outdated_shim_of_ours_is_rewritten_in_place(repo):
     assert result.out == 'updated commit-msg hook: .git/hooks/commit-msg\n'
     assert path.read_bytes() == install_mod.render(
         'commit-msg', sys.executable, '', install_mod._import_path(),
+        install_mod.where.reinstall_command(sys.executable),
     )
     assert not (_hooks(repo) / 'commit-msg.legacy').exists()
 
@@ -341,7 +342,23 @@ def test_without_any_pushguard_the_hook_fails_and_says_what_to_do(repo, tmp_path
                             text=True, env={**os.environ, 'PATH': str(empty)})
     assert result.returncode == 2
     assert 'found no pushguard' in result.stderr
-    assert 'pip install pushguard' in result.stderr and '--no-verify' in result.stderr
+    # from where it came (here: this environment's install), never an index it is not on
+    reinstall = install_mod.where.reinstall_command(sys.executable)
+    assert reinstall and f'reinstall it from where it came: {reinstall},' in result.stderr
+    assert '--no-verify' in result.stderr
+
+
+@pytest.mark.parametrize(('origin', 'command'), [
+    pytest.param({'url': 'file:///src/pushguard', 'dir_info': {'editable': True}},
+                 "py -m pip install -e /src/pushguard", id='editable-checkout'),
+    pytest.param({'url': 'file:///dl/pushguard-0.1.0-py3-none-any.whl', 'archive_info': {}},
+                 'py -m pip install /dl/pushguard-0.1.0-py3-none-any.whl', id='wheel'),
+    pytest.param({'url': 'https://github.com/acme/pushguard',
+                  'vcs_info': {'vcs': 'git', 'commit_id': 'abc123', 'requested_revision': 'v0.1'}},
+                 'py -m pip install git+https://github.com/acme/pushguard@v0.1', id='git-url'),
+])
+def test_the_reinstall_command_names_where_pushguard_came_from(origin, command):
+    assert install_mod.where._from_origin('py -m pip install', origin) == command
 
 
 # --- the shim template: one source, shipped in the package; hooks/shim.sh links to it ----------
