@@ -58,7 +58,7 @@ def _assert_config_error(result, key):
     assert 'Traceback' not in result.err and 'crashed' not in result.err
 
 
-@pytest.mark.parametrize(('toml', 'good'), _options())
+@pytest.mark.parametrize(("toml", "good"), list(_options()))
 def test_every_gitlint_option_with_every_type(repo, toml, good):
     result = _hook(repo, f'[commit.style]\n{toml}')
     if good:
@@ -99,7 +99,7 @@ def _schema_cases():
                                id=f'{key}={literal_id}')
 
 
-@pytest.mark.parametrize(('toml', 'key'), _schema_cases())
+@pytest.mark.parametrize(("toml", "key"), list(_schema_cases()))
 def test_every_key_with_wrong_types(repo, toml, key):
     _assert_config_error(_hook(repo, toml), key)
 

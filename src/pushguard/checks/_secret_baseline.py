@@ -90,7 +90,8 @@ def _custom_plugins_load(raw: dict[str, Any], path: str) -> None:
     from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
 
     try:
-        loaded = {cls.__name__ for cls in get_mapping_from_secret_type_to_class().values()}
+        classes: Iterable[type] = get_mapping_from_secret_type_to_class().values()
+        loaded = {plugin_class.__name__ for plugin_class in classes}
     except Exception as e:  # the plugin file's own code failed: say how
         raise ConfigError(f'{path}: a custom plugin file of "plugins_used" fails to load: '
                           f'{type(e).__name__}: {e}') from None
