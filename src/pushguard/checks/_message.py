@@ -12,6 +12,8 @@ from pushguard.model import Commit, Context, Finding, Place, Severity
 __all__ = ['rebase_base']
 # git rebase --autosquash folds these into the commit they name (git 2.32 added amend!)
 AUTOSQUASH = re.compile(r'(?:fixup|squash|amend)! ')
+# the checks that read messages, in the order they run: the first selected reports fixups
+MESSAGE_CHECKS = ('jira-ticket', 'conventional-commit', 'message-pattern', 'commit-style', 'dco')
 
 
 def _exempt(ctx: Context, cfg: Config) -> list[patterns.Pattern]:
@@ -37,7 +39,11 @@ def _unsquashed(ctx: Context, commit: Commit) -> bool:
 
 def unsquashed(ctx: Context, cfg: Config, check_id: str) -> Iterator[Finding]:
     """fixup!/squash!/amend! commits in a push: the server judges their messages as they are,
-    so they fail, with the rebase that squashes them."""
+    so they fail, with the rebase that squashes them. Each is reported once, by the first
+    message check that runs (`check_id` when the engine did not say which run)."""
+    owner = next((c for c in ctx.checks if c in MESSAGE_CHECKS), check_id)
+    if owner != check_id:
+        return
     exempt = _exempt(ctx, cfg)
     for index, commit in enumerate(ctx.commits):
         if _unsquashed(ctx, commit) and not any(p.search(commit.message) for p in exempt):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pushguard import patterns
-from pushguard.checks._message import checked_commits, edit_fix, finding
+from pushguard.checks._message import checked_commits, edit_fix, finding, unsquashed
 from pushguard.config import Config
 from pushguard.model import Context, Finding, Need
 
@@ -40,6 +40,7 @@ def mismatches(message: str, pattern: str, forbidden: str) -> Iterator[tuple[str
 
 
 def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
+    yield from unsquashed(ctx, cfg, ID)  # first, so that it is said once whatever is set
     if not (cfg.pattern or cfg.forbidden_pattern):
         return
     for commit in checked_commits(ctx, cfg):
