@@ -17,6 +17,7 @@ from typing import NamedTuple
 from pushguard import patterns
 from pushguard.checks._paths import commits_by_sha, rebase_base, shell_quote, tips, where
 from pushguard.config import Config
+from pushguard.text import display
 from pushguard.model import Commit, Context, FileChange, Finding, Need, Severity
 
 ID = 'forbidden-path'
@@ -169,7 +170,6 @@ def _finding(change: FileChange, message: str, fix: str) -> Finding:
 
 
 def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
-    from pushguard.report import display
     rules = [rule for rule in map(compile_rule, cfg.forbidden) if rule is not None]
     commits, tip_shas = commits_by_sha(ctx), tips(ctx)
     for change in ctx.changes:

@@ -1,40 +1,17 @@
-"""What the renderers share: repository text made safe to print, where a finding is, the tally
-and the verdict line. One place, so that every format escapes and words these alike."""
+"""What the renderers share: where a finding is, the tally and the verdict line (repository
+text is made safe to print by pushguard.text). One place, so that every format words these alike."""
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from pushguard._typing import TYPE_CHECKING
 from pushguard.model import Finding, Severity
-from pushguard.report import count, display
+from pushguard.text import count, safe
 
 if TYPE_CHECKING:
     from typing import TextIO
 
     from pushguard.report import Report
-
-# what could move the cursor, end a line, recolour or reorder the terminal: C0 and C1 controls,
-# DEL, the line/paragraph separators, and the bidirectional overrides ("Trojan Source")
-_UNSAFE = re.compile('[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]')
-_NAMED = {'\n': '\\n', '\r': '\\r', '\t': '\\t'}
-
-
-def _escape(match: re.Match[str]) -> str:
-    code = ord(match[0])
-    return _NAMED.get(match[0]) or (f'\\x{code:02x}' if code < 0x100 else f'\\u{code:04x}')
-
-
-def safe(text: str) -> str:
-    """Repository content (a path, ref, message) fit for one line of a terminal or a CI log:
-    as `display`, and every control character written as its escape (`\\n`, `\\x1b`), so a
-    path holding a newline cannot start a line of its own and an escape cannot recolour one."""
-    return _UNSAFE.sub(_escape, display(text))
-
-
-def safe_lines(text: str) -> list[str]:
-    """A text meant to span lines (a fix of several commands): its lines, each `safe`."""
-    return [safe(line) for line in text.split('\n')]
 
 
 def where(finding: Finding, *, short: bool = True, path: bool = True) -> list[str]:

@@ -12,8 +12,9 @@ from __future__ import annotations
 from typing import TextIO
 
 from pushguard.model import Finding
+from pushguard.text import safe, safe_lines
 from pushguard.report import Report
-from pushguard.report._shared import safe, safe_lines, verdict_line, where
+from pushguard.report._shared import verdict_line, where
 
 
 def escape_data(text: str) -> str:

@@ -14,8 +14,9 @@ import json
 from typing import Any, TextIO
 
 from pushguard.model import Finding, Severity
-from pushguard.report import Report, display
-from pushguard.report._shared import safe, safe_lines, where
+from pushguard.text import display, safe, safe_lines
+from pushguard.report import Report
+from pushguard.report._shared import where
 
 NO_PATH = '.'
 SEVERITIES = {Severity.ERROR: 'major', Severity.WARNING: 'minor'}

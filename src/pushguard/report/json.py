@@ -4,7 +4,8 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from pushguard.report import Report, display
+from pushguard.text import display
+from pushguard.report import Report
 
 
 def render(report: Report, stream: TextIO) -> None:

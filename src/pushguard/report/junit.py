@@ -12,8 +12,9 @@ from typing import TextIO
 from xml.etree import ElementTree
 
 from pushguard.model import Finding, Severity
-from pushguard.report import Report, display
-from pushguard.report._shared import safe, safe_lines, tally, where
+from pushguard.text import display, safe, safe_lines
+from pushguard.report import Report
+from pushguard.report._shared import tally, where
 
 # characters XML 1.0 cannot hold at all, not even escaped
 _NOT_XML = re.compile('[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]')

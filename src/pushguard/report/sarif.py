@@ -11,7 +11,8 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from pushguard.model import Finding
-from pushguard.report import Report, display
+from pushguard.text import display
+from pushguard.report import Report
 
 SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json'
 # what each check id fails on (SPEC's table), the rule's shortDescription

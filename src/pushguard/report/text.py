@@ -10,8 +10,9 @@ import os
 
 from pushguard._typing import TYPE_CHECKING
 from pushguard.model import Severity
+from pushguard.text import safe, safe_lines
 from pushguard.report import Report
-from pushguard.report._shared import safe, safe_lines, verdict_line, where
+from pushguard.report._shared import verdict_line, where
 
 if TYPE_CHECKING:
     from typing import TextIO
