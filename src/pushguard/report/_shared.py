@@ -2,7 +2,7 @@
 text is made safe to print by pushguard.text). One place, so that every format words these alike."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from pushguard._typing import TYPE_CHECKING
 from pushguard.model import Finding, Severity
@@ -12,6 +12,20 @@ if TYPE_CHECKING:
     from typing import TextIO
 
     from pushguard.report import Report
+
+
+def dump_json(data: object, stream: TextIO) -> None:
+    """JSON as every machine format writes it: text as is (not `\\u` escapes), indented, and a
+    newline at the end."""
+    import json
+    json.dump(data, stream, ensure_ascii=False, indent=2)
+    stream.write('\n')
+
+
+def hanging(lines: Sequence[str], indent: int) -> str:
+    """A fix of several lines as one text: each line after the first `indent` spaces in, under
+    the first line's start."""
+    return ('\n' + ' ' * indent).join(lines)
 
 
 def where(finding: Finding, *, short: bool = True, path: bool = True) -> list[str]:

@@ -10,13 +10,12 @@ commit is hashed too, or every commit lacking a Jira key would count as one.
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any, TextIO
 
 from pushguard.model import Finding, Severity
 from pushguard.text import display, safe, safe_lines
 from pushguard.report import Report
-from pushguard.report._shared import where
+from pushguard.report._shared import dump_json, where
 
 NO_PATH = '.'
 SEVERITIES = {Severity.ERROR: 'major', Severity.WARNING: 'minor'}
@@ -52,5 +51,4 @@ def _issue(finding: Finding) -> dict[str, Any]:
 
 
 def render(report: Report, stream: TextIO) -> None:
-    json.dump([_issue(f) for f in report.findings], stream, ensure_ascii=False, indent=2)
-    stream.write('\n')
+    dump_json([_issue(f) for f in report.findings], stream)
