@@ -33,3 +33,10 @@ def test_text_helpers():
     assert text.safe('a\nerror [x] b\x1b[31m\u202e') == 'a\\nerror [x] b\\x1b[31m\\u202e'
     assert text.safe_lines('one\ntwo\r') == ['one', 'two\\r']
     assert (text.count(1, 'error'), text.count(2, 'error')) == ('1 error', '2 errors')
+
+
+def test_one_message_normalisation_for_every_message_check():
+    assert text.message_text('feat: x\r\n\r\nbody\r\n\n') == 'feat: x\n\nbody'
+    from pushguard.checks import _gitlint, dco, message_pattern
+    for module in (_gitlint, dco, message_pattern):
+        assert module.message_text is text.message_text

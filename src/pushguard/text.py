@@ -1,4 +1,5 @@
-"""Repository text made fit to print: undecodable bytes, control characters, plurals.
+"""Repository text made fit to print (undecodable bytes, control characters, plurals), and a
+commit message as the message checks read it.
 
 Dependency-free and renderer-free, so that checks (whose messages quote paths) and the
 renderers (which print them) word and escape alike without a check importing a renderer.
@@ -21,6 +22,12 @@ def display(text: str) -> str:
 def count(n: int, word: str) -> str:
     """`1 error`, `2 errors`: for summary lines."""
     return f'{n} {word}' if n == 1 else f'{n} {word}s'
+
+
+def message_text(message: str) -> str:
+    """A commit message as both the commit-msg hook and a pushed commit present it to the
+    message checks: LF line ends (a message written on Windows too), no trailing newlines."""
+    return message.replace('\r\n', '\n').rstrip('\n')
 
 
 def _escape(match: re.Match[str]) -> str:
