@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from pushguard._typing import TYPE_CHECKING
 from pushguard.model import Finding, Severity
-from pushguard.text import count, safe
+from pushguard.text import count, safe, safe_lines
 
 if TYPE_CHECKING:
     from typing import TextIO
@@ -41,6 +41,18 @@ def where(finding: Finding, *, short: bool = True, path: bool = True) -> list[st
         shown = safe(finding.path)
         parts.append(f'{shown}:{finding.line}' if finding.line else shown)
     return parts
+
+
+def described(finding: Finding, fix_label: str) -> str:
+    """A CI annotation's text: the message, where it is (whole ref and commit; the format places
+    the path), then `fix_label` and the fix, its lines joined by line breaks; all `safe`."""
+    text = safe(finding.message)
+    parts = where(finding, short=False, path=False)
+    if parts:
+        text += f' ({", ".join(parts)})'
+    if finding.fix:
+        text += fix_label + '\n'.join(safe_lines(finding.fix))
+    return text
 
 
 def tally(findings: Iterable[Finding]) -> tuple[int, int]:

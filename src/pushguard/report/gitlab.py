@@ -13,9 +13,9 @@ import hashlib
 from typing import Any, TextIO
 
 from pushguard.model import Finding, Severity
-from pushguard.text import display, safe, safe_lines
+from pushguard.text import display
 from pushguard.report import Report
-from pushguard.report._shared import dump_json, where
+from pushguard.report._shared import described, dump_json
 
 NO_PATH = '.'
 SEVERITIES = {Severity.ERROR: 'major', Severity.WARNING: 'minor'}
@@ -30,13 +30,7 @@ def fingerprint(finding: Finding) -> str:
 
 
 def _description(finding: Finding) -> str:
-    text = safe(finding.message)
-    parts = where(finding, short=False, path=False)
-    if parts:
-        text += f' ({", ".join(parts)})'
-    if finding.fix:
-        text += '. Fix: ' + '\n'.join(safe_lines(finding.fix))
-    return text
+    return described(finding, '. Fix: ')
 
 
 def _issue(finding: Finding) -> dict[str, Any]:
