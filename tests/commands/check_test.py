@@ -253,3 +253,12 @@ def test_a_forge_that_could_not_be_asked_is_the_remote_warning(work):
     assert 'note:' not in result.out
     ran = result.out.rsplit(' by ', 1)[1].rsplit(' in ', 1)[0].split(', ')
     assert 'remote' in ran and 'protected-branch' not in ran
+
+
+def test_a_branch_with_capitals_has_its_remote(work):
+    """`branch.PROJ-2-login.remote`: git keeps a subsection's case, so the remote is found."""
+    gitrepo.git('switch', '-q', '-c', 'PROJ-2-login')
+    gitrepo.git('push', '-q', '-u', 'origin', 'PROJ-2-login')
+    gitrepo.commit(work, 'PROJ-2 mine')
+    result = run_pushguard('check')
+    assert 'the forge was not asked (remote origin is a path on this machine: ' in result.out
