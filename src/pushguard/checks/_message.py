@@ -119,13 +119,16 @@ def edit_fix(commit: Commit, what: str) -> str:
     """`what` to change in the message, and for a commit already made, how to get at it."""
     if commit.sha is None:
         return what
-    return (f'{what}: git rebase -i {rebase_base(commit)} (mark the commit "reword"), '
-            f'or git commit --amend for the last commit')
+    return f'{what}: {_reword(commit)}'
 
 
 def reword_fix(commit: Commit, example: str) -> str:
     """How to change the message: reword the pushed commit, or edit the message being written."""
     if commit.sha is None:
         return f'write the message like: {example}'
-    return (f'reword it like "{example}": git rebase -i {rebase_base(commit)} '
-            f'(mark the commit "reword"), or git commit --amend for the last commit')
+    return f'reword it like "{example}": {_reword(commit)}'
+
+
+def _reword(commit: Commit) -> str:
+    return (f'git rebase -i {rebase_base(commit)} (mark the commit "reword"), '
+            f'or git commit --amend for the last commit')
