@@ -151,3 +151,23 @@ def test_every_place_agrees_on_a_forced_push(places):
     found = places.judge('refs/heads/feat/PROJ-7', forced, good)
     assert {key[2] for key in found['pre-push']} == {forced}
     assert found['check'] == found['ci'] == found['pre-receive'] == found['pre-push']
+
+
+def _baseline(tmp: Path) -> str:
+    """A detect-secrets baseline that lists one audited secret, by its hash."""
+    folder = tmp / 'audit'
+    folder.mkdir()
+    (folder / 'settings.ini').write_text(f'[aws]\naws_access_key_id = {KEY}\n')
+    scan = subprocess.run((sys.executable, '-m', 'detect_secrets', 'scan', 'settings.ini'),
+                          cwd=folder, capture_output=True, text=True, check=True)
+    assert '"hashed_secret"' in scan.stdout
+    return scan.stdout
+
+
+def test_a_first_baseline_is_not_scanned_as_content(places):
+    """The server and the CI base have no baseline yet: the pushed one is still no content."""
+    tip = _branch(places, 'feat/PROJ-8', [
+        ('feat: PROJ-8 add the secrets baseline', {'.secrets.baseline': _baseline(places.tmp)})])
+    found = places.judge('refs/heads/feat/PROJ-8', tip, None)
+    assert not {key for keys in found.values() for key in keys if key[0] == 'secrets'}
+    assert found['check'] == found['ci'] == found['pre-receive'] == found['pre-push']

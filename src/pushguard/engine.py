@@ -63,6 +63,7 @@ def run(
     """Fetch what `selected` needs from `source`, run each check, return the findings in order."""
     needs: set[Need] = set().union(*(c.NEEDS for c in selected)) if selected else set()
     ctx = source.context()
+    ctx.checks = tuple(check.ID for check in selected)
     if Need.FORGE in needs:
         needs |= _ask_forge(source, ctx, cfg)
     if Need.ANCESTRY in needs and ctx.forge and hasattr(source, 'forced'):

@@ -187,7 +187,7 @@ class Context:
     __slots__ = (
         'place', 'updates', 'commits', 'changes', 'branch', 'root', 'notes', '_added_lines',
         'forge', 'forge_problems', 'remote', 'forced',
-        'lfs_paths', 'trusted', 'read_blobs',
+        'lfs_paths', 'trusted', 'read_blobs', 'checks',
     )
 
     def __init__(
@@ -216,6 +216,7 @@ class Context:
         self.lfs_paths: frozenset[str] = frozenset()  # paths .gitattributes sends to Git LFS
         self.trusted = place.trusts_content  # the engine may say otherwise (Place.trusts_content)
         # blob contents by id, for the few files a check must read whole (one git process)
+        self.checks: tuple[str, ...] = ()  # the ids of the checks that run, in order
         self.read_blobs: Callable[[Sequence[str]], Iterator[tuple[str, bytes]]] = _no_blobs
 
     def added_lines(self, sift: Sift | None = None) -> Iterator[AddedLines]:

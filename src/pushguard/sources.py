@@ -228,7 +228,7 @@ def _branch_remote(branch: str | None) -> str | None:
     """The remote `branch` pushes to, when git knows one (`branch.NAME.remote`)."""
     if not branch:
         return None
-    key = f'branch.{branch}.remote'.lower()
+    key = f'branch.{branch}.remote'
     name = git.config_values(key).get(key)
     return name if name and name != '.' else None
 

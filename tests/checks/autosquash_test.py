@@ -2,6 +2,7 @@
 with the rebase that squashes them, and that rebase works when pasted."""
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 
@@ -129,3 +130,25 @@ def test_pre_push_through_installed_hooks(repo, tmp_path):
     push = subprocess.run(('git', 'push', 'origin', 'main'), cwd=repo, capture_output=True,
                           text=True)
     assert push.returncode == 0, push.stdout + push.stderr
+
+
+ALL_MESSAGE_CHECKS = ('[commit.jira]\nprojects = ["PROJ"]\n[commit.conventional]\n[commit]\n'
+                      'dco = true\npattern = "PROJ-"\n[commit.style]\n')
+
+
+@pytest.mark.parametrize('only', (
+    None, 'jira-ticket', 'conventional-commit', 'message-pattern', 'commit-style', 'dco',
+    'commit-style,dco', 'message-pattern,dco',
+))
+def test_reported_once_by_the_first_message_check(repo, only):
+    """However many message checks run, an unsquashed commit is one error, under the first."""
+    base, _ = _history(repo)
+    (repo / 'p.toml').write_text(ALL_MESSAGE_CHECKS)
+    argv = ('check', f'{base}..HEAD', '--config', 'p.toml', '--format', 'json')
+    result = run_pushguard(*argv, *(('--only', only) if only else ()))
+    assert result.code == 1, result.err
+    fixup = gitrepo.head(repo)
+    found = [f for f in json.loads(result.out)['findings'] if f['commit'] == fixup]
+    first = 'jira-ticket' if only is None else only.split(',')[0]
+    assert [(f['check'], 'unsquashed' in f['message']) for f in found] == [(first, True)]
+    assert '--autosquash' in found[0]['fix']

@@ -215,3 +215,28 @@ def test_pre_commit_hook_blocks_a_staged_forbidden_path(repo):
     assert f'fix: {fix}' in result.out
     subprocess.run(fix, shell=True, check=True, capture_output=True)
     assert run_pushguard('hook', 'pre-commit', '--only', 'forbidden-path').code == 0
+
+
+@pytest.mark.parametrize(('patterns', 'path', 'forbidden'), (
+    pytest.param(['*.p[!/]m'], 'x.p/m', False, id='negated-class-not-slash'),
+    pytest.param(['a[.-0]b'], 'a/b', False, id='range-over-slash-not-slash'),
+    pytest.param(['a[.-0]b'], 'a0b', True, id='range-over-slash'),
+    pytest.param(['a[z-a]b'], 'azb', False, id='reversed-range-matches-nothing'),
+    pytest.param(['*.pém'], 'x/y.pém', True, id='non-ascii'),
+    pytest.param(['a+b(c).{d}'], 'a+b(c).{d}', True, id='regex-punctuation'),
+    pytest.param(['a+b(c).{d}'], 'aab(c)x{d}', False, id='regex-punctuation-literal'),
+    pytest.param(['*.pem'], 'a\nb.pem', True, id='newline-in-name'),
+))
+def test_glob_edges(patterns, path, forbidden):
+    rules = [compile_rule(p) for p in patterns]
+    assert (forbidding_rule([r for r in rules if r], path) is not None) is forbidden
+
+
+def test_glob_matching_is_linear():
+    """A glob whose backtracking regex would run for minutes is decided at once."""
+    import time
+    started = time.monotonic()
+    rules = [compile_rule('*a*a*a*a*a*a*a*a*b'), compile_rule('/**/*a*a*a*a*a*a*a*b/')]
+    assert forbidding_rule([r for r in rules if r], 'a' * 60) is None
+    assert forbidding_rule([r for r in rules if r], '/'.join(['a' * 60] * 3)) is None
+    assert time.monotonic() - started < 2

@@ -397,3 +397,19 @@ def test_a_baseline_with_an_entropy_plugin_scans_every_file(repo):
     [finding] = findings(f'{sha}~1..{sha}')
     assert (finding['path'], finding['line']) == ('pin.py', 1)
     assert finding['message'].startswith('Hex High Entropy String')
+
+
+def test_the_configured_baseline_is_never_scanned_as_content(repo):
+    """A pushed baseline is the audit's record: even where no baseline is read yet (here the
+    work tree has none), the hashes it lists are not secrets."""
+    (repo / 'settings.ini').write_text(f'[aws]\naws_access_key_id = {AWS_KEY}\n')
+    make_baseline(repo, 'settings.ini')
+    (repo / 'settings.ini').unlink()
+    (repo / 'audit').mkdir()
+    (repo / '.secrets.baseline').rename(repo / 'audit' / 'secrets.json')
+    (repo / '.pushguard.toml').write_text('[secrets]\nbaseline = "./audit/secrets.json"\n')
+    gitrepo.commit(repo, 'chore: add the secrets baseline')
+    (repo / 'audit' / 'secrets.json').unlink()
+    assert findings('HEAD') == []
+    (repo / '.pushguard.toml').write_text('')  # another path: the file is content again
+    assert [f['path'] for f in findings('HEAD')] == ['audit/secrets.json']

@@ -197,7 +197,9 @@ def test_a_tag_range_is_checked_as_a_tag_push(work):
     gitrepo.git('tag', 'release-1')
     result = run_pushguard('check', 'origin/main..release-1', '--format', 'json')
     found = json.loads(result.out)
-    assert (result.code, found['findings'], found['notes']) == (0, [], [])
+    assert (result.code, found['findings']) == (0, [])
+    assert [note.split(', so')[0] for note in found['notes']] == [
+        'the forge was not asked (no remote is known for tag release-1)']
 
 
 def test_hooks_stay_quiet_on_success(work):
@@ -207,4 +209,56 @@ def test_hooks_stay_quiet_on_success(work):
     assert run_pushguard('hook', 'commit-msg', 'msg') == (0, '', '')
     stdin = f'refs/heads/feat {good} refs/heads/feat {gitrepo.zeros(work)}\n'
     assert run_pushguard('hook', 'pre-push', 'origin', 'x', stdin=stdin) == (0, '', '')
-    assert run_pushguard('check').out.count('\n') == 1
+    lines = run_pushguard('check').out.splitlines()  # the pass, and why the forge was not asked
+    assert [line.split(' (')[0] for line in lines][:-1] == [
+        'pushguard: note: the forge was not asked']
+    assert lines[-1].startswith('pushguard: 0 errors')
+
+
+_FORGE_ONLY = ('protected-branch', 'force-push', 'branch-deletion', 'branch-creation',
+               'linear-history', 'status-checks', 'protected-tag', 'remote')
+
+
+def _pass_line(out):
+    [line] = [line for line in out.splitlines() if line.startswith('pushguard: 0 errors')]
+    return line.split(' by ', 1)[1].rsplit(' in ', 1)[0].split(', ')
+
+
+def test_local_remote_lists_no_forge_check_and_says_why(work):
+    """origin is a path on this machine: nothing is asked, so no forge check is said to run."""
+    gitrepo.commit(work, 'PROJ-2 mine')
+    result = run_pushguard('check')
+    assert result.code == 0, result.out
+    ran = _pass_line(result.out)
+    assert 'jira-ticket' in ran and not set(ran) & set(_FORGE_ONLY)
+    assert ('pushguard: note: the forge was not asked (remote origin is a path on this '
+            'machine: ') in result.out
+    assert '), so protected-branch, force-push, ' in result.out
+
+
+def test_no_remote_lists_no_forge_check_and_says_why(work):
+    gitrepo.git('switch', '-q', '-c', 'alone')
+    result = run_pushguard('check', 'origin/main..HEAD')
+    assert result.code == 0, result.out
+    assert not set(_pass_line(result.out)) & set(_FORGE_ONLY)
+    assert ('the forge was not asked (branch alone has no remote: '
+            'git config branch.alone.remote NAME sets one)') in result.out
+
+
+def test_a_forge_that_could_not_be_asked_is_the_remote_warning(work):
+    """The remote check's warning says what was not checked; only that check is listed."""
+    gitrepo.git('remote', 'set-url', 'origin', 'https://forge.invalid/acme/app.git')
+    result = run_pushguard('check', 'origin/main..HEAD')
+    assert 'warning [remote] the forge was not asked' in result.out
+    assert 'note:' not in result.out
+    ran = result.out.rsplit(' by ', 1)[1].rsplit(' in ', 1)[0].split(', ')
+    assert 'remote' in ran and 'protected-branch' not in ran
+
+
+def test_a_branch_with_capitals_has_its_remote(work):
+    """`branch.PROJ-2-login.remote`: git keeps a subsection's case, so the remote is found."""
+    gitrepo.git('switch', '-q', '-c', 'PROJ-2-login')
+    gitrepo.git('push', '-q', '-u', 'origin', 'PROJ-2-login')
+    gitrepo.commit(work, 'PROJ-2 mine')
+    result = run_pushguard('check')
+    assert 'the forge was not asked (remote origin is a path on this machine: ' in result.out

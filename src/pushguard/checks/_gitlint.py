@@ -14,6 +14,7 @@ from __future__ import annotations
 import sys
 
 from pushguard._typing import TYPE_CHECKING
+from pushguard.text import message_text
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -128,8 +129,8 @@ def new_context() -> _Context:
 
 def lint_commit(context: _Context, commit: Commit) -> _Commit:
     """What gitlint's rules take for `commit`: the message split into title and body lines."""
-    text = commit.message.replace('\r\n', '\n').rstrip('\n')
-    lines = text.split('\n')
-    message = _Message(context, original=commit.message, full=text, title=lines[0],
+    full = message_text(commit.message)
+    lines = full.split('\n')
+    message = _Message(context, original=commit.message, full=full, title=lines[0],
                        body=lines[1:])
     return _Commit(message, commit)

@@ -12,6 +12,8 @@ from pushguard.model import Commit, Context, Finding, Place, Severity
 __all__ = ['rebase_base']
 # git rebase --autosquash folds these into the commit they name (git 2.32 added amend!)
 AUTOSQUASH = re.compile(r'(?:fixup|squash|amend)! ')
+# the checks that read messages, in the order they run: the first selected reports fixups
+MESSAGE_CHECKS = ('jira-ticket', 'conventional-commit', 'message-pattern', 'commit-style', 'dco')
 
 
 def _exempt(ctx: Context, cfg: Config) -> list[patterns.Pattern]:
@@ -37,7 +39,11 @@ def _unsquashed(ctx: Context, commit: Commit) -> bool:
 
 def unsquashed(ctx: Context, cfg: Config, check_id: str) -> Iterator[Finding]:
     """fixup!/squash!/amend! commits in a push: the server judges their messages as they are,
-    so they fail, with the rebase that squashes them."""
+    so they fail, with the rebase that squashes them. Each is reported once, by the first
+    message check that runs (`check_id` when the engine did not say which run)."""
+    owner = next((c for c in ctx.checks if c in MESSAGE_CHECKS), check_id)
+    if owner != check_id:
+        return
     exempt = _exempt(ctx, cfg)
     for index, commit in enumerate(ctx.commits):
         if _unsquashed(ctx, commit) and not any(p.search(commit.message) for p in exempt):
@@ -113,13 +119,16 @@ def edit_fix(commit: Commit, what: str) -> str:
     """`what` to change in the message, and for a commit already made, how to get at it."""
     if commit.sha is None:
         return what
-    return (f'{what}: git rebase -i {rebase_base(commit)} (mark the commit "reword"), '
-            f'or git commit --amend for the last commit')
+    return f'{what}: {_reword(commit)}'
 
 
 def reword_fix(commit: Commit, example: str) -> str:
     """How to change the message: reword the pushed commit, or edit the message being written."""
     if commit.sha is None:
         return f'write the message like: {example}'
-    return (f'reword it like "{example}": git rebase -i {rebase_base(commit)} '
-            f'(mark the commit "reword"), or git commit --amend for the last commit')
+    return f'reword it like "{example}": {_reword(commit)}'
+
+
+def _reword(commit: Commit) -> str:
+    return (f'git rebase -i {rebase_base(commit)} (mark the commit "reword"), '
+            f'or git commit --amend for the last commit')

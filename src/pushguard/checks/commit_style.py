@@ -25,7 +25,7 @@ from collections.abc import Iterator
 
 from pushguard._typing import TYPE_CHECKING
 from pushguard.checks import _gitlint, _style_options
-from pushguard.checks._message import checked_commits, edit_fix, finding
+from pushguard.checks._message import checked_commits, edit_fix, finding, unsquashed
 from pushguard.config import Config
 from pushguard.errors import ConfigError
 from pushguard.model import Commit, Context, Finding, Need
@@ -102,6 +102,7 @@ def _finding(config: LintConfig, commit: Commit, violation: Any) -> Finding:
 
 
 def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
+    yield from unsquashed(ctx, cfg, ID)
     commits = list(checked_commits(ctx, cfg))
     if not commits:
         return

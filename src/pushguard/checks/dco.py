@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from pushguard.checks._message import checked_commits, finding, rebase_base, unsquashed
 from pushguard.config import Config
+from pushguard.text import message_text
 from pushguard.model import Commit, Context, Finding, Need
 
 ID = 'dco'
@@ -24,7 +25,7 @@ _SIGNED_OFF = re.compile(
 
 def signers(message: str) -> list[str]:
     """The emails of the body's well-formed Signed-off-by trailers, in order."""
-    lines = message.replace('\r\n', '\n').split('\n')[1:]
+    lines = message_text(message).split('\n')[1:]
     return [match['email'] for line in lines
             if (match := _SIGNED_OFF.fullmatch(line)) and match['name']]
 

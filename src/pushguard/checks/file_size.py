@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 
 from pushguard.checks._paths import commits_by_sha, rebase_base, shell_quote, tips, where
 from pushguard.config import GITHUB_HARD_LIMIT, Config
+from pushguard.text import display
 from pushguard.model import (
     SUBMODULE_MODE, Commit, Context, FileChange, Finding, Need, Severity,
 )
@@ -61,7 +62,6 @@ def _deleted_later(change: FileChange, changes: Sequence[FileChange]) -> str | N
 
 def _message(change: FileChange, severity: Severity, cfg: Config, lfs: bool,
              deleted_in: str | None) -> str:
-    from pushguard.report import display
     size = change.size or 0
     limit, key = ((cfg.max_size, 'files.max-size') if severity is Severity.ERROR
                   else (cfg.warn_size, 'files.warn-size'))

@@ -12,22 +12,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pushguard import patterns
-from pushguard.checks._message import checked_commits, edit_fix, finding
+from pushguard.checks._message import checked_commits, edit_fix, finding, unsquashed
 from pushguard.config import Config
+from pushguard.text import message_text
 from pushguard.model import Context, Finding, Need
 
 ID = 'message-pattern'
 NEEDS = frozenset({Need.MESSAGES})
 
 
-def text(message: str) -> str:
-    """The message as both the commit-msg hook and a pushed commit present it."""
-    return message.replace('\r\n', '\n').rstrip('\n')
-
-
 def mismatches(message: str, pattern: str, forbidden: str) -> Iterator[tuple[str, str]]:
     """(why, what to change) for each pattern `message` breaks."""
-    body = text(message)
+    body = message_text(message)
     if pattern and not patterns.compile(pattern, 'commit.pattern').search(body):
         yield (f'the message does not match the required pattern {pattern!r}',
                f'edit the message so that it matches {pattern!r}')
@@ -40,6 +36,7 @@ def mismatches(message: str, pattern: str, forbidden: str) -> Iterator[tuple[str
 
 
 def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
+    yield from unsquashed(ctx, cfg, ID)  # first, so that it is said once whatever is set
     if not (cfg.pattern or cfg.forbidden_pattern):
         return
     for commit in checked_commits(ctx, cfg):

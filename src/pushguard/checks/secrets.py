@@ -51,7 +51,11 @@ def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
     plan = _plan(baseline, ctx.trusted)
     sift = _secret_sift.Sift(plan) if plan.needles is not None else None
     whole: list[AddedLines] = []  # file diffs to scan whole too (_secret_context)
-    readable = _set_aside_unread(ctx.added_lines(sift), unread, whole)
+    # the baseline is the audit's record, never content: with no baseline on the trusted side
+    # yet (a server, a CI base), its `hashed_secret` lines would otherwise be flagged
+    own = os.path.normpath(cfg.secrets_baseline)
+    added_lines = (a for a in ctx.added_lines(sift) if os.path.normpath(a.path) != own)
+    readable = _set_aside_unread(added_lines, unread, whole)
     context = functools.partial(_secret_context.with_texts, whole, ctx.read_blobs)
     first = next(readable, None)
     if first is not None:  # something the sift kept: only now tempfile, shutil, detect-secrets

@@ -12,10 +12,10 @@ import argparse
 import sys
 import time
 
-from pushguard import engine, git
+from pushguard import checks, engine, git
 from pushguard.config import Config
 from pushguard.errors import PushguardError
-from pushguard.model import Options, Place
+from pushguard.model import Context, Options, Place
 from pushguard.report import Report, count, render
 from pushguard.report._shared import silence
 from pushguard.sources import RangeSource
@@ -43,15 +43,45 @@ def check(args: argparse.Namespace) -> int:
     checked = f'{count(len(source.context().commits), "commit")} {_on(ref)}'
     selected = engine.select(cfg, source.place, opts.only, opts.skip)
     ctx, found = engine.run(source, cfg, selected)
+    ran = _ran([check.ID for check in selected], ctx, ref, notes)
     # as verdict.report, and with what ran and how long it took: a pass is then one line
-    report = Report(tuple(found), (*notes, *ctx.notes), checked,
-                    tuple(check.ID for check in selected), time.monotonic() - started)
+    report = Report(tuple(found), (*notes, *ctx.notes), checked, ran,
+                    time.monotonic() - started)
     try:
         render(opts.format, report, sys.stdout)
         sys.stdout.flush()
     except BrokenPipeError:  # `| head` left early: the output ends, the verdict stands
         silence(sys.stdout)
     return Status.BLOCKED if engine.blocks(found) else Status.OK
+
+
+def _ran(selected: list[str], ctx: Context, ref: str | None, notes: list[str]
+         ) -> tuple[str, ...]:
+    """The checks that ran: the forge's only when the forge told something. When it could not
+    be asked, the `remote` check's warning says so; when it was not asked, a note says why."""
+    forge = [check_id for check_id in selected if check_id in checks.REMOTE_CHECKS]
+    if not forge or ctx.forge:
+        return tuple(selected)
+    if ctx.forge_problems:
+        return tuple(c for c in selected if c not in forge or c == 'remote')
+    notes.append(f'the forge was not asked ({_why_no_forge(ctx, ref)}), so '
+                 f'{", ".join(c for c in forge if c != "remote") or "its rules"} did not run')
+    return tuple(check_id for check_id in selected if check_id not in forge)
+
+
+def _why_no_forge(ctx: Context, ref: str | None) -> str:
+    if ref is None or not ctx.updates:
+        return 'the range is pushed to no branch'
+    if ctx.remote is None:
+        name = ref.removeprefix('refs/heads/')
+        if not ref.startswith('refs/heads/'):
+            return f'no remote is known for {_on(ref).removeprefix("on ")}'
+        return f'branch {name} has no remote: git config branch.{name}.remote NAME sets one'
+    from pushguard.sources import _remote_url as remote_url
+    url = remote_url(ctx.remote)
+    if not url:
+        return f'remote {ctx.remote} has no URL'
+    return f'remote {ctx.remote} is a path on this machine: {url}'
 
 
 def _destination(branch: str | None, revisions: list[str]) -> tuple[str | None, str | None]:

@@ -89,8 +89,9 @@ def in_repository() -> bool:
 
 
 def config_values(*keys: str) -> dict[str, str]:
-    """`git config -z --get-regexp`: several keys in one git process; keys lowercased."""
-    pattern = '^(' + '|'.join(re.escape(key.lower()) for key in keys) + ')$'
+    """`git config -z --get-regexp`: several keys in one git process; keys as git lists them
+    (section and name lowercased, a subsection such as a branch name as it is)."""
+    pattern = '^(' + '|'.join(re.escape(_canonical(key)) for key in keys) + ')$'
     out = run('config', '-z', '--get-regexp', pattern, ok=(0, 1))
     values: dict[str, str] = {}
     for item in out.split(b'\0'):
@@ -98,6 +99,12 @@ def config_values(*keys: str) -> dict[str, str]:
             key, _, value = decode(item).partition('\n')
             values[key] = value  # the last one listed is the most local, as git reads it
     return values
+
+
+def _canonical(key: str) -> str:
+    section, _, rest = key.partition('.')
+    subsection, _, name = rest.rpartition('.')
+    return '.'.join(part for part in (section.lower(), subsection, name.lower()) if part)
 
 
 def current_branch() -> str | None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 from pushguard import registry
 from pushguard._typing import TYPE_CHECKING, NamedTuple
 from pushguard.model import Finding
+from pushguard.text import count, display
 
 if TYPE_CHECKING:
     from typing import Protocol, TextIO
 
 FORMATS = registry.FORMATS
+__all__ = ['FORMATS', 'Report', 'count', 'display', 'render']
 
 
 class Report(NamedTuple):
@@ -29,13 +31,3 @@ if TYPE_CHECKING:
 def render(fmt: str, report: Report, stream: TextIO) -> None:
     module: Renderer = registry.target(FORMATS[fmt])  # type: ignore[assignment]
     module.render(report, stream)
-
-
-def display(text: str) -> str:
-    """A path or message fit to print: undecodable bytes (kept as surrogates) become U+FFFD."""
-    return text.encode('utf-8', 'surrogateescape').decode('utf-8', 'replace')
-
-
-def count(n: int, word: str) -> str:
-    """`1 error`, `2 errors`: for summary lines."""
-    return f'{n} {word}' if n == 1 else f'{n} {word}s'

@@ -1,40 +1,31 @@
-"""What the renderers share: repository text made safe to print, where a finding is, the tally
-and the verdict line. One place, so that every format escapes and words these alike."""
+"""What the renderers share: where a finding is, the tally and the verdict line (repository
+text is made safe to print by pushguard.text). One place, so that every format words these alike."""
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from pushguard._typing import TYPE_CHECKING
 from pushguard.model import Finding, Severity
-from pushguard.report import count, display
+from pushguard.text import count, safe, safe_lines
 
 if TYPE_CHECKING:
     from typing import TextIO
 
     from pushguard.report import Report
 
-# what could move the cursor, end a line, recolour or reorder the terminal: C0 and C1 controls,
-# DEL, the line/paragraph separators, and the bidirectional overrides ("Trojan Source")
-_UNSAFE = re.compile('[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]')
-_NAMED = {'\n': '\\n', '\r': '\\r', '\t': '\\t'}
+
+def dump_json(data: object, stream: TextIO) -> None:
+    """JSON as every machine format writes it: text as is (not `\\u` escapes), indented, and a
+    newline at the end."""
+    import json
+    json.dump(data, stream, ensure_ascii=False, indent=2)
+    stream.write('\n')
 
 
-def _escape(match: re.Match[str]) -> str:
-    code = ord(match[0])
-    return _NAMED.get(match[0]) or (f'\\x{code:02x}' if code < 0x100 else f'\\u{code:04x}')
-
-
-def safe(text: str) -> str:
-    """Repository content (a path, ref, message) fit for one line of a terminal or a CI log:
-    as `display`, and every control character written as its escape (`\\n`, `\\x1b`), so a
-    path holding a newline cannot start a line of its own and an escape cannot recolour one."""
-    return _UNSAFE.sub(_escape, display(text))
-
-
-def safe_lines(text: str) -> list[str]:
-    """A text meant to span lines (a fix of several commands): its lines, each `safe`."""
-    return [safe(line) for line in text.split('\n')]
+def hanging(lines: Sequence[str], indent: int) -> str:
+    """A fix of several lines as one text: each line after the first `indent` spaces in, under
+    the first line's start."""
+    return ('\n' + ' ' * indent).join(lines)
 
 
 def where(finding: Finding, *, short: bool = True, path: bool = True) -> list[str]:
@@ -50,6 +41,18 @@ def where(finding: Finding, *, short: bool = True, path: bool = True) -> list[st
         shown = safe(finding.path)
         parts.append(f'{shown}:{finding.line}' if finding.line else shown)
     return parts
+
+
+def described(finding: Finding, fix_label: str) -> str:
+    """A CI annotation's text: the message, where it is (whole ref and commit; the format places
+    the path), then `fix_label` and the fix, its lines joined by line breaks; all `safe`."""
+    text = safe(finding.message)
+    parts = where(finding, short=False, path=False)
+    if parts:
+        text += f' ({", ".join(parts)})'
+    if finding.fix:
+        text += fix_label + '\n'.join(safe_lines(finding.fix))
+    return text
 
 
 def tally(findings: Iterable[Finding]) -> tuple[int, int]:

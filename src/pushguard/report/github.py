@@ -12,8 +12,9 @@ from __future__ import annotations
 from typing import TextIO
 
 from pushguard.model import Finding
+from pushguard.text import safe
 from pushguard.report import Report
-from pushguard.report._shared import safe, safe_lines, verdict_line, where
+from pushguard.report._shared import described, verdict_line
 
 
 def escape_data(text: str) -> str:
@@ -34,13 +35,7 @@ def command(name: str, message: str, **properties: str | int | None) -> str:
 def _message(finding: Finding) -> str:
     """The annotation's text: message, where, fix; control characters escaped (`safe`), so
     only the line breaks put here between message and fix reach GitHub, as %0A."""
-    text = safe(finding.message)
-    parts = where(finding, short=False, path=False)
-    if parts:
-        text += f' ({", ".join(parts)})'
-    if finding.fix:
-        text += '\nfix: ' + '\n'.join(safe_lines(finding.fix))
-    return text
+    return described(finding, '\nfix: ')
 
 
 def _annotation(finding: Finding) -> str:

@@ -10,12 +10,12 @@ commit is hashed too, or every commit lacking a Jira key would count as one.
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any, TextIO
 
 from pushguard.model import Finding, Severity
-from pushguard.report import Report, display
-from pushguard.report._shared import safe, safe_lines, where
+from pushguard.text import display
+from pushguard.report import Report
+from pushguard.report._shared import described, dump_json
 
 NO_PATH = '.'
 SEVERITIES = {Severity.ERROR: 'major', Severity.WARNING: 'minor'}
@@ -30,13 +30,7 @@ def fingerprint(finding: Finding) -> str:
 
 
 def _description(finding: Finding) -> str:
-    text = safe(finding.message)
-    parts = where(finding, short=False, path=False)
-    if parts:
-        text += f' ({", ".join(parts)})'
-    if finding.fix:
-        text += '. Fix: ' + '\n'.join(safe_lines(finding.fix))
-    return text
+    return described(finding, '. Fix: ')
 
 
 def _issue(finding: Finding) -> dict[str, Any]:
@@ -51,5 +45,4 @@ def _issue(finding: Finding) -> dict[str, Any]:
 
 
 def render(report: Report, stream: TextIO) -> None:
-    json.dump([_issue(f) for f in report.findings], stream, ensure_ascii=False, indent=2)
-    stream.write('\n')
+    dump_json([_issue(f) for f in report.findings], stream)

@@ -1,10 +1,11 @@
 """`--format json`: {"findings": [...], "notes": [...]}, keys exactly as SPEC names them."""
 from __future__ import annotations
 
-import json
 from typing import TextIO
 
-from pushguard.report import Report, display
+from pushguard.text import display
+from pushguard.report import Report
+from pushguard.report._shared import dump_json
 
 
 def render(report: Report, stream: TextIO) -> None:
@@ -14,6 +15,4 @@ def render(report: Report, stream: TextIO) -> None:
         if finding.path is not None:
             item['path'] = display(finding.path)
         findings.append(item)
-    json.dump({'findings': findings, 'notes': list(report.notes)}, stream, ensure_ascii=False,
-              indent=2)
-    stream.write('\n')
+    dump_json({'findings': findings, 'notes': list(report.notes)}, stream)

@@ -12,8 +12,9 @@ from typing import TextIO
 from xml.etree import ElementTree
 
 from pushguard.model import Finding, Severity
-from pushguard.report import Report, display
-from pushguard.report._shared import safe, safe_lines, tally, where
+from pushguard.text import display, safe, safe_lines
+from pushguard.report import Report
+from pushguard.report._shared import hanging, tally, where
 
 # characters XML 1.0 cannot hold at all, not even escaped
 _NOT_XML = re.compile('[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]')
@@ -26,7 +27,7 @@ def xml_text(text: str) -> str:
 def _details(finding: Finding) -> str:
     lines = [f'{finding.severity.value} [{finding.check}] {safe(finding.message)}']
     if finding.fix is not None:
-        lines.append('fix: ' + '\n     '.join(safe_lines(finding.fix)))
+        lines.append('fix: ' + hanging(safe_lines(finding.fix), len('fix: ')))
     for label, value in (('ref', finding.ref), ('commit', finding.commit), ('path', finding.path)):
         if value is not None:
             lines.append(f'{label}: {safe(value)}')

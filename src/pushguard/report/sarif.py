@@ -6,12 +6,13 @@ go in the result's properties, and the fix is part of the message text.
 """
 from __future__ import annotations
 
-import json
 from typing import Any, TextIO
 from urllib.parse import quote
 
 from pushguard.model import Finding
-from pushguard.report import Report, display
+from pushguard.text import display
+from pushguard.report import Report
+from pushguard.report._shared import dump_json
 
 SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json'
 # what each check id fails on (SPEC's table), the rule's shortDescription
@@ -108,5 +109,4 @@ def sarif(report: Report) -> dict[str, Any]:
 
 
 def render(report: Report, stream: TextIO) -> None:
-    json.dump(sarif(report), stream, ensure_ascii=False, indent=2)
-    stream.write('\n')
+    dump_json(sarif(report), stream)

@@ -10,8 +10,9 @@ import os
 
 from pushguard._typing import TYPE_CHECKING
 from pushguard.model import Severity
+from pushguard.text import safe, safe_lines
 from pushguard.report import Report
-from pushguard.report._shared import safe, safe_lines, verdict_line, where
+from pushguard.report._shared import hanging, verdict_line, where
 
 if TYPE_CHECKING:
     from typing import TextIO
@@ -41,9 +42,7 @@ def render(report: Report, stream: TextIO) -> None:
         place = f' ({", ".join(parts)})' if parts else ''
         stream.write(f'{label} [{finding.check}] {safe(finding.message)}{place}\n')
         if finding.fix:
-            first, *more = safe_lines(finding.fix)
-            stream.write(f'  {paint("fix:", _DIM)} {first}\n')
-            for line in more:
-                stream.write(f'{_FIX_INDENT}{line}\n')
+            fix = hanging(safe_lines(finding.fix), len(_FIX_INDENT))
+            stream.write(f'  {paint("fix:", _DIM)} {fix}\n')
     if report.findings or report.seconds is not None:
         stream.write(verdict_line(report) + '\n')
