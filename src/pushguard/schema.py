@@ -78,7 +78,7 @@ def parse_size(value: object) -> int:
 def _check_jira_url(value: object) -> None:
     cfgv.check_string(value)
     assert isinstance(value, str)
-    if not re.fullmatch(r'https?://[^/\s@]+(/\S*)?', value):
+    if value and not re.fullmatch(r'https?://[^/\s@]+(/\S*)?', value):
         raise cfgv.ValidationError(f'expected a Jira base URL such as '
                                    f'"https://example.atlassian.net" (no user or token), '
                                    f'got {value!r}')
