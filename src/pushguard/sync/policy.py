@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator, Mapping
 
 from pushguard.forges.rules import Rule, items, param
+from pushguard.sync.toml_edit import literal
 
 MIB = 1024 * 1024
 
@@ -75,7 +76,7 @@ def plan(rules: tuple[Rule, ...], current: Mapping[str, Mapping[str, object]]
             yield rule, None, f'[{table}] {key} already says it'
             continue
         chosen[(table, key)] = value
-        yield rule, (table, key, value), f'[{table}] {key} = {value!r}'
+        yield rule, (table, key, value), f'[{table}] {key} = {literal(value)}'
 
 
 def _mib(limit: object, have: object) -> object:
