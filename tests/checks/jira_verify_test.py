@@ -166,6 +166,18 @@ def test_jira_cloud_gets_basic_email_and_api_token(tmp_path, jira):
     assert code == 0 and 'jira-ticket' not in said, said
 
 
+def test_the_credential_can_come_from_git_credential(tmp_path, jira, monkeypatch):
+    repo = work(tmp_path, jira)
+    monkeypatch.delenv('JIRA_API_TOKEN')
+    store = tmp_path / 'credentials'
+    store.write_text(f'http://me%40example.com:{TOKEN}@{jira.url.split("//")[1]}\n')
+    gitrepo.git('config', 'credential.helper', f'store --file={store}', cwd=repo)
+    jira.expected = 'Basic ' + base64.b64encode(f'me@example.com:{TOKEN}'.encode()).decode()
+    gitrepo.commit(repo, 'PROJ-2 add the login form')
+    code, said = push(repo)
+    assert code == 1 and "PROJ-2 is in status 'Done'" in said and TOKEN not in said
+
+
 def test_check_verifies_too_and_commit_time_never_asks(tmp_path, jira, monkeypatch):
     repo = work(tmp_path, jira)
     hook = repo / '.git' / 'hooks' / 'commit-msg'

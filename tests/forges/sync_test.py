@@ -168,3 +168,27 @@ def test_reading_the_synced_rules_imports_no_http_layer(gitlab):
     assert not {'pushguard.forges._http', 'pushguard.forges._ask', 'pushguard.forges._credentials',
                 'urllib.request', 'urllib.parse', 'http.client'
                 } & set(seen['modules'])
+
+
+def test_an_unreadable_synced_file_warns_at_commit_time(gitlab):
+    push_rule(gitlab.forge)
+    assert pg(gitlab, 'sync')[0] == 0
+    (gitlab.work / '.git' / 'pushguard' / 'synced.json').write_text('{not json')
+    hooks(gitlab, 'commit-msg')
+    code, said = commit(gitlab, 'feat: no ticket')
+    assert code == 0 and 'warning [remote]' in said and 'synced.json cannot be read' in said
+    assert 'pushguard sync' in said
+    assert pg(gitlab, 'sync')[0] == 0
+    assert commit(gitlab, 'feat: no ticket')[0] == 1
+
+
+def test_a_linked_worktree_applies_the_rules_synced_in_the_main_one(gitlab, tmp_path):
+    push_rule(gitlab.forge)
+    assert pg(gitlab, 'sync', 'side')[0] == 0
+    hooks(gitlab, 'commit-msg')
+    other = tmp_path / 'other'
+    gitlab.git('worktree', 'add', '-q', '-b', 'side', str(other))
+    proc = subprocess.run(('git', 'commit', '-q', '--allow-empty', '-m', 'feat: no ticket'),
+                          cwd=other, capture_output=True)
+    said = (proc.stdout + proc.stderr).decode()
+    assert proc.returncode == 1 and '[message-pattern]' in said, said

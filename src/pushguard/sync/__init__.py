@@ -38,9 +38,10 @@ def common_dir() -> str | None:
     """The repository's common git dir, found without starting git (a commit-time hook pays no
     process for it): $GIT_COMMON_DIR or $GIT_DIR, else `.git` above the current directory, a
     linked worktree's `gitdir:` file followed to its `commondir`."""
-    for name in ('GIT_COMMON_DIR', 'GIT_DIR'):
-        if os.environ.get(name):
-            return os.path.abspath(os.environ[name])
+    if os.environ.get('GIT_COMMON_DIR'):
+        return os.path.abspath(os.environ['GIT_COMMON_DIR'])
+    if os.environ.get('GIT_DIR'):
+        return _common(os.path.abspath(os.environ['GIT_DIR']))
     here = os.getcwd()
     while True:
         dot = os.path.join(here, '.git')
@@ -60,14 +61,18 @@ def _linked(dot_git: str) -> str | None:
             line = f.readline().strip()
         if not line.startswith('gitdir:'):
             return None
-        own = os.path.join(os.path.dirname(dot_git), line[len('gitdir:'):].strip())
-        try:
-            with open(os.path.join(own, 'commondir'), encoding='utf-8') as f:
-                return os.path.normpath(os.path.join(own, f.read().strip()))
-        except FileNotFoundError:
-            return os.path.normpath(own)
+        return _common(os.path.join(os.path.dirname(dot_git), line[len('gitdir:'):].strip()))
     except (OSError, UnicodeError):
         return None
+
+
+def _common(git_dir: str) -> str:
+    """A linked worktree's git dir names the common one in its `commondir` file."""
+    try:
+        with open(os.path.join(git_dir, 'commondir'), encoding='utf-8') as f:
+            return os.path.normpath(os.path.join(git_dir, f.read().strip()))
+    except (OSError, UnicodeError):
+        return os.path.normpath(git_dir)
 
 
 def stored() -> str | None:

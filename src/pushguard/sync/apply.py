@@ -10,6 +10,7 @@ from collections.abc import Iterator, Sequence
 
 from pushguard.forges.rules import Rule, param
 from pushguard.model import Context, Finding, Need, Place, Severity
+from pushguard import sync as store
 from pushguard.sync import Synced, load, rules_for
 
 AT = {
@@ -20,11 +21,13 @@ NEEDS = {'forbidden-path': {Need.CHANGES}, 'file-size': {Need.CHANGES, Need.SIZE
 
 
 class Prepared:
-    """What the engine applies at commit time: the file, the rules, for which branch."""
+    """What the engine applies at commit time: the file, the rules, for which branch; or why
+    the file could not be read (a warning: never a silent pass)."""
 
-    def __init__(self, synced: Synced, rules: tuple[Rule, ...], exact: bool,
-                 branch: str | None) -> None:
+    def __init__(self, synced: Synced | None, rules: tuple[Rule, ...], exact: bool,
+                 branch: str | None, problem: str = '') -> None:
         self.synced, self.rules, self.exact, self.branch = synced, rules, exact, branch
+        self.problem = problem
 
 
 def prepare(where: str, place: Place, branch: str | None, skip: frozenset[str]
@@ -34,7 +37,8 @@ def prepare(where: str, place: Place, branch: str | None, skip: frozenset[str]
         return None
     synced = load(where)
     if synced is None:
-        return None
+        return Prepared(None, (), False, branch, f'{store.path(where)} cannot be read, so the '
+                        "forge's synced rules were not applied")
     if branch is None:
         branch = _committing_branch()
     rules, exact = applicable(synced, place, branch, skip)
@@ -55,6 +59,10 @@ def needs(rules: Sequence[Rule]) -> set[Need]:
 def findings(ctx: Context, prepared: Prepared) -> Iterator[Finding]:
     synced, rules, exact, branch = (prepared.synced, prepared.rules, prepared.exact,
                                     prepared.branch)
+    if synced is None:
+        yield Finding('remote', Severity.WARNING, prepared.problem,
+                      'pushguard sync  # reads them again')
+        return
     severity = Severity.ERROR if exact else Severity.WARNING
     where = f'{synced.forge} {synced.repository}, synced {synced.synced_at}'
     hint = '' if exact else ' (synced for other branches: it may not apply to this one)'
