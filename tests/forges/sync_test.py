@@ -192,3 +192,38 @@ def test_a_linked_worktree_applies_the_rules_synced_in_the_main_one(gitlab, tmp_
                           cwd=other, capture_output=True)
     said = (proc.stdout + proc.stderr).decode()
     assert proc.returncode == 1 and '[message-pattern]' in said, said
+
+
+def test_write_keeps_the_stricter_value_and_leaves_conflicts_in_the_git_dir(github):
+    from tests.forges.forge_github_test import ruleset
+    ruleset(github.forge, 'main', ('max_file_size', {'max_file_size': 10}),
+            ('max_file_path_length', {'max_file_path_length': 200}),
+            ('commit_message_pattern', {'operator': 'regex', 'pattern': '^[A-Z]+-[0-9]+ '}))
+    policy = github.work / '.pushguard.toml'
+    policy.write_text(policy.read_text() + '\n[commit]\npattern = "^(feat|fix): "  # ours\n\n'
+                      '[files]\nmax-size = "50MiB"\nmax-path-length = 100\n')
+    code, said = pg(github, 'sync', '--write', '--format', 'json')
+    assert code == 0, said
+    report = json.loads(said)
+    assert "[files] max-size = '10MiB'   # file-size, ruleset \"protect main\" (id 42)" in \
+        report['written']
+    assert any('[files] max-path-length already says it' in w for w in report['written'])
+    assert any(w.startswith('not written: message-pattern') and 'kept (both apply)' in w
+               for w in report['written'])
+    text = policy.read_text()
+    assert "max-size = '10MiB'" in text and 'max-path-length = 100' in text
+    assert 'pattern = "^(feat|fix): "  # ours' in text
+    stored = json.loads((github.work / '.git' / 'pushguard' / 'synced.json').read_text())
+    assert [r['check'] for r in stored['refs']['refs/heads/main']] == ['message-pattern']
+    hooks(github, 'commit-msg')
+    assert commit(github, 'feat: x')[0] == 1          # the server's pattern, from the git dir
+    assert commit(github, 'PROJ-1 x')[0] == 1         # the local one, from the file
+    assert commit(github, 'PROJ-1 feat: x')[0] == 1   # both are searched: ^ is the start
+
+
+def test_write_never_leaves_a_policy_the_hooks_would_refuse(gitlab):
+    push_rule(gitlab.forge, commit_message_regex='(?<=x)lookbehind')  # not RE2
+    before = (gitlab.work / '.pushguard.toml').read_text()
+    code, said = pg(gitlab, 'sync', '--write')
+    assert code == 2 and 'nothing written' in said and 'Traceback' not in said, said
+    assert (gitlab.work / '.pushguard.toml').read_text() == before

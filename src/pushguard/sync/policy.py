@@ -29,15 +29,21 @@ def keys(rule: Rule) -> tuple[str, str, object] | str:
         return ('author', 'email', pattern) if rule.check == 'author-email' else \
             ('branch', 'pattern', pattern)
     if kind == 'max_file_size' or rule.check == 'file-size':
-        return ('files', 'max-size', int(param(rule, 'max_file_size', 0) or 0))  # type: ignore[call-overload]
+        return _limit('max-size', param(rule, 'max_file_size'))
     if kind == 'file_path_restriction':
         return ('files', 'forbidden', [str(g) for g in items(param(rule, 'restricted_file_paths'))])
     if kind == 'file_extension_restriction':
         return ('files', 'forbidden', ['*' + str(e).lstrip('*') for e in
                                        items(param(rule, 'restricted_file_extensions'))])
     if kind == 'max_file_path_length':
-        return ('files', 'max-path-length', int(param(rule, 'max_file_path_length', 0) or 0))  # type: ignore[call-overload]
+        return _limit('max-path-length', param(rule, 'max_file_path_length'))
     return f'no key says a {kind or rule.check} rule (it is checked at push time)'
+
+
+def _limit(key: str, value: object) -> tuple[str, str, object] | str:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        return f'the forge gave no usable limit ({value!r}) for [files] {key}'
+    return ('files', key, value)
 
 
 def _regex(rule: Rule) -> str:
@@ -53,13 +59,14 @@ def _regex(rule: Rule) -> str:
 
 
 def plan(rules: tuple[Rule, ...], current: Mapping[str, Mapping[str, object]]
-         ) -> Iterator[tuple[Rule, tuple[str, str, object] | None, str]]:
-    """For each rule: (rule, the key to set or None, what is said about it)."""
+         ) -> Iterator[tuple[Rule, tuple[str, str, object] | None, str, bool]]:
+    """For each rule: (rule, the key to set or None, what is said about it, whether the file
+    then holds it: set now, or already as strict)."""
     chosen: dict[tuple[str, str], object] = {}
     for rule in rules:
         target = keys(rule)
         if isinstance(target, str):
-            yield rule, None, target
+            yield rule, None, target, False
             continue
         table, key, value = target
         have = chosen.get((table, key), current.get(table, {}).get(key))
@@ -70,13 +77,13 @@ def plan(rules: tuple[Rule, ...], current: Mapping[str, Mapping[str, object]]
         elif key == 'forbidden':
             value = list(dict.fromkeys([*(have if isinstance(have, list) else []), *value]))  # type: ignore[misc]
         elif have not in (None, '', value):
-            yield rule, None, f'[{table}] {key} is already {have!r}: kept (both apply)'
+            yield rule, None, f'[{table}] {key} is already {have!r}: kept (both apply)', False
             continue
         if value == have:
-            yield rule, None, f'[{table}] {key} already says it'
+            yield rule, None, f'[{table}] {key} already says it (or is stricter)', True
             continue
         chosen[(table, key)] = value
-        yield rule, (table, key, value), f'[{table}] {key} = {literal(value)}'
+        yield rule, (table, key, value), f'[{table}] {key} = {literal(value)}', True
 
 
 def _mib(limit: object, have: object) -> object:

@@ -25,16 +25,16 @@ def write(source: str, found: dict[str, tuple[Rule, ...]]
     rules = tuple(dict.fromkeys(r for rules in found.values() for r in rules))
     said: list[str] = []
     left: set[Rule] = set()
-    for rule, target, what in plan(rules, current):
-        said.append(f'{what}   # {rule.check}, {rule.source}' if target else
+    for rule, target, what, held in plan(rules, current):
+        said.append(f'{what}   # {rule.check}, {rule.source}' if held else
                     f'not written: {rule.check} ({rule.source}): {what}')
-        if target is None:
+        if not held:
             left.add(rule)
-        else:
+        if target is not None:
             table, key, value = target
             text = set_key(text, table, key, value)
             current.setdefault(table, {})[key] = value
-    _parsed(text, path)  # never leave a file that does not read back
+    _valid(text, path)  # never leave a policy the hooks would refuse
     with open(path, 'w', encoding='utf-8') as f:
         f.write(text)
     return said, {ref: tuple(r for r in rules if r in left) for ref, rules in found.items()}
@@ -47,6 +47,18 @@ def _policy_path(source: str) -> str:
         raise ConfigError(f'{source}: --write edits .pushguard.toml only; move the policy there '
                           'or sync into the git dir (without --write)')
     return source
+
+
+def _valid(text: str, path: str) -> None:
+    import tomllib
+
+    from pushguard import config
+    try:
+        config.validate(tomllib.loads(text), path)
+    except (ConfigError, tomllib.TOMLDecodeError) as e:
+        raise ConfigError(f"{path}: the forge's rules would not make a valid policy, nothing "
+                          f'written ({e}); sync without --write keeps them in the git dir'
+                          ) from None
 
 
 def _parsed(text: str, path: str) -> dict[str, dict[str, object]]:
