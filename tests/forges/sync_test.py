@@ -227,3 +227,29 @@ def test_write_never_leaves_a_policy_the_hooks_would_refuse(gitlab):
     code, said = pg(gitlab, 'sync', '--write')
     assert code == 2 and 'nothing written' in said and 'Traceback' not in said, said
     assert (gitlab.work / '.pushguard.toml').read_text() == before
+
+
+_PRE_COMMIT = '''
+import json, sys
+from pushguard.cli import main
+code = main(["hook", "pre-commit"])
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+'''
+
+
+def test_the_pre_commit_hook_applies_synced_rules_without_the_forge_client(github):
+    from tests.forges.forge_github_test import ruleset
+    ruleset(github.forge, 'main', ('file_path_restriction',
+                                   {'restricted_file_paths': ['secrets/*']}))
+    assert pg(github, 'sync')[0] == 0
+    (github.work / 'secrets').mkdir()
+    (github.work / 'secrets' / 'a.txt').write_text('x')
+    github.git('add', 'secrets/a.txt')
+    out = subprocess.run((sys.executable, '-S', '-c', _PRE_COMMIT), cwd=github.work,
+                         capture_output=True, check=True,
+                         env={**os.environ, 'PYTHONPATH': os.pathsep.join(sys.path)}).stdout
+    seen = json.loads(out.decode().splitlines()[-1])
+    assert seen['code'] == 1 and 'pushguard.sync.apply' in seen['modules']
+    # (detect-secrets, for the secrets check, brings its own http.client)
+    assert sorted({'pushguard.forges._http', 'pushguard.forges._ask',
+                   'pushguard.forges._credentials'} & set(seen['modules'])) == []
