@@ -65,7 +65,9 @@ def verify(keys: Sequence[str], url: str, timeout: float, ttl: int, git_dir: str
     answers = client.get_many(list(paths.values()))
     for key in missing:
         answer = answers[paths[key]]
-        if answer.ok:
+        if answer.ok and _status(answer.data) is None:
+            issue = Issue(key, why='Jira answered without the issue\'s status')
+        elif answer.ok:
             issue = Issue(key, _status(answer.data))
         elif answer.status == 404:
             issue = Issue(key, missing=True)

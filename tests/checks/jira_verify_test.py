@@ -41,6 +41,8 @@ class Jira:
                 key = self.path.split('?')[0].rsplit('/', 1)[-1]
                 if self.headers.get('Authorization') != jira.expected:
                     status, body = 401, {'errorMessages': ['You are not authenticated.']}
+                elif jira.issues.get(key) == '':
+                    status, body = 200, ['not', 'an', 'issue']
                 elif key in jira.issues:
                     status, body = 200, {'key': key, 'fields': {'status': {
                         'name': jira.issues[key], 'statusCategory': {'key': 'indeterminate'}}}}
@@ -55,6 +57,7 @@ class Jira:
 
         self.httpd = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
         self.httpd.daemon_threads = True
+        self.httpd.handle_error = lambda *args: None  # a client that gave up on a hang
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
     @property
@@ -156,6 +159,14 @@ def test_a_hanging_jira_is_bounded_by_the_remote_timeout(tmp_path, jira):
     code, said = push(repo)
     assert time.monotonic() - started < 6
     assert code == 0 and 'not verified in Jira: PROJ-1' in said and 'remote.timeout' in said
+
+
+def test_an_answer_without_a_status_is_not_verified_not_passed(tmp_path, jira):
+    repo = work(tmp_path, jira)
+    jira.issues['PROJ-5'] = ''
+    gitrepo.commit(repo, 'PROJ-5 add the login form')
+    code, said = push(repo)
+    assert code == 0 and 'not verified in Jira: PROJ-5' in said and 'without' in said, said
 
 
 def test_jira_cloud_gets_basic_email_and_api_token(tmp_path, jira):
