@@ -120,6 +120,11 @@ def _hook_args(parser: argparse.ArgumentParser, wanted: str | None) -> None:
             _add_common(hook_parser)
 
 
+def _sync_args(parser: argparse.ArgumentParser) -> None:
+    from pushguard.commands.sync import add_arguments
+    add_arguments(parser)
+
+
 def _ci_args(parser: argparse.ArgumentParser) -> None:
     from pushguard.commands.ci import add_arguments
     add_arguments(parser)
@@ -135,6 +140,7 @@ _COMMAND_PARSERS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
     'doctor': _doctor_args,
     'remote': _remote_args,
     'ci': _ci_args,
+    'sync': _sync_args,
 }
 
 

@@ -36,6 +36,8 @@ class Jira(NamedTuple):
     projects: tuple[str, ...] = ()
     where: str = 'subject'
     from_branch: bool = True
+    url: str = ''                      # a Jira base URL: verify the keys exist (pushguard.jira)
+    statuses: tuple[str, ...] = ()     # ... and are in one of these statuses (any when empty)
 
 
 class Conventional(NamedTuple):

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from typing import Protocol
 
     from pushguard.model import AddedLinesFeed
+    from pushguard.sync.apply import Prepared
 
     class Source(Protocol):
         place: Place
@@ -66,6 +67,10 @@ def run(
     ctx.checks = tuple(check.ID for check in selected)
     if Need.FORGE in needs:
         needs |= _ask_forge(source, ctx, cfg)
+    synced = _synced(ctx, cfg)
+    if synced is not None:
+        from pushguard.sync import apply
+        needs |= apply.needs(synced.rules)
     if Need.ANCESTRY in needs and ctx.forge and hasattr(source, 'forced'):
         ctx.forced = source.forced()
     if Need.SIGNATURES in needs:
@@ -87,6 +92,8 @@ def run(
     findings: list[Finding] = []
     for check in selected:
         findings.extend(_apply_policy(check.check(ctx, cfg), cfg))
+    if synced is not None:
+        findings.extend(_apply_policy(apply.findings(ctx, synced), cfg))
     return ctx, list(dict.fromkeys(findings))
 
 
@@ -99,6 +106,18 @@ def _ask_forge(source: Source, ctx: Context, cfg: Config) -> set[Need]:
     from pushguard.checks._forge_content import NEEDS_BY_CHECK
     kinds = {rule.check for facts in ctx.forge.values() for rule in facts.rules}
     return {need for kind in kinds for need in NEEDS_BY_CHECK.get(kind, ())}
+
+
+def _synced(ctx: Context, cfg: Config) -> Prepared | None:
+    """The forge's content rules `pushguard sync` saved, for the commit-time hooks."""
+    if ctx.place not in (Place.COMMIT_MSG, Place.PRE_COMMIT) or not cfg.remote.enabled:
+        return None
+    from pushguard import sync
+    where = sync.stored()
+    if where is None:
+        return None
+    from pushguard.sync import apply
+    return apply.prepare(where, ctx.place, ctx.branch, cfg.skip)
 
 
 def _apply_policy(found: Iterable[Finding], cfg: Config) -> Iterator[Finding]:

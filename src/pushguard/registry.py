@@ -50,8 +50,7 @@ COMMANDS: dict[str, Command] = {
     'explain': Command('pushguard.commands.explain:explain',
                        "say why a push failed, from git's output"),
     'doctor': Command('pushguard.commands.doctor:doctor', 'check the set-up'),
-    'sync': Command('pushguard.commands.sync:sync', "save the forge's rules for commit time",
-                    built=False),
+    'sync': Command('pushguard.commands.sync:sync', "save the forge's rules for commit time"),
 }
 
 HOOKS: dict[str, Hook] = {

@@ -75,6 +75,15 @@ def parse_size(value: object) -> int:
     return int(number)
 
 
+def _check_jira_url(value: object) -> None:
+    cfgv.check_string(value)
+    assert isinstance(value, str)
+    if value and not re.fullmatch(r'https?://[^/\s@]+(/\S*)?', value):
+        raise cfgv.ValidationError(f'expected a Jira base URL such as '
+                                   f'"https://example.atlassian.net" (no user or token), '
+                                   f'got {value!r}')
+
+
 def _check_size(value: object) -> None:
     parse_size(value)
 
@@ -124,7 +133,7 @@ def _keys(name: str, **checks: Any) -> cfgv.Map:
 _IS_TABLE = cfgv.check_type(dict, typename='table')
 _JIRA = _keys(
     'commit.jira', projects=_check_project_keys, where=cfgv.check_one_of(JIRA_PLACES),
-    from_branch=cfgv.check_bool,
+    from_branch=cfgv.check_bool, url=_check_jira_url, statuses=_check_str_list,
 )
 _CONVENTIONAL = _keys(
     'commit.conventional', types=_check_str_list, scopes=_check_str_list,

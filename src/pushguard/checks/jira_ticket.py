@@ -67,3 +67,6 @@ def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
         if find_key(commit.message, jira) is None:
             fix = reword_fix(commit, _example(commit, cfg, jira))
             yield finding(ID, commit, _why(commit.message, jira), fix)
+    if jira.url:
+        from pushguard.checks._jira_verify import findings as verified
+        yield from verified(ctx, cfg, jira)
