@@ -11,10 +11,14 @@ import json
 import sys
 
 from pushguard import git
+from pushguard._typing import TYPE_CHECKING
 from pushguard.errors import ForgeError
 from pushguard.forges.rules import RefFacts, Rule, param
 from pushguard.status import Status
 from pushguard.verdict import load_config, options
+
+if TYPE_CHECKING:
+    from pushguard.config import Remote
 
 # action -> the check ids whose rules refuse it
 ACTIONS = {
@@ -36,7 +40,7 @@ def remote(args: argparse.Namespace) -> int:
     from pushguard.forges import is_local, redact_url
     if is_local(url):
         raise ForgeError(f'remote {name!r} is a local repository ({url}): no forge to ask')
-    asked = ask(url, [ref], cfg.remote._replace(enabled=True), git.git_path('.'))
+    asked = ask(url, [ref], _settings(cfg.remote)._replace(enabled=True), git.git_path('.'))
     if asked.problems:
         raise ForgeError(f'remote {name!r} ({redact_url(url)}): {asked.problems[0]}')
     facts = asked.facts[ref]
@@ -58,6 +62,18 @@ def remote(args: argparse.Namespace) -> int:
         _print(summary, name, facts)
     refused = verdicts.get('push', verdicts.get('move', ('yes', '')))[0] == 'no'
     return Status.BLOCKED if refused else Status.OK
+
+
+def _settings(remote: Remote) -> Remote:
+    """In a known CI, the forge and API base it names where the policy is silent (GitHub
+    Enterprise, self-managed GitLab)."""
+    import os
+    from pushguard.ci import forge
+    for variable, system in (('GITHUB_ACTIONS', 'github'), ('GITLAB_CI', 'gitlab'),
+                             ('BITBUCKET_BUILD_NUMBER', 'bitbucket')):
+        if os.environ.get(variable):
+            return forge.remote_settings(system, os.environ, remote)
+    return remote
 
 
 def _upstream_remote() -> str | None:
