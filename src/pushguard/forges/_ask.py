@@ -18,6 +18,8 @@ from pushguard.forges import _cache, _credentials
 from pushguard.forges._http import Client
 from pushguard.forges.rules import RefFacts
 
+SHIPPED = ('bitbucket', 'bitbucket-server')  # the forges whose rules an admin ships in config
+
 
 class Asked(NamedTuple):
     facts: dict[str, RefFacts]
@@ -45,7 +47,7 @@ def ask(url: str | None, refs: Sequence[str], remote: Remote, git_dir: str,
     scheme = 'http' if repo.web.startswith('http://') else 'https'
     credential = _credentials.find(repo.forge, repo.host, scheme, min(2.0, remote.timeout / 2),
                                    _user_and_password(url))
-    names = _names(git_dir, repo, refs, credential)
+    names = _names(git_dir, repo, refs, credential, remote.restrictions)
     found = {ref: _cache.load(git_dir, names[ref], remote.cache_ttl) for ref in refs}
     missing = [ref for ref in refs if found[ref] is None]
     facts = {ref: f for ref, f in found.items() if f is not None}
@@ -53,7 +55,8 @@ def ask(url: str | None, refs: Sequence[str], remote: Remote, git_dir: str,
         return Asked(facts, (), repo, credential.origin, 0)
     left = remote.timeout - (time.monotonic() - started)
     client = Client(repo.api, credential.header, max(left, 0.05))
-    asked = module.facts(client, repo, missing, default_branch=default_branch)
+    shipped = {'restrictions': remote.restrictions} if repo.forge in SHIPPED else {}
+    asked = module.facts(client, repo, missing, default_branch=default_branch, **shipped)
     for ref in missing:
         ref_facts = asked.get(ref) or RefFacts(ref, unread=(
             'the forge module gave no answer; not checked: every remote check',))
@@ -72,10 +75,14 @@ def _user_and_password(url: str) -> tuple[str, str]:
     return unquote(parts.username or ''), unquote(parts.password or '')
 
 
-def _names(git_dir: str, repo: Repo, refs: Sequence[str], credential: _credentials.Credential
-           ) -> dict[str, str]:
+def _names(git_dir: str, repo: Repo, refs: Sequence[str], credential: _credentials.Credential,
+           restrictions: object = None) -> dict[str, str]:
+    """Each ref's cache entry name: forge, repository, ref, the credential's one-way digest, and
+    the restrictions an admin shipped (a changed `[[remote.restrictions]]` is never answered from
+    an entry made under the old ones)."""
     try:
         digest = credential.digest(_cache.salt(git_dir)) if credential.secret else 'anonymous'
     except OSError:
         digest = credential.digest(b'') if credential.secret else 'anonymous'
-    return {ref: _cache.key(repo.forge, repo.api, repo.path, ref, digest) for ref in refs}
+    policy = repr(restrictions) if repo.forge in SHIPPED else ''
+    return {ref: _cache.key(repo.forge, repo.api, repo.path, ref, digest, policy) for ref in refs}

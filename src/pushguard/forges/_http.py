@@ -48,6 +48,7 @@ class Client:
                  extra_headers: Sequence[tuple[str, str]] = ()) -> None:
         self.api = api.rstrip('/')
         self._header = header
+        self.scheme, self.user = _scheme_and_user(header)  # ('Basic', 'ada'), ('Bearer', '')
         self._extra = tuple(extra_headers)
         self.deadline = time.monotonic() + timeout
         self.timeout = timeout
@@ -114,6 +115,24 @@ class Client:
             if secret:
                 text = text.replace(secret, '***')
         return text
+
+
+def _scheme_and_user(header: tuple[str, str] | None) -> tuple[str, str]:
+    """What a credential header says about its kind and owner, never its secret: the
+    Authorization scheme ('Basic', 'Bearer', 'token') and a Basic credential's user; the header's
+    name for the others ('PRIVATE-TOKEN', 'JOB-TOKEN'); ('', '') when anonymous."""
+    if header is None:
+        return '', ''
+    if header[0] != 'Authorization':
+        return header[0], ''
+    scheme, _, value = header[1].partition(' ')
+    if scheme != 'Basic':
+        return scheme, ''
+    import base64
+    try:
+        return scheme, base64.b64decode(value, validate=True).decode('utf-8').partition(':')[0]
+    except ValueError:
+        return scheme, ''
 
 
 def _ssl_context():  # type: ignore[no-untyped-def]
