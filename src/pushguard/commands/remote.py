@@ -36,7 +36,7 @@ def remote(args: argparse.Namespace) -> int:
     cfg = load_config(opts, git.toplevel())
     name = args.remote or _upstream_remote() or 'origin'
     url = git.decode(git.run('ls-remote', '--get-url', name).strip())
-    ref = _full_ref(args.ref or git.current_branch() or 'HEAD')
+    ref = _full_ref(args.ref or git.current_branch() or 'HEAD', name, cfg.remote.timeout)
     from pushguard.forges import is_local, redact_url
     if is_local(url):
         raise ForgeError(f'remote {name!r} is a local repository ({url}): no forge to ask')
@@ -81,12 +81,36 @@ def _upstream_remote() -> str | None:
     return up.split('/', 1)[0] if up else None
 
 
-def _full_ref(name: str) -> str:
+def _full_ref(name: str, remote_name: str, timeout: float) -> str:
+    """The full ref `name` means: a local branch, a local tag, a remote-tracking branch, else
+    what the remote itself has (a tag made elsewhere, e.g. by a release job); else a branch."""
     if name.startswith('refs/'):
         return name
-    if git.resolve(f'refs/heads/{name}') is None and git.resolve(f'refs/tags/{name}'):
+    if git.resolve(f'refs/heads/{name}') is not None:
+        return f'refs/heads/{name}'
+    if git.resolve(f'refs/tags/{name}'):
+        return f'refs/tags/{name}'
+    if git.resolve(f'refs/remotes/{remote_name}/{name}'):
+        return f'refs/heads/{name}'
+    if name != 'HEAD' and _remote_has(remote_name, f'refs/tags/{name}', timeout):
         return f'refs/tags/{name}'
     return f'refs/heads/{name}'
+
+
+def _remote_has(remote_name: str, ref: str, timeout: float) -> bool:
+    """Whether the remote lists `ref`: `git ls-remote`, bounded, never prompting (the URL and
+    any token in it stay in git's config, never in an argument)."""
+    import os
+    import subprocess
+    env = {**os.environ, 'GIT_TERMINAL_PROMPT': '0', 'GIT_ASKPASS': 'false',
+           'SSH_ASKPASS': 'false', 'GCM_INTERACTIVE': 'never',
+           'GIT_SSH_COMMAND': os.environ.get('GIT_SSH_COMMAND', 'ssh') + ' -o BatchMode=yes'}
+    try:
+        proc = subprocess.run(('git', 'ls-remote', '--refs', remote_name, ref),
+                              capture_output=True, env=env, timeout=timeout, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return proc.returncode == 0 and ref.encode() in proc.stdout
 
 
 def _rule_json(rule: Rule) -> dict[str, object]:
