@@ -30,6 +30,7 @@ class Answer(NamedTuple):
     data: object = None
     why: str = ''  # '' when ok
     transient: bool = False  # a timeout, 5xx, 429, network or JSON failure: not cached
+    scopes: str | None = None  # GitHub's X-OAuth-Scopes header (classic tokens), when sent
 
     @property
     def ok(self) -> bool:
@@ -97,11 +98,12 @@ class Client:
             with self._opener.open(request, timeout=left) as response:
                 body = response.read(_MAX_BYTES)
                 kind = response.headers.get('Content-Type', '')
+                scopes = response.headers.get('X-OAuth-Scopes')
         except urllib.error.HTTPError as e:
             return _http_failure(e), _retry_after(e)
         except (urllib.error.URLError, OSError, ValueError) as e:
             return Answer(0, why=self.redact(_network_reason(e)), transient=True), None
-        return _json_answer(body, kind), None
+        return _json_answer(body, kind)._replace(scopes=scopes), None
 
     def _headers(self) -> dict[str, str]:
         headers = {'User-Agent': USER_AGENT, 'Accept': 'application/json', **dict(self._extra)}
