@@ -15,7 +15,6 @@ from pushguard.config import Remote
 from pushguard.errors import ForgeError
 from pushguard.forges import FORGES, Repo, is_local, locate
 from pushguard.forges import _cache, _credentials
-from pushguard.forges._http import Client
 from pushguard.forges.rules import RefFacts
 
 SHIPPED = ('bitbucket', 'bitbucket-server')  # the forges whose rules an admin ships in config
@@ -39,11 +38,6 @@ def ask(url: str | None, refs: Sequence[str], remote: Remote, git_dir: str,
         repo = locate(url, remote)
     except ForgeError as e:
         return Asked({}, (e.message,))
-    try:
-        __import__(FORGES[repo.forge])
-    except ImportError:
-        return Asked({}, (f'{repo.forge}: not supported by this pushguard yet',), repo)
-    module = sys.modules[FORGES[repo.forge]]
     scheme = 'http' if repo.web.startswith('http://') else 'https'
     credential = _credentials.find(repo.forge, repo.host, scheme, min(2.0, remote.timeout / 2),
                                    _user_and_password(url))
@@ -51,8 +45,14 @@ def ask(url: str | None, refs: Sequence[str], remote: Remote, git_dir: str,
     found = {ref: _cache.load(git_dir, names[ref], remote.cache_ttl) for ref in refs}
     missing = [ref for ref in refs if found[ref] is None]
     facts = {ref: f for ref, f in found.items() if f is not None}
-    if not missing:
+    if not missing:  # a cache hit: neither the HTTP layer nor the forge module is loaded
         return Asked(facts, (), repo, credential.origin, 0)
+    try:
+        __import__(FORGES[repo.forge])
+    except ImportError:
+        return Asked({}, (f'{repo.forge}: not supported by this pushguard yet',), repo)
+    module = sys.modules[FORGES[repo.forge]]
+    from pushguard.forges._http import Client
     left = remote.timeout - (time.monotonic() - started)
     client = Client(repo.api, credential.header, max(left, 0.05))
     shipped = {'restrictions': remote.restrictions} if repo.forge in SHIPPED else {}

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import subprocess
 
 from pushguard._typing import NamedTuple
 
@@ -74,6 +73,7 @@ def _header(forge: str, token: str, origin: str, user: str = '') -> tuple[str, s
 
 def _fill(host: str, scheme: str, timeout: float) -> tuple[str, str]:
     """`git credential fill` for the host, without a prompt: (username, password) or ('', '')."""
+    import subprocess
     question = f'protocol={scheme}\nhost={host}\n\n'.encode()
     env = {**os.environ, 'GIT_TERMINAL_PROMPT': '0', 'GIT_ASKPASS': 'false',
            'SSH_ASKPASS': 'false', 'GCM_INTERACTIVE': 'never'}
