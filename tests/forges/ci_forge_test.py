@@ -163,3 +163,36 @@ def test_the_job_token_is_in_no_process_arguments(tmp_path):
         started = log.read_text()
         assert "'git'" in started and JOB_SECRET not in started
         assert forge.api_requests()  # the forge was asked, with the token in a header only
+
+
+def test_a_pull_request_from_a_fork_is_not_asked_about(tmp_path):
+    """A fork's branch is not this repository's: the base's branch rules do not apply to it."""
+    with ForgeServer(tmp_path, 'o/r', '/api/v3') as forge:
+        _pr_only(forge)
+        before, after = _served(tmp_path, forge)
+        gitrepo.git('push', '-q', forge.url, f'{after}:refs/pull/1/head', cwd=tmp_path / 'dev')
+        job = _job(tmp_path, forge, before)
+        gitrepo.git('fetch', '-q', 'origin', 'refs/pull/1/head', cwd=job)
+        event = tmp_path / 'pr.json'
+        event.write_text(json.dumps({'number': 1, 'pull_request': {
+            'base': {'sha': before, 'ref': 'main', 'repo': {'full_name': 'o/r'}},
+            'head': {'sha': after, 'ref': 'main', 'repo': {'full_name': 'mallory/r'}}}}))
+        env = {**_github_env(tmp_path, forge, before, after, GITHUB_TOKEN=SECRET),
+               'GITHUB_EVENT_NAME': 'pull_request', 'GITHUB_EVENT_PATH': str(event)}
+        forge.requests.clear()
+        result = run_console('ci', cwd=job, env=env)
+        assert result.code == 0, result.out + result.err
+        assert 'forge checks skipped' in result.out and 'the fork mallory/r' in result.out
+        assert forge.api_requests() == []
+
+
+def test_a_gitlab_merge_request_from_a_fork_is_marked():
+    from pushguard.ci import gitlab
+    env = {'CI_COMMIT_SHA': 'a' * 40, 'CI_MERGE_REQUEST_IID': '4',
+           'CI_MERGE_REQUEST_SOURCE_BRANCH_NAME': 'patch-1',
+           'CI_MERGE_REQUEST_DIFF_BASE_SHA': 'b' * 40, 'CI_PROJECT_PATH': 'group/r',
+           'CI_MERGE_REQUEST_PROJECT_PATH': 'group/r'}
+    assert gitlab.plan(env).fork is None
+    assert gitlab.plan({**env, 'CI_MERGE_REQUEST_SOURCE_PROJECT_PATH': 'mallory/r'}).fork == \
+        'mallory/r'
+    assert gitlab.plan({**env, 'CI_MERGE_REQUEST_SOURCE_PROJECT_PATH': 'group/r'}).fork is None

@@ -27,10 +27,14 @@ def token_names(system: str) -> tuple[str, ...]:
     return TOKENS.get(system, tuple(dict.fromkeys(n for t in TOKENS.values() for n in t)))
 
 
-def skipped(system: str, env: Mapping[str, str], remote: Remote) -> str | None:
+def skipped(system: str, env: Mapping[str, str], remote: Remote, fork: str | None = None
+            ) -> str | None:
     """Why the forge is not asked (one line), or None when it is."""
     if not remote.enabled:
         return f'{SKIPPED}: remote.enabled is false in the policy'
+    if fork:
+        return (f'{SKIPPED}: the commits come from the fork {fork}, whose branch rules are not '
+                f'this repository\'s')
     names = token_names(system)
     if not any(env.get(name, '').strip() for name in names):
         return f'{SKIPPED}: no token in {", ".join(names)}'

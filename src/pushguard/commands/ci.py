@@ -77,7 +77,8 @@ class CiSource(_Commits):
     def forge_facts(self, remote: Remote) -> tuple[dict[str, RefFacts], tuple[str, ...]]:
         """What the forge enforces on the pipeline's ref; nothing (and why) without a token."""
         ctx = self.context()
-        if forge.skipped(self.plan.system, self.env, remote) is not None or not ctx.updates:
+        if forge.skipped(self.plan.system, self.env, remote, self.plan.fork) is not None \
+                or not ctx.updates:
             return {}, ()
         from pushguard.sources import _remote_url
         url = forge.repository_url(self.plan.system, self.env) or _remote_url(history.REMOTE)
@@ -110,7 +111,7 @@ def ci(args: argparse.Namespace) -> int:
     source = CiSource(plan, tip, bottoms, root, env)
     selected = engine.select(cfg, source.place, args.only, args.skip)
     ctx, found = engine.run(source, cfg, selected)
-    skipped = forge.skipped(plan.system, env, cfg.remote)
+    skipped = forge.skipped(plan.system, env, cfg.remote, plan.fork)
     forge_notes = [note for note in (skipped, source.note) if note]
     checked = f'{count(len(ctx.commits), "commit")} in {plan.label}'
     report = Report(tuple(found), (*plan.notes, *notes, *forge_notes, *ctx.notes), checked)
