@@ -36,6 +36,11 @@ class _Server(ThreadingHTTPServer):
     # kernel drops connections beyond it and the client waits a second for SYN retries
     request_queue_size = 512
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)  # a client that gave up is no error
+
 
 class ForgeServer:
     """`with ForgeServer(tmp_path, 'o/r', api='/api/v3') as forge:` ... `forge.url`."""

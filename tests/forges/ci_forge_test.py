@@ -26,7 +26,7 @@ def _served(tmp_path, forge: ForgeServer, policy: str = ''):
     """A developer's clone of the loopback forge with two commits pushed: (before, after)."""
     dev = gitrepo.init(tmp_path / 'dev')
     gitrepo.git('remote', 'add', 'origin', forge.url, cwd=dev)
-    (dev / '.pushguard.toml').write_text(f'[remote]\ncache-ttl = 0\n{policy}')
+    (dev / '.pushguard.toml').write_text(f'[remote]\ncache-ttl = 300\n{policy}')
     before = gitrepo.commit(dev, 'feat: start')
     after = gitrepo.commit(dev, 'chore(release): 1.2.0')
     gitrepo.git('push', '-q', 'origin', 'main', cwd=dev)
@@ -83,6 +83,7 @@ def test_github_actions_job_asks_the_forge_with_github_token(tmp_path):
         for folder, _, files in os.walk(job):
             seen += [open(os.path.join(folder, f), 'rb').read().decode('latin-1') for f in files]
         assert 'git' in seen[2] and not [text for text in seen if SECRET in text]
+        assert not (job / '.git' / 'pushguard' / 'forge-cache').exists()  # no state kept
 
 
 def test_github_actions_job_without_a_token_says_what_was_skipped(tmp_path):

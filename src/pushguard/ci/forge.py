@@ -55,7 +55,8 @@ def repository_url(system: str, env: Mapping[str, str]) -> str | None:
     return None
 
 
-def remote_settings(system: str, env: Mapping[str, str], remote: Remote) -> Remote:
+def remote_settings(system: str, env: Mapping[str, str], remote: Remote, keep: bool = False
+                    ) -> Remote:
     """The policy's `[remote]`, with the forge and the API base the CI names where it is silent
     (a self-hosted GitHub Enterprise or GitLab then needs no `remote.platform`)."""
     platform = remote.platform
@@ -66,4 +67,7 @@ def remote_settings(system: str, env: Mapping[str, str], remote: Remote) -> Remo
         api = env.get('GITHUB_API_URL', '')
     elif not api and system == 'gitlab':
         api = env.get('CI_API_V4_URL', '')
-    return remote._replace(platform=platform, api_url=api)
+    # a pipeline keeps no state: a runner that reuses its clone (GitLab's fetch strategy) never
+    # answers from an earlier pipeline's cache
+    return remote._replace(platform=platform, api_url=api,
+                           cache_ttl=remote.cache_ttl if keep else 0)

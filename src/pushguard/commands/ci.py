@@ -15,8 +15,8 @@ import argparse
 import os
 from collections.abc import Mapping, Sequence
 
-from pushguard._typing import TYPE_CHECKING
 from pushguard import config, engine, git
+from pushguard._typing import TYPE_CHECKING
 from pushguard.ci import forge, history, outputs, trusted
 from pushguard.ci.plan import Plan
 from pushguard.errors import PushguardError

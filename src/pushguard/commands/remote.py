@@ -72,7 +72,7 @@ def _settings(remote: Remote) -> Remote:
     for variable, system in (('GITHUB_ACTIONS', 'github'), ('GITLAB_CI', 'gitlab'),
                              ('BITBUCKET_BUILD_NUMBER', 'bitbucket')):
         if os.environ.get(variable):
-            return forge.remote_settings(system, os.environ, remote)
+            return forge.remote_settings(system, os.environ, remote, keep=True)
     return remote
 
 

@@ -41,8 +41,11 @@ def ask(url: str | None, refs: Sequence[str], remote: Remote, git_dir: str,
     scheme = 'http' if repo.web.startswith('http://') else 'https'
     credential = _credentials.find(repo.forge, repo.host, scheme, min(2.0, remote.timeout / 2),
                                    _user_and_password(url))
-    names = _names(git_dir, repo, refs, credential, remote.restrictions)
-    found = {ref: _cache.load(git_dir, names[ref], remote.cache_ttl) for ref in refs}
+    # cache-ttl 0: no cache at all, not even its salt (a CI job keeps nothing)
+    names = _names(git_dir, repo, refs, credential, remote.restrictions) \
+        if remote.cache_ttl > 0 else {}
+    found = {ref: _cache.load(git_dir, names[ref], remote.cache_ttl) if names else None
+             for ref in refs}
     missing = [ref for ref in refs if found[ref] is None]
     facts = {ref: f for ref, f in found.items() if f is not None}
     if not missing:  # a cache hit: neither the HTTP layer nor the forge module is loaded
@@ -62,7 +65,7 @@ def ask(url: str | None, refs: Sequence[str], remote: Remote, git_dir: str,
             'the forge module gave no answer; not checked: every remote check',))
         ref_facts = ref_facts._replace(unread=tuple(client.redact(u) for u in ref_facts.unread))
         facts[ref] = ref_facts
-        if not client.had_transient:
+        if names and not client.had_transient:
             _cache.store(git_dir, names[ref], ref_facts)
     return Asked(facts, (), repo, credential.origin, client.requests)
 
