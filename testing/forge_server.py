@@ -31,6 +31,17 @@ class Reply:
         self.headers = headers or {}
 
 
+class _Server(ThreadingHTTPServer):
+    # a forge takes a push's whole parallel round at once: with the default backlog (5) the
+    # kernel drops connections beyond it and the client waits a second for SYN retries
+    request_queue_size = 512
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)  # a client that gave up is no error
+
+
 class ForgeServer:
     """`with ForgeServer(tmp_path, 'o/r', api='/api/v3') as forge:` ... `forge.url`."""
 
@@ -45,7 +56,7 @@ class ForgeServer:
         self.failure: Reply | None = None  # when set: every API path answers this
         self.fail_once = False  # ... only the first time each path is asked
         self._failed: set[str] = set()
-        self._httpd = ThreadingHTTPServer(('127.0.0.1', 0), _handler(self))
+        self._httpd = _Server(('127.0.0.1', 0), _handler(self))
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 

@@ -95,6 +95,44 @@ def test_github_actions_preflight_job(pushed, tmp_path, bin_dir):
     assert gitrepo.git('ls-remote', '--tags', str(server)) == ''  # nothing was sent
 
 
+def test_github_actions_preflight_asks_the_forge_before_the_deploy(tmp_path, bin_dir,
+                                                                  monkeypatch):
+    """The `pushguard remote main` step, with the job's GITHUB_TOKEN, against a loopback forge
+    whose main takes changes only through a pull request: the job stops there, with the way
+    through, and the token is not printed."""
+    from testing.forge_server import ForgeServer, fixture
+    workflow = yaml.safe_load((EXAMPLES / 'github-actions.yml').read_text())
+    job_spec = workflow['jobs']['release-preflight']
+    assert 'GITHUB_TOKEN' in job_spec['env']
+    [command] = [s['run'] for s in job_spec['steps'] if 'pushguard remote' in s.get('run', '')]
+    runs = [s['run'] for s in job_spec['steps'] if 'run' in s]
+    assert runs.index(command) < runs.index(next(r for r in runs if 'push --dry-run' in r))
+    for name in ('http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY'):
+        monkeypatch.delenv(name, raising=False)
+    secret = 'ghs_PREFLIGHTSECRET0123'  # pragma: allowlist secret
+    with ForgeServer(tmp_path, 'o/r', '/api/v3') as forge:
+        forge.reply('/repos/o/r', {'default_branch': 'main', 'permissions': {'push': True}})
+        forge.reply('/repos/o/r/rules/branches/main', [
+            {'type': 'pull_request', 'ruleset_source_type': 'Repository',
+             'ruleset_source': 'o/r', 'ruleset_id': 7, 'parameters': {}}])
+        forge.reply('/repos/o/r/rulesets/7', {**fixture('github/ruleset.json'), 'id': 7,
+                                              'name': 'release gate',
+                                              'current_user_can_bypass': 'never'})
+        dev = gitrepo.init(tmp_path / 'dev')
+        gitrepo.commit(dev, 'PROJ-1 start')
+        gitrepo.git('push', '-q', forge.url, 'main', cwd=dev)
+        job = tmp_path / 'release'
+        gitrepo.git('clone', '-q', forge.url, str(job))
+        ci.variables(monkeypatch, {'GITHUB_ACTIONS': 'true', 'GITHUB_API_URL': forge.api_url,
+                                   'GITHUB_TOKEN': secret, 'NO_PROXY': '127.0.0.1'})
+        proc = _sh(command, job)
+        assert proc.returncode == 1, proc.stderr
+        assert 'push: no' in proc.stdout and 'ruleset "release gate"' in proc.stdout
+        assert 'way through: git push origin HEAD:refs/heads/main-change' in proc.stdout
+        assert secret not in proc.stdout + proc.stderr
+        assert any(h.get('Authorization') == f'Bearer {secret}' for _, h in forge.requests)
+
+
 def test_gitlab_ci_example_on_a_merge_request(pushed, tmp_path, monkeypatch, bin_dir):
     pipeline = yaml.safe_load((EXAMPLES / 'gitlab-ci.yml').read_text())
     job_spec = pipeline['pushguard']

@@ -159,3 +159,120 @@ def test_outside_a_repository_is_one_line(tmp_path, monkeypatch):
     result = run_pushguard('doctor')
     assert result.code == 2
     assert result.err.count('\n') == 1 and 'not inside a git repository' in result.err
+
+
+# --- the forge behind the remote (a loopback forge: API and git over smart HTTP) ---------------
+
+SECRET = 'ghp_DOCTORSECRET0123456789'  # pragma: allowlist secret
+
+
+@pytest.fixture
+def forge_env(tmp_path, monkeypatch):
+    for name in ('http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY',
+                 'GITHUB_TOKEN', 'GH_TOKEN', 'GITLAB_TOKEN', 'CI_JOB_TOKEN', 'PUSHGUARD_TOKEN'):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv('NO_PROXY', '127.0.0.1')
+    monkeypatch.setenv('GH_CONFIG_DIR', str(tmp_path / 'no-gh'))
+
+
+def _forge_work(tmp_path, monkeypatch, forge, platform, extra=''):
+    work = gitrepo.init(tmp_path / 'forge-work')
+    gitrepo.git('remote', 'add', 'origin', forge.url, cwd=work)
+    (work / '.pushguard.toml').write_text(
+        f'[remote]\nplatform = "{platform}"\napi-url = "{forge.api_url}"\n{extra}')
+    gitrepo.commit(work, 'feat: start')
+    gitrepo.git('push', '-q', 'origin', 'main', cwd=work)
+    monkeypatch.chdir(work)
+    return work
+
+
+def test_github_forge_token_scopes_and_permissions(tmp_path, monkeypatch, forge_env):
+    from testing.forge_server import ForgeServer
+    with ForgeServer(tmp_path, 'o/r', '/api/v3') as forge:
+        forge.reply('/repos/o/r', {'permissions': {'admin': False, 'push': True, 'pull': True}},
+                    headers={'X-OAuth-Scopes': 'repo, workflow'})
+        _forge_work(tmp_path, monkeypatch, forge, 'github')
+        monkeypatch.setenv('GITHUB_TOKEN', SECRET)
+        result = run_pushguard('doctor')
+        assert result.code == 0, result.out
+        assert f'ok   forge: github: 127.0.0.1:{forge.base.rsplit(":", 1)[1]}/o/r' in result.out
+        assert f'ok   forge-api: {forge.api_url} answers (HTTP 200)' in result.out
+        assert 'ok   token: GITHUB_TOKEN: scopes repo, workflow; on the repository: push, pull' \
+            in result.out
+        assert SECRET not in result.out + result.err
+        assert any(h.get('Authorization') == f'Bearer {SECRET}' for _, h in forge.requests)
+
+
+def test_github_token_that_cannot_push_or_is_refused(tmp_path, monkeypatch, forge_env):
+    from testing.forge_server import ForgeServer
+    with ForgeServer(tmp_path, 'o/r', '/api/v3') as forge:
+        forge.reply('/repos/o/r', {'permissions': {'admin': False, 'push': False, 'pull': True}})
+        _forge_work(tmp_path, monkeypatch, forge, 'github')
+        monkeypatch.setenv('GITHUB_TOKEN', SECRET)
+        code, items = _doctor()
+        [token] = _about(items, 'token')
+        assert token['status'] == 'warn' and 'cannot push to' in token['message']
+        assert 'scopes not listed' in token['message']
+        forge.token = 'another'  # now every request is refused: 401
+        code, items = _doctor()
+        [token] = _about(items, 'token')
+        assert token['status'] == 'warn' and 'the forge refuses it' in token['message']
+        assert SECRET not in json.dumps(items)
+
+
+def test_no_token_is_a_warning_with_the_variable_to_set(tmp_path, monkeypatch, forge_env):
+    from testing.forge_server import ForgeServer
+    with ForgeServer(tmp_path, 'o/r', '/api/v3') as forge:
+        forge.reply('/repos/o/r', {'permissions': {'pull': True}})
+        _forge_work(tmp_path, monkeypatch, forge, 'github')
+        code, items = _doctor()
+        [token] = _about(items, 'token')
+        assert token['status'] == 'warn' and 'GITHUB_TOKEN' in token['fix']
+
+
+def test_gitlab_role_and_token_scopes(tmp_path, monkeypatch, forge_env):
+    from testing.forge_server import ForgeServer
+    with ForgeServer(tmp_path, 'group/sub/r', '/api/v4') as forge:
+        forge.reply('/projects/group%2Fsub%2Fr', {'permissions': {
+            'project_access': {'access_level': 30}, 'group_access': {'access_level': 40}}})
+        forge.reply('/personal_access_tokens/self', {'name': 'laptop', 'scopes': ['api'],
+                                                     'expires_at': '2027-01-31'})
+        _forge_work(tmp_path, monkeypatch, forge, 'gitlab')
+        monkeypatch.setenv('GITLAB_TOKEN', 'glpat-doctorsecret')
+        code, items = _doctor()
+        [token] = _about(items, 'token')
+        assert token == {'item': 'token', 'status': 'ok', 'fix': None, 'message':
+                         'GITLAB_TOKEN: role Maintainer; token scopes api; expires 2027-01-31'}
+        monkeypatch.delenv('GITLAB_TOKEN')
+        monkeypatch.setenv('CI_JOB_TOKEN', 'glcbt-doctorsecret')
+        code, items = _doctor()
+        [token] = _about(items, 'token')
+        assert 'sent as JOB-TOKEN' in token['message'] and 'write_repository' in token['message']
+        assert 'doctorsecret' not in json.dumps(items)
+
+
+def test_a_hanging_forge_costs_at_most_the_timeout(tmp_path, monkeypatch, forge_env):
+    import time
+
+    from testing.forge_server import ForgeServer
+    with ForgeServer(tmp_path, 'o/r', '/api/v3') as forge:
+        _forge_work(tmp_path, monkeypatch, forge, 'github', 'timeout = 1\noffline = "fail"\n')
+        forge.reply('/repos/o/r', {'permissions': {}}, delay=5)
+        monkeypatch.setenv('GITHUB_TOKEN', SECRET)
+        started = time.monotonic()
+        code, items = _doctor()
+        took = time.monotonic() - started
+        [api] = _about(items, 'forge-api')
+        assert api['status'] == 'fail' and 'did not answer' in api['message'] and code == 1
+        assert took < 4.5, took  # the forge part is bounded by remote.timeout (1 s)
+
+
+def test_an_unknown_forge_host_says_which_setting_names_it(tmp_path, monkeypatch, forge_env):
+    from testing.forge_server import ForgeServer
+    with ForgeServer(tmp_path, 'o/r', '/api/v3') as forge:
+        work = _forge_work(tmp_path, monkeypatch, forge, 'github')
+        (work / '.pushguard.toml').write_text('[remote]\n')
+        code, items = _doctor()
+        [item] = _about(items, 'forge')
+        assert item['status'] == 'warn' and 'remote.platform' in item['message']
+        assert 'platform = "github"' in item['fix']

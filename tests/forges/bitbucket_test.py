@@ -305,11 +305,6 @@ def test_no_settings_link_for_an_access_token():
     assert [label for label, _ in fact.links] == ['pull request']
 
 
-class _Client:
-    def __init__(self, header):
-        self._header = header
-
-
 @pytest.mark.parametrize(('header', 'user', 'expected'), (
     pytest.param(('Authorization', 'Bearer tok'), FORBIDDEN, Who(access_token=True),
                  id='bearer-without-account-is-an-access-token'),
@@ -322,14 +317,32 @@ class _Client:
     pytest.param(None, FORBIDDEN, Who(), id='anonymous'),
 ))
 def test_who_the_credential_is(header, user, expected):
-    assert bitbucket.who_from(user, _Client(header)) == expected
+    from pushguard.forges._http import Client
+    assert bitbucket.who_from(user, Client('http://127.0.0.1:9', header, 1.0)) == expected
 
 
-def test_policy_restrictions_are_found_from_a_subdirectory(repo, monkeypatch):
-    (repo / '.pushguard.toml').write_text(
-        '[remote]\nplatform = "bitbucket"\n' + SHIPPED_PR_ONLY)
-    (repo / 'deep' / 'er').mkdir(parents=True)
-    monkeypatch.chdir(repo / 'deep' / 'er')
-    assert bitbucket.policy_restrictions() == ((('kind', 'push'), ('pattern', 'main')),)
-    (repo / '.pushguard.toml').write_text('[remote]\nplatform = "bitbucket"\nbogus = 1\n')
-    assert bitbucket.policy_restrictions() is None  # the engine reports the bad policy
+def test_config_file_restrictions_reach_the_forge_module(cloud, tmp_path):
+    """`--config FILE` names the policy: its shipped restrictions are the ones used (the module
+    no longer re-reads .pushguard.toml), and a change to them is not answered from the cache."""
+    from testing.run import run_console
+    cloud.policy('cache-ttl = 300\n', 'bitbucket')  # the repository's policy ships none
+    other = tmp_path / 'team.toml'
+    other.write_text(f'[remote]\nplatform = "bitbucket"\napi-url = "{cloud.forge.api_url}"\n'
+                     f'cache-ttl = 300\n{SHIPPED_PR_ONLY}')
+    env = {'BITBUCKET_TOKEN': 'bb_secret_config'}
+    result = run_console('remote', 'main', '--config', str(other), cwd=cloud.work, env=env)
+    assert result.code == 1, result.out + result.err
+    assert 'push: no' in result.out and '[[remote.restrictions]] #1 (push)' in result.out
+    result = run_console('remote', 'main', cwd=cloud.work, env=env)  # other restrictions
+    assert result.code == 0 and '(cached)' not in result.out, result.out + result.err
+    result = run_console('remote', 'main', cwd=cloud.work, env=env)  # the same again: cached
+    assert result.code == 0 and '(cached)' in result.out
+
+
+def test_the_client_names_its_credential_without_the_secret():
+    from pushguard.forges._http import Client
+    basic = Client('http://127.0.0.1:9', ('Authorization', 'Basic YWRhOnNlY3JldA=='), 1.0)
+    assert (basic.scheme, basic.user) == ('Basic', 'ada')
+    job = Client('http://127.0.0.1:9', ('JOB-TOKEN', 'glcbt-x'), 1.0)
+    assert (job.scheme, job.user) == ('JOB-TOKEN', '')
+    assert (Client('http://127.0.0.1:9', None, 1.0).scheme, 'anonymous')[0] == ''

@@ -161,3 +161,34 @@ def test_git_credential_fill_gives_the_token_without_a_prompt_nor_argv(github, t
     assert code == 0, said
     assert any(h.get('Authorization') == f'Bearer {SECRET}' for _, h in github.forge.requests)
     assert 'credential fill' in trace.read_text() and SECRET not in trace.read_text() + said
+
+
+def test_gh_stored_token_is_used_before_git_credential_fill(github, tmp_path):
+    """`gh auth login` kept a token in hosts.yml: it is read (no process), sent as the header,
+    and comes before git's credential helper; the environment's variables still come first."""
+    _unprotected(github.forge)
+    config = tmp_path / 'gh'
+    config.mkdir()
+    (config / 'hosts.yml').write_text(
+        'github.com:\n    oauth_token: gho_other_host\n'
+        '127.0.0.1:\n    users:\n        ada:\n            oauth_token: gho_inactive\n'
+        f'    git_protocol: https\n    oauth_token: "{SECRET}"  # active account\n'
+        '    user: ada\n')
+    store = tmp_path / 'credentials'
+    store.write_text(f'http://ada:helper_token@{github.forge.base.removeprefix("http://")}\n')
+    github.git('config', 'credential.helper', f'store --file={store}')
+    trace = tmp_path / 'trace.log'
+    github.commit('feat: more')
+    code, said = github.push('origin', 'main', env={'GH_CONFIG_DIR': str(config),
+                                                    'GIT_TRACE': str(trace)})
+    assert code == 0, said
+    sent = {h.get('Authorization') for p, h in github.forge.requests if p.startswith('/api/')}
+    assert sent == {f'Bearer {SECRET}'}
+    assert 'credential fill' not in trace.read_text() and SECRET not in said
+    github.forge.requests.clear()
+    github.commit('feat: again')
+    code, said = github.push('origin', 'main', env={'GH_CONFIG_DIR': str(config),
+                                                    'GITHUB_TOKEN': 'ghs_env_first'})
+    assert code == 0, said
+    sent = {h.get('Authorization') for p, h in github.forge.requests if p.startswith('/api/')}
+    assert sent == {'Bearer ghs_env_first'}

@@ -36,3 +36,23 @@ def test_a_push_to_a_local_repository_imports_no_forge_client(tmp_path):
 
 def _brought_by_secrets(modules):
     return {'urllib.parse'} if 'detect_secrets' in modules else set()
+
+
+def test_a_cache_hit_loads_neither_the_http_layer_nor_the_forge_module(github):
+    """The second push of the same ref within cache-ttl: answered from the cache, no request,
+    and neither `_http` nor `forges.github` imported (the forge part of a warm push stays cheap)."""
+    github.policy('cache-ttl = 300\n', 'github')
+    github.forge.reply('/repos/o/r/rules/branches/main', [])
+    github.forge.reply('/repos/o/r/branches/main', {'name': 'main', 'protected': False})
+    old = github.git('rev-parse', 'HEAD')
+    new = github.commit('feat: more')
+    line = f'refs/heads/main {new} refs/heads/main {old}\n'
+    env = {**os.environ, 'PYTHONPATH': os.pathsep.join(sys.path), 'GITHUB_TOKEN': 'ghs_warm'}
+    runs = [json.loads(subprocess.run(
+        (sys.executable, '-c', _SCRIPT, line, github.forge.url), cwd=github.work,
+        capture_output=True, check=True, env=env).stdout.decode().splitlines()[-1])
+        for _ in range(2)]
+    assert [r['code'] for r in runs] == [0, 0]
+    assert {'pushguard.forges._http', 'pushguard.forges.github'} <= set(runs[0]['modules'])
+    assert 'pushguard.forges._ask' in runs[1]['modules']
+    assert not {'pushguard.forges._http', 'pushguard.forges.github'} & set(runs[1]['modules'])

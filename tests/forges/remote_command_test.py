@@ -63,3 +63,22 @@ def test_check_asks_the_forge_when_the_branch_has_a_remote(github):
     assert [f['check'] for f in json.loads(result.out)['findings']] == ['protected-branch']
     github.git('checkout', '-q', '-b', 'loose')  # no upstream: nothing to ask
     assert run_console('check', 'origin/main..HEAD', cwd=github.work).code == 0
+
+
+def test_a_tag_made_elsewhere_is_asked_about_as_a_tag(github):
+    """`pushguard remote v1.0` where v1.0 is on the remote only (a release job made it)."""
+    github.forge.reply('/repos/o/r/rulesets', [{'id': 7, 'name': 'release tags', 'target': 'tag'}])
+    github.forge.reply('/repos/o/r/rulesets/7', {
+        'id': 7, 'name': 'release tags', 'target': 'tag', 'enforcement': 'active',
+        'current_user_can_bypass': 'never',
+        'conditions': {'ref_name': {'include': ['refs/tags/v*'], 'exclude': []}},
+        'rules': [{'type': 'update'}, {'type': 'deletion'}]})
+    github.git('tag', 'v1.0')
+    github.git('push', '-q', '--no-verify', 'origin', 'v1.0')
+    github.git('tag', '-d', 'v1.0')
+    result = run_console('remote', 'v1.0', '--format', 'json', cwd=github.work)
+    assert result.code == 1, result.out + result.err
+    said = json.loads(result.out)
+    assert said['ref'] == 'refs/tags/v1.0' and said['can']['move'] == 'no'
+    result = run_console('remote', 'topic', '--format', 'json', cwd=github.work)
+    assert json.loads(result.out)['ref'] == 'refs/heads/topic'  # on neither side: a branch

@@ -47,7 +47,8 @@ def _pull_request(event: Mapping[str, object], name: str, where: str) -> Plan:
         if _has(event, 'pull_request.base.repo.full_name') else None
     source = f'{fork}:{branch}' if fork and fork != base_repo else branch
     label = f'pull request #{number} ({source} -> {field(event, "pull_request.base.ref", where)})'
-    return Plan('github', label, head, (base,), f'refs/heads/{branch}', base, base, SETTING)
+    return Plan('github', label, head, (base,), f'refs/heads/{branch}', base, base, SETTING,
+                fork=fork if fork and fork != base_repo else None)
 
 
 def _merge_group(event: Mapping[str, object], where: str) -> Plan:

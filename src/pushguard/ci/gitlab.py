@@ -47,5 +47,8 @@ def _merge_request(env: Mapping[str, str], commit: str) -> Plan:
     label = f'merge request !{env["CI_MERGE_REQUEST_IID"]} ({source} -> {target or "?"})'
     notes = (f'merged-results pipeline: checked the source branch {head[:12]}, not GitLab\'s '
              f'merge commit {commit[:12]}',) if merged and head != commit else ()
+    source_project = env.get('CI_MERGE_REQUEST_SOURCE_PROJECT_PATH') or None
+    fork = source_project if source_project and source_project != env.get(
+        'CI_MERGE_REQUEST_PROJECT_PATH', env.get('CI_PROJECT_PATH')) else None
     return Plan('gitlab', label, head, (base,), f'refs/heads/{source}', base, base, SETTING,
-                notes=notes)
+                notes=notes, fork=fork)

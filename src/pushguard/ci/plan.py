@@ -21,6 +21,8 @@ class Plan(NamedTuple):
     setting: str = ''  # how to fetch the whole history, said when a shallow clone is refused
     default_branch: str | None = None  # fetched and used as the bottom of a new branch
     notes: tuple[str, ...] = ()
+    fork: str | None = None  # the head is a fork's branch (owner/name): the forge's rules on the
+    # base repository do not apply to it, and the forge checks are skipped with this said
 
 
 def is_zero(sha: str | None) -> bool:

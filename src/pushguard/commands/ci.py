@@ -5,8 +5,9 @@ The commits and the branch come from the CI's own variables (`pushguard.ci.githu
 them would be (same engine, same checks as `check` and the pre-push hook). A shallow clone is
 deepened (bounded) or refused with the setting to change. The policy and the secrets baseline
 come from the trusted side (the base of a pull request, the ref's old tip), so the commits under
-check cannot switch checks off; `--config FILE` overrides the policy. Nothing is kept between
-pipelines.
+check cannot switch checks off; `--config FILE` overrides the policy. With a token in the job's
+variables the forge is asked as the pre-push hook asks it (`pushguard.ci.forge`); without one, one
+line says what was skipped. Nothing is kept between pipelines.
 """
 from __future__ import annotations
 
@@ -15,23 +16,23 @@ import os
 from collections.abc import Mapping, Sequence
 
 from pushguard import config, engine, git
-from pushguard.ci import history, outputs, trusted
+from pushguard._typing import TYPE_CHECKING
+from pushguard.ci import forge, history, outputs, trusted
 from pushguard.ci.plan import Plan
 from pushguard.errors import PushguardError
-from pushguard.model import Context, Finding, Place, RefUpdate
+from pushguard.model import Context, Place, RefUpdate
 from pushguard.report import Report, count
 from pushguard.sources import _Commits
 from pushguard.status import Status
+
+if TYPE_CHECKING:
+    from pushguard.config import Remote
+    from pushguard.forges.rules import RefFacts
 
 SYSTEMS = {
     'github': ('GITHUB_ACTIONS', 'pushguard.ci.github'),
     'gitlab': ('GITLAB_CI', 'pushguard.ci.gitlab'),
     'bitbucket': ('BITBUCKET_BUILD_NUMBER', 'pushguard.ci.bitbucket'),
-}
-TOKENS = {
-    'github': ('PUSHGUARD_TOKEN', 'GH_TOKEN', 'GITHUB_TOKEN'),
-    'gitlab': ('PUSHGUARD_TOKEN', 'GITLAB_TOKEN', 'CI_JOB_TOKEN'),
-    'bitbucket': ('PUSHGUARD_TOKEN', 'BITBUCKET_TOKEN'),
 }
 
 
@@ -52,12 +53,15 @@ def _ids(value: str) -> list[str]:
 
 
 class CiSource(_Commits):
-    """The commits `tip` has and none of `bottoms` has, as one push of `ref`."""
+    """The commits `tip` has and none of `bottoms` has, as one push of `ref`. With a token in
+    the job's variables, the forge is asked about `ref` as the pre-push hook asks it."""
 
-    def __init__(self, plan: Plan, tip: str | None, bottoms: Sequence[str], root: str | None
-                 ) -> None:
+    def __init__(self, plan: Plan, tip: str | None, bottoms: Sequence[str], root: str | None,
+                 env: Mapping[str, str] | None = None) -> None:
         self.plan, self.tip, self.bottoms, self.root = plan, tip, list(bottoms), root
+        self.env = env if env is not None else os.environ
         self.place = Place.CHECK
+        self.note: str | None = None  # why the forge was not asked, when a token was there
 
     def _fetch(self) -> Context:
         from pushguard.git import log
@@ -70,6 +74,32 @@ class CiSource(_Commits):
         updates = (RefUpdate(ref, self.tip, ref, old),) if ref else ()
         return Context(self.place, updates=updates, commits=commits, branch=branch, root=self.root)
 
+    def forge_facts(self, remote: Remote) -> tuple[dict[str, RefFacts], tuple[str, ...]]:
+        """What the forge enforces on the pipeline's ref; nothing (and why) without a token."""
+        ctx = self.context()
+        if forge.skipped(self.plan.system, self.env, remote, self.plan.fork) is not None \
+                or not ctx.updates:
+            return {}, ()
+        from pushguard.sources import _remote_url
+        url = forge.repository_url(self.plan.system, self.env) or _remote_url(history.REMOTE)
+        from pushguard.forges import is_local
+        if not url or is_local(url):
+            self.note = (f'{forge.SKIPPED}: no forge serves this repository ({history.REMOTE} '
+                         f'is {"not set" if not url else "on this machine"})')
+            return {}, ()
+        from pushguard.forges._ask import ask
+        settings = forge.remote_settings(self.plan.system, self.env, remote)
+        asked = ask(url, [u.remote_ref for u in ctx.updates], settings, git.git_path('.'),
+                    default_branch=self.plan.default_branch)
+        return asked.facts, asked.problems
+
+    def forced(self) -> frozenset[str]:
+        """The ref, when its old tip is not an ancestor of the new one (a forced push)."""
+        from pushguard.sources import _is_ancestor
+        return frozenset(u.remote_ref for u in self.context().updates
+                         if not u.is_creation and not u.is_deletion and u.is_branch
+                         and not _is_ancestor(u.remote_sha, u.local_sha))
+
 
 def ci(args: argparse.Namespace) -> int:
     env = os.environ
@@ -78,11 +108,11 @@ def ci(args: argparse.Namespace) -> int:
     tip, bottoms, trusted_rev, notes = history.prepare(plan)
     explicit = args.config or env.get('PUSHGUARD_CONFIG') or None
     cfg, root = _policy(trusted_rev, tip, explicit, notes)
-    source = CiSource(plan, tip, bottoms, root)
+    source = CiSource(plan, tip, bottoms, root, env)
     selected = engine.select(cfg, source.place, args.only, args.skip)
     ctx, found = engine.run(source, cfg, selected)
-    forge_found, forge_notes = forge_checks(plan, env, cfg)
-    found += forge_found
+    skipped = forge.skipped(plan.system, env, cfg.remote, plan.fork)
+    forge_notes = [note for note in (skipped, source.note) if note]
     checked = f'{count(len(ctx.commits), "commit")} in {plan.label}'
     report = Report(tuple(found), (*plan.notes, *notes, *forge_notes, *ctx.notes), checked)
     outputs.write(report, getattr(args, 'reports', None) or [], env)
@@ -124,18 +154,3 @@ def _policy(trusted_rev: str | None, tip: str | None, explicit: str | None,
         return trusted.policy(tip, explicit, notes)
     return trusted.policy(trusted_rev, explicit, notes)
 
-
-def forge_checks(plan: Plan, env: Mapping[str, str], cfg: config.Config
-                 ) -> tuple[list[Finding], list[str]]:
-    """The seam where the forge layer (`pushguard.forges`) is asked what protects `plan.ref`,
-    when a token is there. Until that layer is wired in, one line says what was skipped and why;
-    a token is named by its variable, never shown."""
-    if not cfg.remote.enabled:
-        return [], ['forge checks skipped: remote.enabled is false in the policy']
-    names = TOKENS.get(plan.system, tuple(dict.fromkeys(n for t in TOKENS.values() for n in t)))
-    token = next((name for name in names if env.get(name)), None)
-    if token is None:
-        return [], [f'forge checks skipped (protected branches, force pushes, ...): no token '
-                    f'in {", ".join(names)}']
-    return [], [f'forge checks skipped (protected branches, force pushes, ...): {token} is set, '
-                f'but this pushguard does not ask the forge from CI yet']

@@ -26,12 +26,14 @@ def doctor(args: argparse.Namespace) -> int:
 
 def run_all() -> list[Item]:
     """Every probe, in the order a user would fix things."""
-    from pushguard.doctor import hooks, remote, signing
+    from pushguard.config import Config
+    from pushguard.doctor import forge, hooks, remote, signing
     items: list[Item] = []
     items.extend(hooks.probe())
     cfg, policy_items = hooks.policy()
     items.extend(policy_items)
     items.extend(remote.probe())
+    items.extend(forge.probe(cfg or Config(), remote.push_url()))
     items.extend(signing.probe(cfg))
     items.extend(remote.shallow())
     return items

@@ -11,10 +11,14 @@ import json
 import sys
 
 from pushguard import git
+from pushguard._typing import TYPE_CHECKING
 from pushguard.errors import ForgeError
 from pushguard.forges.rules import RefFacts, Rule, param
 from pushguard.status import Status
 from pushguard.verdict import load_config, options
+
+if TYPE_CHECKING:
+    from pushguard.config import Remote
 
 # action -> the check ids whose rules refuse it
 ACTIONS = {
@@ -32,11 +36,11 @@ def remote(args: argparse.Namespace) -> int:
     cfg = load_config(opts, git.toplevel())
     name = args.remote or _upstream_remote() or 'origin'
     url = git.decode(git.run('ls-remote', '--get-url', name).strip())
-    ref = _full_ref(args.ref or git.current_branch() or 'HEAD')
+    ref = _full_ref(args.ref or git.current_branch() or 'HEAD', name, cfg.remote.timeout)
     from pushguard.forges import is_local, redact_url
     if is_local(url):
         raise ForgeError(f'remote {name!r} is a local repository ({url}): no forge to ask')
-    asked = ask(url, [ref], cfg.remote._replace(enabled=True), git.git_path('.'))
+    asked = ask(url, [ref], _settings(cfg.remote)._replace(enabled=True), git.git_path('.'))
     if asked.problems:
         raise ForgeError(f'remote {name!r} ({redact_url(url)}): {asked.problems[0]}')
     facts = asked.facts[ref]
@@ -60,17 +64,53 @@ def remote(args: argparse.Namespace) -> int:
     return Status.BLOCKED if refused else Status.OK
 
 
+def _settings(remote: Remote) -> Remote:
+    """In a known CI, the forge and API base it names where the policy is silent (GitHub
+    Enterprise, self-managed GitLab)."""
+    import os
+    from pushguard.ci import forge
+    for variable, system in (('GITHUB_ACTIONS', 'github'), ('GITLAB_CI', 'gitlab'),
+                             ('BITBUCKET_BUILD_NUMBER', 'bitbucket')):
+        if os.environ.get(variable):
+            return forge.remote_settings(system, os.environ, remote, keep=True)
+    return remote
+
+
 def _upstream_remote() -> str | None:
     up = git.upstream()
     return up.split('/', 1)[0] if up else None
 
 
-def _full_ref(name: str) -> str:
+def _full_ref(name: str, remote_name: str, timeout: float) -> str:
+    """The full ref `name` means: a local branch, a local tag, a remote-tracking branch, else
+    what the remote itself has (a tag made elsewhere, e.g. by a release job); else a branch."""
     if name.startswith('refs/'):
         return name
-    if git.resolve(f'refs/heads/{name}') is None and git.resolve(f'refs/tags/{name}'):
+    if git.resolve(f'refs/heads/{name}') is not None:
+        return f'refs/heads/{name}'
+    if git.resolve(f'refs/tags/{name}'):
+        return f'refs/tags/{name}'
+    if git.resolve(f'refs/remotes/{remote_name}/{name}'):
+        return f'refs/heads/{name}'
+    if name != 'HEAD' and _remote_has(remote_name, f'refs/tags/{name}', timeout):
         return f'refs/tags/{name}'
     return f'refs/heads/{name}'
+
+
+def _remote_has(remote_name: str, ref: str, timeout: float) -> bool:
+    """Whether the remote lists `ref`: `git ls-remote`, bounded, never prompting (the URL and
+    any token in it stay in git's config, never in an argument)."""
+    import os
+    import subprocess
+    env = {**os.environ, 'GIT_TERMINAL_PROMPT': '0', 'GIT_ASKPASS': 'false',
+           'SSH_ASKPASS': 'false', 'GCM_INTERACTIVE': 'never',
+           'GIT_SSH_COMMAND': os.environ.get('GIT_SSH_COMMAND', 'ssh') + ' -o BatchMode=yes'}
+    try:
+        proc = subprocess.run(('git', 'ls-remote', '--refs', remote_name, ref),
+                              capture_output=True, env=env, timeout=timeout, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return proc.returncode == 0 and ref.encode() in proc.stdout
 
 
 def _rule_json(rule: Rule) -> dict[str, object]:

@@ -38,6 +38,12 @@ def remote_name() -> str | None:
     return names[0] if len(names) == 1 else None
 
 
+def push_url() -> str | None:
+    """The URL pushes go to (insteadOf applied), or None without a remote."""
+    name = remote_name()
+    return git.decode(git.run('ls-remote', '--get-url', name)).strip() if name else None
+
+
 def probe() -> Iterator[Item]:
     name = remote_name()
     if name is None:

@@ -1,15 +1,15 @@
 """The developer's own credential for a forge: the SPEC's variables, then git's credential store.
 
 Order: PUSHGUARD_TOKEN; the forge's usual variables (GH_TOKEN, GITHUB_TOKEN; GITLAB_TOKEN,
-CI_JOB_TOKEN; BITBUCKET_TOKEN); then `git credential fill` for the host, never prompting (no
-terminal prompt, no askpass, a bounded time, the question on stdin). The token goes only into the
-header the forge reads; `digest` is a one-way hash for the answer cache.
+CI_JOB_TOKEN; BITBUCKET_TOKEN); a user and token in the remote URL; GitHub CLI's stored token
+(`gh auth token`, read from its hosts.yml by `_stored`); then `git credential fill` for the host,
+never prompting (no terminal prompt, no askpass, a bounded time, the question on stdin). The token
+goes only into the header the forge reads; `digest` is a one-way hash for the answer cache.
 """
 from __future__ import annotations
 
 import hashlib
 import os
-import subprocess
 
 from pushguard._typing import NamedTuple
 
@@ -44,6 +44,11 @@ def find(forge: str, host: str, scheme: str = 'https', timeout: float = _FILL_SE
     if in_url[1]:
         return Credential(_header(forge, in_url[1], 'git credential', in_url[0]),
                           'the remote URL', in_url[1])
+    if forge == 'github':
+        from pushguard.forges import _stored
+        token = _stored.gh_token(host.rsplit(':', 1)[0] if not host.startswith('[') else host)
+        if token:
+            return Credential(_header(forge, token, 'gh'), 'gh (hosts.yml)', token)
     user, password = _fill(host, scheme, timeout)
     if password:
         return Credential(_header(forge, password, 'git credential', user), 'git credential',
@@ -68,6 +73,7 @@ def _header(forge: str, token: str, origin: str, user: str = '') -> tuple[str, s
 
 def _fill(host: str, scheme: str, timeout: float) -> tuple[str, str]:
     """`git credential fill` for the host, without a prompt: (username, password) or ('', '')."""
+    import subprocess
     question = f'protocol={scheme}\nhost={host}\n\n'.encode()
     env = {**os.environ, 'GIT_TERMINAL_PROMPT': '0', 'GIT_ASKPASS': 'false',
            'SSH_ASKPASS': 'false', 'GCM_INTERACTIVE': 'never'}

@@ -30,6 +30,7 @@ class Answer(NamedTuple):
     data: object = None
     why: str = ''  # '' when ok
     transient: bool = False  # a timeout, 5xx, 429, network or JSON failure: not cached
+    scopes: str | None = None  # GitHub's X-OAuth-Scopes header (classic tokens), when sent
 
     @property
     def ok(self) -> bool:
@@ -48,6 +49,7 @@ class Client:
                  extra_headers: Sequence[tuple[str, str]] = ()) -> None:
         self.api = api.rstrip('/')
         self._header = header
+        self.scheme, self.user = _scheme_and_user(header)  # ('Basic', 'ada'), ('Bearer', '')
         self._extra = tuple(extra_headers)
         self.deadline = time.monotonic() + timeout
         self.timeout = timeout
@@ -96,11 +98,12 @@ class Client:
             with self._opener.open(request, timeout=left) as response:
                 body = response.read(_MAX_BYTES)
                 kind = response.headers.get('Content-Type', '')
+                scopes = response.headers.get('X-OAuth-Scopes')
         except urllib.error.HTTPError as e:
             return _http_failure(e), _retry_after(e)
         except (urllib.error.URLError, OSError, ValueError) as e:
             return Answer(0, why=self.redact(_network_reason(e)), transient=True), None
-        return _json_answer(body, kind), None
+        return _json_answer(body, kind)._replace(scopes=scopes), None
 
     def _headers(self) -> dict[str, str]:
         headers = {'User-Agent': USER_AGENT, 'Accept': 'application/json', **dict(self._extra)}
@@ -114,6 +117,24 @@ class Client:
             if secret:
                 text = text.replace(secret, '***')
         return text
+
+
+def _scheme_and_user(header: tuple[str, str] | None) -> tuple[str, str]:
+    """What a credential header says about its kind and owner, never its secret: the
+    Authorization scheme ('Basic', 'Bearer', 'token') and a Basic credential's user; the header's
+    name for the others ('PRIVATE-TOKEN', 'JOB-TOKEN'); ('', '') when anonymous."""
+    if header is None:
+        return '', ''
+    if header[0] != 'Authorization':
+        return header[0], ''
+    scheme, _, value = header[1].partition(' ')
+    if scheme != 'Basic':
+        return scheme, ''
+    import base64
+    try:
+        return scheme, base64.b64decode(value, validate=True).decode('utf-8').partition(':')[0]
+    except ValueError:
+        return scheme, ''
 
 
 def _ssl_context():  # type: ignore[no-untyped-def]

@@ -19,8 +19,8 @@ from urllib.parse import quote
 from pushguard._typing import TYPE_CHECKING
 from pushguard.forges._http import Answer
 from pushguard.forges.bitbucket_restrictions import (
-    _POLICY, ADMIN_NOTE, CLOUD_KINDS, Restriction, Who, ask, credential_user, decide, from_config,
-    policy_restrictions, user_ids,
+    ADMIN_NOTE, CLOUD_KINDS, Restriction, Who, ask, credential_user, decide, from_config,
+    user_ids,
 )
 from pushguard.forges.rules import RefFacts, Rule
 
@@ -138,12 +138,10 @@ def live_restrictions(data: Any) -> tuple[Restriction, ...]:
     return tuple(out)
 
 def facts(client: Any, repo: Any, refs: Sequence[str], *, default_branch: str | None,
-          restrictions: Sequence[Sequence[tuple[str, object]]] | None = _POLICY
+          restrictions: Sequence[Sequence[tuple[str, object]]] | None = None
           ) -> dict[str, RefFacts]:
     """Ask Bitbucket Cloud about every ref in one parallel round; `restrictions`: the config's
-    `remote.restrictions`, used when the live ones cannot be read (default: the policy's)."""
-    if restrictions is _POLICY:
-        restrictions = policy_restrictions()
+    `remote.restrictions` (the caller passes them), used when the live ones cannot be read."""
     base = f'/repositories/{repo.path}'
     answers = ask(client, {
         'restrictions': f'{base}/branch-restrictions?pagelen=100',

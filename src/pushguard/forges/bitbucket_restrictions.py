@@ -82,39 +82,9 @@ def user_ids(user: Mapping[str, Any]) -> frozenset[str]:
                                             'slug') if user.get(k))
 
 
-_POLICY: Any = object()
-
-
-def policy_restrictions() -> Sequence[Sequence[tuple[str, object]]] | None:
-    """`remote.restrictions` of the policy the hook runs with (the caller may pass them instead)."""
-    import os
-
-    from pushguard import config
-    from pushguard.errors import PushguardError
-    root = here = os.getcwd()  # the work tree's top, as the hooks run: no git process for it
-    while not os.path.exists(os.path.join(here, '.git')) and os.path.dirname(here) != here:
-        here = os.path.dirname(here)
-    if os.path.exists(os.path.join(here, '.git')):
-        root = here
-    try:
-        return config.load(os.environ.get('PUSHGUARD_CONFIG') or None, root).remote.restrictions
-    except PushguardError:  # the engine has already said what is wrong with the policy
-        return None
-
-
 def credential_user(client: Any) -> tuple[str, str]:
-    """(scheme, user name) of the client's credential header: ('Basic', 'ada'), ('Bearer', '')."""
-    header = getattr(client, '_header', None)
-    if not header or header[0] != 'Authorization':
-        return '', ''
-    scheme, _, value = header[1].partition(' ')
-    if scheme != 'Basic':
-        return scheme, ''
-    import base64
-    try:
-        return scheme, base64.b64decode(value).decode('utf-8').partition(':')[0]
-    except ValueError:
-        return scheme, ''
+    """(scheme, user name) of the client's credential: ('Basic', 'ada'), ('Bearer', '')."""
+    return getattr(client, 'scheme', ''), getattr(client, 'user', '')
 
 
 def ask(client: Any, wanted: Mapping[str, str]) -> dict[str, Answer]:

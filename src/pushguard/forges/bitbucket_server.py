@@ -14,8 +14,8 @@ from collections.abc import Mapping, Sequence
 from urllib.parse import quote
 
 from pushguard.forges.bitbucket_restrictions import (
-    _POLICY, ADMIN_NOTE, SERVER_KINDS, Answer, Restriction, Who, user_ids, ask, credential_user,
-    decide, from_config, policy_restrictions,
+    ADMIN_NOTE, SERVER_KINDS, Answer, Restriction, Who, user_ids, ask, credential_user,
+    decide, from_config,
 )
 from pushguard.forges.rules import RefFacts, Rule
 from pushguard._typing import TYPE_CHECKING
@@ -147,12 +147,10 @@ def _rule(r: Restriction, ref: str, who: Who) -> Rule:
 
 
 def facts(client: Any, repo: Any, refs: Sequence[str], *, default_branch: str | None,
-          restrictions: Sequence[Sequence[tuple[str, object]]] | None = _POLICY
+          restrictions: Sequence[Sequence[tuple[str, object]]] | None = None
           ) -> dict[str, RefFacts]:
     """Ask Bitbucket Data Center about every ref in one parallel round; `restrictions` as in
     bitbucket.facts."""
-    if restrictions is _POLICY:
-        restrictions = policy_restrictions()
     key, _, slug = repo.path.partition('/')
     repo_part = f'projects/{quote(key, safe="")}/repos/{quote(slug, safe="")}'
     answers = ask(client, {
