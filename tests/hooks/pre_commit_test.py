@@ -188,7 +188,8 @@ with open("../modules.json", "w") as f:
 '''
 # each costs the hook more than its own work when nothing staged may hold a secret
 _SLOW_TO_IMPORT = ('detect_secrets', 'requests', 'subprocess', 'tempfile', 'typing', 'argparse',
-                   'tomllib', 'cfgv', 'dataclasses', 'inspect', 'urllib.request', 'http.client')
+                   'tomllib', 'cfgv', 'dataclasses', 'inspect', 'urllib.request', 'http.client',
+                   'locale')
 
 
 def test_nothing_risky_staged_imports_no_heavy_module(repo):
