@@ -323,7 +323,7 @@ SMALL_COMMIT = ('printf \'"""Settings."""\\nRETRIES = %s\\n\' "$$" >settings.py 
 def _small_commit(bench: Bench, slot: str, shim: str | None, install: bool = False
                   ) -> tuple[list[str], Path]:
     """`git commit` of a one-line change, with the commit-msg `shim`, or with every commit-time
-    hook `pushguard install` writes (pre-commit, prepare-commit-msg, commit-msg)."""
+    hook `pushguard install` writes (pre-commit, commit-msg)."""
     if install:
         _require(*HOOK_CHECKS, module='pushguard.commands.install')
     _, repo = _with_hook(bench, slot, shim, policy(HOOK_CHECKS) if install else '')

@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 
 from pushguard import git
 from pushguard._typing import TYPE_CHECKING
+from pushguard.errors import GitError
 from pushguard.model import Commit, Context, FileChange, Place, RefUpdate
 
 if TYPE_CHECKING:
@@ -82,6 +83,16 @@ class StagedSource:
 
     def changes(self, commits: Sequence[Commit]) -> list[FileChange]:
         from pushguard.git import diff
+        if self._base is None:
+            # `HEAD` as git reads it, without a git process to resolve it first; an unborn
+            # branch (the first commit) fails there, and is then diffed against the empty tree
+            try:
+                found = diff.staged_changes('HEAD')
+            except GitError:
+                pass
+            else:
+                self._base = 'HEAD'
+                return found
         return diff.staged_changes(self.base())
 
     def added_lines(self, commits: Sequence[Commit], too_big: Sequence[FileChange]

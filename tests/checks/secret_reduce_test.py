@@ -3,6 +3,7 @@ findings as the whole file, at the same lines."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -80,3 +81,49 @@ def test_the_verification_filter_widens_what_each_hit_reads(tmp_path, monkeypatc
         assert _secret_reduce.window() == (5, 5)
     with transient_settings({'plugins_used': [{'name': 'AWSKeyDetector'}]}):
         assert _secret_reduce.window() == (1, 0)
+
+
+def _written(monkeypatch) -> list[str]:
+    from pushguard.checks import _secret_scan
+    names: list[str] = []
+    write = _secret_scan._write
+
+    def recording(slot, name, content):
+        names.append(name)
+        return write(slot, name, content)
+    monkeypatch.setattr(_secret_scan, '_write', recording)
+    return names
+
+
+def test_a_cut_down_file_is_scanned_without_being_written(tmp_path, monkeypatch):
+    written = _written(monkeypatch)
+    lines = [*FILLER, f'aws = "{AWS_KEY}"', *FILLER]
+    assert [line for _, _, line in _scan(tmp_path, 'app/config.py', lines, True)] == [41]
+    assert written == []
+    assert _scan(tmp_path, 'app/config.py', lines, False) == \
+        _scan(tmp_path, 'app/config.py', lines, True)
+    assert written == [os.path.join('app', 'config.py')]  # the full scan reads the file
+
+
+def test_file_name_filters_still_apply_in_memory(tmp_path, monkeypatch):
+    written = _written(monkeypatch)
+    lines = [*FILLER, f'aws = "{AWS_KEY}"', *FILLER]
+    assert _scan(tmp_path, 'docs/swagger.py', lines, True) == []  # is_swagger_file
+    assert written == []
+    assert _scan(tmp_path, 'docs/swagger.py', lines, False) == []
+    assert len(_scan(tmp_path, 'docs/other.py', lines, True)) == 1
+
+
+def test_a_custom_filter_gets_the_file_written(tmp_path, monkeypatch):
+    """A filter of the baseline's own may read the file: it is there for it to read."""
+    written = _written(monkeypatch)
+    (tmp_path / 'keep.py').write_text(
+        'import os\n\ndef should_exclude_file(filename):\n'
+        '    return not os.path.isfile(filename)\n')
+    baseline = {'version': '1.5.0', 'plugins_used': [{'name': 'AWSKeyDetector'}],
+                'filters_used': [{'path': f'file://{tmp_path / "keep.py"}::should_exclude_file'}],
+                'results': {}}
+    (tmp_path / '.secrets.baseline').write_text(json.dumps(baseline))
+    lines = [*FILLER, f'aws = "{AWS_KEY}"', *FILLER]
+    assert [line for _, _, line in _scan(tmp_path, 'app/config.py', lines, True)] == [41]
+    assert written == [os.path.join('app', 'config.py')]

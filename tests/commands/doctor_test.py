@@ -41,7 +41,7 @@ def test_hooks_not_installed_are_a_warning_with_the_fix(work):
     assert code == 0
     assert _about(items, 'hooks') == [{
         'item': 'hooks', 'status': 'warn', 'message': 'not installed: commit-msg, '
-        'prepare-commit-msg, pre-commit, pre-push (what they check reaches the server unchecked)',
+        'pre-commit, pre-push (what they check reaches the server unchecked)',
         'fix': 'pushguard install'}]
 
 
@@ -150,7 +150,7 @@ def test_text_output_is_one_line_per_item_with_its_fix(work):
     result = run_pushguard('doctor')
     assert result.code == 0
     assert result.out.splitlines()[:2] == [
-        'warn hooks: not installed: commit-msg, prepare-commit-msg, pre-commit, pre-push (what '
+        'warn hooks: not installed: commit-msg, pre-commit, pre-push (what '
         'they check reaches the server unchecked)', '     fix: pushguard install']
 
 

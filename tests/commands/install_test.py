@@ -15,7 +15,7 @@ from testing.policies import JIRA
 from testing.run import run_pushguard
 
 ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_HOOKS = ('commit-msg', 'prepare-commit-msg', 'pre-commit', 'pre-push')
+DEFAULT_HOOKS = ('commit-msg', 'pre-commit', 'pre-push')
 
 
 def _commit(repo: Path, message: str, env: dict[str, str] | None = None
@@ -117,11 +117,34 @@ def test_uninstall_restores_exactly_what_was_there(repo):
     assert result.code == 0
     assert result.out.splitlines() == [
         'removed commit-msg hook: .git/hooks/commit-msg',
-        'removed prepare-commit-msg hook: .git/hooks/prepare-commit-msg',
         'removed pre-commit hook: .git/hooks/pre-commit',
         'restored pre-push hook: .git/hooks/pre-push.legacy moved back to .git/hooks/pre-push',
     ]
     assert _snapshot(hooks) == before
+
+
+def test_plain_install_leaves_out_prepare_commit_msg_but_the_hook_option_writes_it(repo):
+    assert run_pushguard('install').code == 0
+    assert not (_hooks(repo) / 'prepare-commit-msg').exists()
+    result = run_pushguard('install', '--hook', 'prepare-commit-msg')
+    assert result.out.splitlines() == [
+        'installed prepare-commit-msg hook: .git/hooks/prepare-commit-msg']
+    assert install_mod.is_ours(str(_hooks(repo) / 'prepare-commit-msg'))
+
+
+def test_plain_uninstall_removes_a_prepare_commit_msg_hook_an_older_install_wrote(repo):
+    assert run_pushguard('install').code == 0
+    assert run_pushguard('install', '--hook', 'prepare-commit-msg').code == 0
+    result = run_pushguard('install', '--uninstall')
+    assert 'removed prepare-commit-msg hook: .git/hooks/prepare-commit-msg' in result.out
+    assert not any(_hooks(repo).glob('pre*-commit*'))
+
+
+def test_plain_uninstall_leaves_a_foreign_prepare_commit_msg_alone(repo):
+    content = _write_hook(_hooks(repo) / 'prepare-commit-msg', 'exit 0')
+    result = run_pushguard('install', '--uninstall')
+    assert 'prepare-commit-msg' not in result.out
+    assert (_hooks(repo) / 'prepare-commit-msg').read_bytes() == content
 
 
 def test_uninstall_leaves_hooks_that_are_not_ours(repo):

@@ -188,7 +188,8 @@ with open("../modules.json", "w") as f:
 '''
 # each costs the hook more than its own work when nothing staged may hold a secret
 _SLOW_TO_IMPORT = ('detect_secrets', 'requests', 'subprocess', 'tempfile', 'typing', 'argparse',
-                   'tomllib', 'cfgv', 'dataclasses', 'inspect', 'urllib.request', 'http.client')
+                   'tomllib', 'cfgv', 'dataclasses', 'inspect', 'urllib.request', 'http.client',
+                   'locale')
 
 
 def test_nothing_risky_staged_imports_no_heavy_module(repo):
@@ -215,3 +216,29 @@ def test_a_staged_secret_still_brings_detect_secrets_in(repo):
         seen = json.load(f)
     assert seen['code'] == 1
     assert 'detect_secrets' in seen['modules']
+
+
+def _git_counted(tmp_path):
+    """A `git` on PATH that logs each run, then runs the real one."""
+    import shutil
+    folder = tmp_path / 'counting'
+    folder.mkdir()
+    (folder / 'git').write_text(f'#!/bin/sh\necho "$1" >>"{tmp_path / "git.log"}"\n'
+                                f'exec "{shutil.which("git")}" "$@"\n')
+    (folder / 'git').chmod(0o755)
+    return {'PATH': f'{folder}{os.pathsep}{os.environ["PATH"]}'}
+
+
+@pytest.mark.parametrize(('first', 'started'), (
+    pytest.param(False, 3, id='on-a-commit'),  # the paths, their sizes, the added lines
+    pytest.param(True, 6, id='first-commit'),  # HEAD fails: resolved, the empty tree (was 7)
+))
+def test_git_processes_a_small_commit_starts(repo, tmp_path, first, started):
+    if not first:
+        gitrepo.commit(repo, 'chore: start', {'settings.py': 'RETRIES = 1\n'})
+    stage(repo, 'settings.py', 'RETRIES = 2\n')
+    result = run_console('hook', 'pre-commit', cwd=repo, env=_git_counted(tmp_path))
+    assert result.code == 0, result.err
+    assert len((tmp_path / 'git.log').read_text().splitlines()) <= started
+    stage(repo, 'key.py', SECRET_LINE)
+    assert '[secrets] AWS Access Key in a staged line (key.py:1)' in hook(cwd=repo).out

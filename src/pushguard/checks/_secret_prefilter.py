@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import io
-import locale
 import os
 import re
 from collections.abc import Callable
@@ -111,6 +110,8 @@ def _words_in(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
 
 def may_hold_secrets(needles: tuple[Needle, ...], name: str, content: str) -> bool:
     """Whether a line detect-secrets would hand its plugins for this file matches a needle."""
+    import locale  # not before a file may hold a secret: the pre-commit hook rarely needs it
+
     encoding = locale.getpreferredencoding(False)
     read_back = content.encode(encoding, 'replace').decode(encoding, 'replace')
     lines = read_back.split('\n')

@@ -93,22 +93,19 @@ def scan_text(name: str, content: str, slot: str,
     """detect-secrets' findings in `content` read as the file `name` (a safe relative path),
     each at its line in `content`; none when the prefilter rules them out. Only the lines
     that may matter are shown to detect-secrets (`_secret_reduce`, `around` a hit)."""
-    from detect_secrets.core.scan import scan_file
-
     cut = None if needles is None else \
         _secret_reduce.lines_to_scan(needles, name, content, around)
     if cut is not None and not cut.lines:
         return []
     keep = None if cut is None else cut.lines
     scanned = content if keep is None else _only(content, keep)
-    name = _write_under(slot, name, scanned)
-    try:
-        # filters see the repository path, as `detect-secrets scan` shows it
-        with _secret_baseline.inside(slot):
-            found = list(scan_file(name)) if cut is None else \
-                _scan_lines(name, scanned, cut.plugins)
-    finally:
-        os.unlink(os.path.join(slot, name))  # folders stay: making them anew costs more
+    if cut is not None and _in_memory(scanned):
+        os.makedirs(slot, exist_ok=True)
+        with _secret_baseline.inside(slot):  # filters see the repository path, as below
+            found = _scan_lines(name, scanned, cut.plugins, written=False)
+    else:
+        found = _scan_written(slot, name, scanned, cut is None, None if cut is None
+                              else cut.plugins)
     hits = []
     for secret in found:
         number = secret.line_number if keep is None else keep[secret.line_number - 1] + 1
@@ -118,7 +115,56 @@ def scan_text(name: str, content: str, slot: str,
     return hits
 
 
-def _scan_lines(name: str, content: str, plugins: frozenset[str] | None) -> list[Any]:
+def _scan_written(slot: str, name: str, content: str, whole: bool,
+                  plugins: frozenset[str] | None) -> list[Any]:
+    """`content` written as the file `name` under `slot`, scanned (whole: `scan_file`), removed."""
+    from detect_secrets.core.scan import scan_file
+
+    name = _write_under(slot, name, content)
+    try:
+        # filters see the repository path, as `detect-secrets scan` shows it
+        with _secret_baseline.inside(slot):
+            return list(scan_file(name)) if whole else _scan_lines(name, content, plugins)
+    finally:
+        os.unlink(os.path.join(slot, name))  # folders stay: making them anew costs more
+
+
+# detect-secrets' own filters read a file's name, never its bytes; this one asks whether it
+# exists, which a file pushguard writes always does
+_EXISTS = 'detect_secrets.filters.common.is_invalid_file'
+_OWN_FILTERS = 'detect_secrets.filters.'
+_LINE_SCAN = ('_process_line_based_plugins', 'get_filters_with_parameter',
+              'call_function_with_arguments')
+
+
+def _in_memory(content: str) -> bool:
+    """Whether `_scan_lines` can take `content` without the file written: no CR (detect-secrets'
+    universal newlines), this detect-secrets' line scan at hand, and only its own filters."""
+    from detect_secrets.core import scan
+    from detect_secrets.settings import get_settings
+
+    return '\r' not in content and all(hasattr(scan, attr) for attr in _LINE_SCAN) \
+        and all(path.startswith(_OWN_FILTERS) for path in get_settings().filters)
+
+
+def _name_filtered(name: str, written: bool) -> bool:
+    """detect-secrets' filters on the file name (`_is_filtered_out(['filename'])`), with the
+    file's existence taken as given when it was not written (`_in_memory`)."""
+    from detect_secrets.core import scan
+
+    for filter_fn in scan.get_filters_with_parameter('filename'):
+        if not written and getattr(filter_fn, 'path', '') == _EXISTS:
+            continue
+        try:
+            if scan.call_function_with_arguments(filter_fn, filename=name):
+                return True
+        except TypeError:  # as detect-secrets skips a filter it cannot call so
+            continue
+    return False
+
+
+def _scan_lines(name: str, content: str, plugins: frozenset[str] | None,
+                written: bool = True) -> list[Any]:
     """What `scan_file(name)` finds when no transformer parses the file (`_secret_reduce` said
     so): its lines through the plugins, without parsing it twice (ini, then eager ini) first,
     and through only the `plugins` whose patterns match some line (None: all of them)."""
@@ -127,10 +173,11 @@ def _scan_lines(name: str, content: str, plugins: frozenset[str] | None) -> list
 
     process = getattr(scan, '_process_line_based_plugins', None)
     filtered_out = getattr(scan, '_is_filtered_out', None)
-    if process is None or filtered_out is None or '\r' in content:
+    if written and (process is None or filtered_out is None or '\r' in content):
         return list(scan.scan_file(name))  # another detect-secrets, or a CR: its own way
+    assert process is not None  # written=False only after _in_memory said it is there
     every = get_plugins()
-    if not every or filtered_out(required_filter_parameters=['filename'], filename=name):
+    if not every or _name_filtered(name, written):
         return []
     parts = content.split('\n')  # as readlines() gives them
     lines = [part + '\n' for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])

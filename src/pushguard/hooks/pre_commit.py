@@ -3,6 +3,9 @@
 Reads the index, never the working tree: a secret only in an unstaged edit is not committed, and
 one staged then edited away in the working tree still is. Filenames (the pre-commit framework
 passes them) are accepted and ignored, since the index says what is committed.
+
+No git process resolves HEAD or the branch first: the index is diffed against `HEAD` as git
+reads it (`StagedSource.changes`), and no pre-commit check words a finding with the branch.
 """
 from __future__ import annotations
 
@@ -18,5 +21,4 @@ if TYPE_CHECKING:
 def pre_commit(args: argparse.Namespace) -> int:
     opts = options(args)
     cfg = load_config(opts, git.toplevel())
-    head, branch = git.head()
-    return check_and_report(StagedSource(branch, head=head), opts, cfg, 'the staged files')
+    return check_and_report(StagedSource(None), opts, cfg, 'the staged files')
