@@ -8,7 +8,7 @@ import jsonschema
 import pytest
 
 from pushguard.model import Finding, Severity
-from pushguard.report import Report, sarif
+from pushguard.report import Report, gitlab, sarif
 from testing import gitrepo
 from testing.run import run_pushguard
 
@@ -88,6 +88,7 @@ def test_the_sarif_rule_table_covers_every_check_id():
 ])
 def test_result(finding, expected):
     [result] = _log(finding)['runs'][0]['results']
+    assert result.pop('partialFingerprints') == {sarif.FINGERPRINT: gitlab.fingerprint(finding)}
     assert result == expected
 
 
@@ -140,3 +141,13 @@ def test_check_end_to_end_places_a_file_finding(repo, name, uri):
     assert location['physicalLocation']['artifactLocation']['uri'] == uri
     assert result_['properties']['commit'] == sha
     assert result_['properties']['ref'] == 'refs/heads/main'
+
+
+def test_each_result_has_a_fingerprint_that_does_not_churn_between_runs():
+    first = _log(MESSAGE, SPACED, AT_LINE)['runs'][0]['results']
+    again = _log(AT_LINE._replace(fix='another fix'), MESSAGE, SPACED)['runs'][0]['results']
+    prints = [r['partialFingerprints'][sarif.FINGERPRINT] for r in first]
+    assert len(set(prints)) == 3
+    assert sorted(prints) == sorted(r['partialFingerprints'][sarif.FINGERPRINT] for r in again)
+    moved = _log(AT_LINE._replace(line=AT_LINE.line + 1))['runs'][0]['results'][0]
+    assert moved['partialFingerprints'][sarif.FINGERPRINT] not in prints

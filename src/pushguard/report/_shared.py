@@ -2,6 +2,7 @@
 text is made safe to print by pushguard.text). One place, so that every format words these alike."""
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 
 from pushguard._typing import TYPE_CHECKING
@@ -89,3 +90,14 @@ def silence(stream: TextIO) -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, fd)
     os.close(devnull)
+
+
+def fingerprint(finding: Finding) -> str:
+    """A SHA-256 of check, path, line and message (and the commit, for a finding without a path):
+    the same finding keeps it from one run to the next, so code scanning alerts and Code Quality
+    issues do not churn."""
+    parts = [finding.check, finding.path or '', str(finding.line or ''), finding.message]
+    if finding.path is None:
+        parts.append(finding.commit or '')
+    data = '\0'.join(parts).encode('utf-8', 'surrogateescape')
+    return hashlib.sha256(data).hexdigest()

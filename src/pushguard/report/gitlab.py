@@ -9,24 +9,15 @@ commit is hashed too, or every commit lacking a Jira key would count as one.
 """
 from __future__ import annotations
 
-import hashlib
 from typing import Any, TextIO
 
 from pushguard.model import Finding, Severity
 from pushguard.text import display
 from pushguard.report import Report
-from pushguard.report._shared import described, dump_json
+from pushguard.report._shared import described, dump_json, fingerprint
 
 NO_PATH = '.'
 SEVERITIES = {Severity.ERROR: 'major', Severity.WARNING: 'minor'}
-
-
-def fingerprint(finding: Finding) -> str:
-    parts = [finding.check, finding.path or '', str(finding.line or ''), finding.message]
-    if finding.path is None:
-        parts.append(finding.commit or '')
-    data = '\0'.join(parts).encode('utf-8', 'surrogateescape')
-    return hashlib.sha256(data).hexdigest()
 
 
 def _description(finding: Finding) -> str:

@@ -12,7 +12,7 @@ from urllib.parse import quote
 from pushguard.model import Finding
 from pushguard.text import display
 from pushguard.report import Report
-from pushguard.report._shared import dump_json
+from pushguard.report._shared import dump_json, fingerprint
 
 SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json'
 # what each check id fails on (SPEC's table), the rule's shortDescription
@@ -41,6 +41,9 @@ RULES = {
 }
 
 
+FINGERPRINT = 'pushguardFinding/v1'
+
+
 def uri(path: str) -> str:
     """A relative URI reference for a repository path: every byte outside [A-Za-z0-9_.~/-]
     percent-encoded, so a ':' cannot read as a scheme and undecodable bytes are kept exactly."""
@@ -65,6 +68,8 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
         'ruleIndex': rule_index,
         'level': finding.severity.value,
         'message': {'text': _text(finding)},
+        # stable from one run to the next, so code scanning does not open and close alerts
+        'partialFingerprints': {FINGERPRINT: fingerprint(finding)},
     }
     if finding.path is not None:
         result['locations'] = [_location(finding)]
