@@ -45,7 +45,8 @@ class _Server(ThreadingHTTPServer):
 class ForgeServer:
     """`with ForgeServer(tmp_path, 'o/r', api='/api/v3') as forge:` ... `forge.url`."""
 
-    def __init__(self, root: Path, path: str = 'o/r', api: str = '/api/v3') -> None:
+    def __init__(self, root: Path, path: str = 'o/r', api: str = '/api/v3',
+                 tls: tuple[Path, Path] | None = None) -> None:
         self.root, self.path, self.api = root / 'served', path, api
         self.bare = self.root / f'{path}.git'
         subprocess.run(('git', 'init', '-q', '--bare', '-b', 'main', str(self.bare)), check=True)
@@ -57,6 +58,13 @@ class ForgeServer:
         self.fail_once = False  # ... only the first time each path is asked
         self._failed: set[str] = set()
         self._httpd = _Server(('127.0.0.1', 0), _handler(self))
+        self.scheme = 'http'
+        if tls is not None:  # (certificate, key): the same server, over HTTPS
+            import ssl
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*map(str, tls))
+            self._httpd.socket = context.wrap_socket(self._httpd.socket, server_side=True)
+            self.scheme = 'https'
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 
@@ -70,7 +78,7 @@ class ForgeServer:
 
     @property
     def base(self) -> str:
-        return f'http://127.0.0.1:{self._httpd.server_address[1]}'
+        return f'{self.scheme}://127.0.0.1:{self._httpd.server_address[1]}'
 
     @property
     def url(self) -> str:

@@ -192,3 +192,48 @@ def test_gh_stored_token_is_used_before_git_credential_fill(github, tmp_path):
     assert code == 0, said
     sent = {h.get('Authorization') for p, h in github.forge.requests if p.startswith('/api/')}
     assert sent == {'Bearer ghs_env_first'}
+
+
+def _self_signed(tmp_path):
+    """A certificate for 127.0.0.1 that no trust store knows, made here with openssl."""
+    import subprocess
+    cert, key = tmp_path / 'cert.pem', tmp_path / 'key.pem'
+    subprocess.run(('openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1',
+                    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
+                    '-keyout', str(key), '-out', str(cert)), check=True, capture_output=True)
+    return cert, key
+
+
+@pytest.fixture
+def tls_api(tmp_path, github):
+    """The same forge's API served over HTTPS with a private CA; git still pushes over HTTP."""
+    from testing.forge_server import ForgeServer
+    cert, key = _self_signed(tmp_path)
+    with ForgeServer(tmp_path / 'tls', 'o/r', '/api/v3', tls=(cert, key)) as api:
+        _unprotected(api)
+        api.reply('/repos/o/r', {'default_branch': 'main', 'permissions': {'push': True}})
+        api.reply('/repos/o/r/rulesets', [])
+        (github.work / '.pushguard.toml').write_text(
+            f'[remote]\nplatform = "github"\napi-url = "{api.api_url}"\ncache-ttl = 0\n')
+        github.commit('feat: the api over https')
+        yield api, cert
+
+
+def test_a_certificate_no_trust_store_knows_is_one_tls_warning(github, tls_api):
+    api, _ = tls_api
+    code, said = github.push('origin', 'main', env={'GITHUB_TOKEN': SECRET})
+    assert code == 0, said
+    warned = _warned(said)
+    found = [line for line in warned if line.startswith('warning [remote]')]
+    assert found and all('TLS failed' in line for line in found)
+    assert 'fix: trust the forge\'s certificate authority: SSL_CERT_FILE=' in said
+    assert SECRET not in said
+
+
+def test_a_private_ca_in_ssl_cert_file_is_trusted(github, tls_api):
+    api, cert = tls_api
+    code, said = github.push('origin', 'main', env={'GITHUB_TOKEN': SECRET,
+                                                    'SSL_CERT_FILE': str(cert)})
+    assert code == 0, said
+    assert _warned(said) == []
+    assert api.api_requests()

@@ -19,13 +19,12 @@ UNCHECKED = ('protected-branch, force-push, branch-deletion, branch-creation, li
 
 def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
     severity = Severity.ERROR if cfg.remote.offline == 'fail' else Severity.WARNING
-    fix = _fix(cfg)
     for problem in ctx.forge_problems:  # the problem says what to set
         yield Finding(ID, severity, f'the forge was not asked: {problem}; not checked: '
                       f'{UNCHECKED}', None)
     for ref, facts in ctx.forge.items():
         for unread in facts.unread:
-            yield Finding(ID, severity, unread, fix, ref=ref)
+            yield Finding(ID, severity, unread, _fix(cfg, unread), ref=ref)
         for rule in facts.rules:
             if rule.check == ID and not rule.bypass:
                 yield Finding(ID, Severity.WARNING, f'{rule.reason} ({rule.source})', None,
@@ -33,8 +32,20 @@ def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
     yield from _forge_content.findings(ctx)
 
 
-def _fix(cfg: Config) -> str:
+# what to do, by what went wrong (the reason texts of forges/_http.py)
+_FIXES = (
+    ('TLS failed', 'trust the forge\'s certificate authority: SSL_CERT_FILE=/path/to/ca.pem (or '
+                   'REQUESTS_CA_BUNDLE), as for pip'),
+    ('in time', 'check the network and the proxy (HTTPS_PROXY, NO_PROXY), or raise [remote] '
+                'timeout'),
+    ('connection refused', 'check [remote] api-url and that the forge is up'),
+    ('network error', 'check the network, the proxy (HTTPS_PROXY, NO_PROXY) and [remote] api-url'),
+)
+
+
+def _fix(cfg: Config, why: str = '') -> str:
     offline = ('' if cfg.remote.offline == 'fail'
                else '; set [remote] offline = "fail" to block when the forge cannot be asked')
-    return ('check the token (PUSHGUARD_TOKEN or the forge\'s variable) and its scopes, then '
-            f'`pushguard remote` to see what the forge says{offline}')
+    first = next((fix for sign, fix in _FIXES if sign in why),
+                 'check the token (PUSHGUARD_TOKEN or the forge\'s variable) and its scopes')
+    return f'{first}, then `pushguard remote` to see what the forge says{offline}'
