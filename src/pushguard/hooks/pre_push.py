@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 from collections.abc import Mapping
 
 from pushguard import git
 from pushguard._typing import TYPE_CHECKING
 from pushguard.errors import PushguardError
+from pushguard.hooks import _ref_lines
 from pushguard.model import RefUpdate
 from pushguard.report import count
 from pushguard.sources import PushSource
@@ -52,21 +52,13 @@ def pre_push(args: argparse.Namespace) -> int:
 
 
 def _stdin() -> bytes:
-    if sys.stdin is None:
-        return b''
-    if sys.stdin.isatty():  # run by hand: git would have piped the ref lines
-        raise PushguardError('pre-push reads the ref lines git writes on stdin; to check '
-                             'commits by hand, run e.g. `pushguard check origin/main..HEAD`')
-    return sys.stdin.buffer.read()
+    return _ref_lines.read(
+        'pre-push', 'to check commits by hand, run e.g. `pushguard check origin/main..HEAD`')
 
 
 def parse_updates(raw: bytes) -> list[RefUpdate]:
     """git's pre-push lines -> RefUpdates; PushguardError quoting the first malformed line."""
-    updates = []
-    for line in raw.decode('utf-8', 'surrogateescape').split('\n'):
-        if line.strip():
-            updates.append(_parse_line(line))
-    return updates
+    return _ref_lines.parse(raw, _parse_line)
 
 
 def _parse_line(line: str) -> RefUpdate:

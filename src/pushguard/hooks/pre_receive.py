@@ -22,6 +22,7 @@ from pushguard import checks, engine, git
 from pushguard._typing import TYPE_CHECKING
 from pushguard.ci import trusted
 from pushguard.errors import PushguardError
+from pushguard.hooks import _ref_lines
 from pushguard.model import Finding, RefUpdate
 from pushguard.report import Report, count, display, render
 from pushguard.sources import PreReceiveSource
@@ -68,21 +69,12 @@ def _per_ref(found: list[Finding], notes: tuple[str, ...], refs: list[str]) -> N
 
 
 def _stdin() -> bytes:
-    if sys.stdin is None:
-        return b''
-    if sys.stdin.isatty():
-        raise PushguardError('pre-receive reads the `<old> <new> <ref>` lines git writes on '
-                             'stdin; install it with `pushguard install --server`')
-    return sys.stdin.buffer.read()
+    return _ref_lines.read('pre-receive', 'install it with `pushguard install --server`')
 
 
 def parse_updates(raw: bytes) -> list[RefUpdate]:
     """git's pre-receive lines -> RefUpdates (local and remote ref alike: the pushed ref)."""
-    updates = []
-    for line in raw.decode('utf-8', 'surrogateescape').split('\n'):
-        if line.strip():
-            updates.append(_parse_line(line))
-    return updates
+    return _ref_lines.parse(raw, _parse_line)
 
 
 def _parse_line(line: str) -> RefUpdate:
