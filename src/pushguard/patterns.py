@@ -58,6 +58,15 @@ def _compile(pattern: str) -> Pattern:
     return compiled
 
 
+def compiled_or_none(pattern: str) -> Pattern | None:
+    """The compiled pattern, or None when RE2 cannot take it: for patterns that come from a
+    forge, where a rule pushguard cannot run is left to the server, not a config error."""
+    try:
+        return _compile(pattern)
+    except Invalid:
+        return None
+
+
 def check(pattern: object) -> None:
     """Invalid (with why) unless `pattern` is a string RE2 takes: for config validation."""
     if not isinstance(pattern, str):
