@@ -60,7 +60,7 @@ def verify(keys: Sequence[str], url: str, timeout: float, ttl: int, git_dir: str
     if not missing:
         return out
     left = max(timeout - (time.monotonic() - started), 0.05)
-    client = Client(url.rstrip('/'), cred.header, left)
+    client = Client(url.rstrip('/'), cred.header, left, configured=timeout)
     paths = {key: f'/rest/api/2/issue/{quote(key, safe="")}?fields=status' for key in missing}
     answers = client.get_many(list(paths.values()))
     for key in missing:

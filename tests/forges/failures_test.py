@@ -73,6 +73,8 @@ def test_a_hanging_forge_costs_at_most_the_timeout(github):
     code, said = github.push('origin', 'main')
     assert time.monotonic() - started < 10
     assert code == 0 and 'remote.timeout' in ' '.join(_warned(said))
+    assert 'no answer within remote.timeout (1 s)' in said  # as set, not what was left of it
+    assert 'fix: check the network and the proxy (HTTPS_PROXY, NO_PROXY)' in said
 
 
 def test_malformed_json_is_a_warning(github):

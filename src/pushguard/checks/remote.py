@@ -36,8 +36,8 @@ def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
 _FIXES = (
     ('TLS failed', 'trust the forge\'s certificate authority: SSL_CERT_FILE=/path/to/ca.pem (or '
                    'REQUESTS_CA_BUNDLE), as for pip'),
-    ('in time', 'check the network and the proxy (HTTPS_PROXY, NO_PROXY), or raise [remote] '
-                'timeout'),
+    ('remote.timeout', 'check the network and the proxy (HTTPS_PROXY, NO_PROXY), or raise '
+                       '[remote] timeout'),
     ('connection refused', 'check [remote] api-url and that the forge is up'),
     ('network error', 'check the network, the proxy (HTTPS_PROXY, NO_PROXY) and [remote] api-url'),
 )

@@ -57,7 +57,7 @@ def ask(url: str | None, refs: Sequence[str], remote: Remote, git_dir: str,
     module = sys.modules[FORGES[repo.forge]]
     from pushguard.forges._http import Client
     left = remote.timeout - (time.monotonic() - started)
-    client = Client(repo.api, credential.header, max(left, 0.05))
+    client = Client(repo.api, credential.header, max(left, 0.05), configured=remote.timeout)
     shipped = {'restrictions': remote.restrictions} if repo.forge in SHIPPED else {}
     asked = module.facts(client, repo, missing, default_branch=default_branch, **shipped)
     for ref in missing:

@@ -46,13 +46,19 @@ class Client:
     """GET JSON from one API base with one credential header, within one deadline."""
 
     def __init__(self, api: str, header: tuple[str, str] | None, timeout: float,
-                 extra_headers: Sequence[tuple[str, str]] = ()) -> None:
+                 extra_headers: Sequence[tuple[str, str]] = (),
+                 configured: float | None = None) -> None:
         self.api = api.rstrip('/')
         self._header = header
         self.scheme, self.user = _scheme_and_user(header)  # ('Basic', 'ada'), ('Bearer', '')
         self._extra = tuple(extra_headers)
         self.deadline = time.monotonic() + timeout
         self.timeout = timeout
+        # what a late answer is said to have missed: remote.timeout as the user set it, of
+        # which `timeout` is what is left once the credential was found
+        self._late = Answer(0, why='no answer within remote.timeout '
+                                   f'({configured if configured is not None else timeout:g} s)',
+                            transient=True)
         self.requests = 0  # how many went out: tests and the cache read it
         self.had_transient = False  # a failure worth asking again: nothing is cached
         self._opener = urllib.request.build_opener(_NoRedirect, urllib.request.HTTPSHandler(
@@ -73,9 +79,7 @@ class Client:
             except queue.Empty:
                 break
             got[path] = answer
-        late = Answer(0, why=f'no answer within remote.timeout ({self.timeout:g} s)',
-                      transient=True)
-        result = {path: got.get(path, late) for path in unique}
+        result = {path: got.get(path, self._late) for path in unique}
         self.had_transient = self.had_transient or any(a.transient for a in result.values())
         return result
 
@@ -90,8 +94,7 @@ class Client:
     def _get_once(self, path: str) -> tuple[Answer, float | None]:
         left = self.deadline - time.monotonic()
         if left <= 0:
-            return Answer(0, why=f'no answer within remote.timeout ({self.timeout:g} s)',
-                          transient=True), None
+            return self._late, None
         request = urllib.request.Request(f'{self.api}{path}', headers=self._headers())
         self.requests += 1
         try:
