@@ -11,9 +11,10 @@ from pushguard import git
 from pushguard._typing import TYPE_CHECKING
 from pushguard.hooks._branch_key import committing_branch, with_branch_key
 from pushguard.hooks._message_file import aborts, read, write
+from pushguard.hooks._quiet import report
 from pushguard.sources import MessageSource
 from pushguard.status import Status
-from pushguard.verdict import findings, load_config, options, report
+from pushguard.verdict import findings, load_config, options
 
 if TYPE_CHECKING:
     import argparse

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from pushguard import git
 from pushguard._typing import TYPE_CHECKING
+from pushguard.hooks._quiet import report
 from pushguard.sources import StagedSource
-from pushguard.verdict import check_and_report, load_config, options
+from pushguard.verdict import findings, load_config, options
 
 if TYPE_CHECKING:
     import argparse
@@ -21,4 +22,5 @@ if TYPE_CHECKING:
 def pre_commit(args: argparse.Namespace) -> int:
     opts = options(args)
     cfg = load_config(opts, git.toplevel())
-    return check_and_report(StagedSource(None), opts, cfg, 'the staged files')
+    ctx, found = findings(StagedSource(None), opts, cfg)
+    return report(ctx, found, opts, 'the staged files')
