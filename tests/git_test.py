@@ -56,6 +56,33 @@ def test_staged_changes_in_an_empty_repository(repo):
     assert added.lines == ((1, 'hello'),)
 
 
+def test_a_started_diff_gives_what_the_diff_run_then_gives(repo):
+    gitrepo.commit(repo, 'one', {'a.txt': 'v1\n'})
+    gitrepo.write(repo, 'a.txt', 'staged\n')
+    gitrepo.git('add', 'a.txt')
+    started = diff.Started(*diff.staged_args('HEAD'))
+    early = diff.staged_changes('HEAD', started)
+    assert early == diff.staged_changes('HEAD') and [c.path for c in early] == ['a.txt']
+    lines = patch.staged_added_lines(base='HEAD',
+                                     started=diff.Started(*patch.staged_patch_args('HEAD')))
+    assert [a.lines for a in lines] == [((1, 'staged'),)]
+
+
+def test_a_started_diff_not_wanted_is_stopped_and_its_failure_is_no_news(repo):
+    """Before the first commit, the diff started against HEAD fails: dropped, nothing said."""
+    gitrepo.write(repo, 'a.txt', 'hello\n')
+    gitrepo.git('add', 'a.txt')
+    failing = diff.Started(*diff.staged_args('HEAD'))
+    failing.drop()
+    failing.drop()  # twice is harmless
+    other = diff.Started(*patch.staged_patch_args('HEAD'))
+    # a started command that is not the one wanted is dropped, and the right one runs
+    [added] = list(patch.staged_added_lines(base=git.empty_tree(), started=other))
+    assert added.lines == ((1, 'hello'),)
+    with pytest.raises(git.GitError):
+        diff.staged_changes('HEAD', diff.Started(*diff.staged_args('HEAD')))
+
+
 def test_staged_reads_the_index_not_the_work_tree(repo):
     gitrepo.commit(repo, 'one', {'a.txt': 'v1\n'})
     gitrepo.write(repo, 'a.txt', 'staged\n')

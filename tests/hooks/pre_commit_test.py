@@ -246,3 +246,36 @@ def test_git_processes_a_small_commit_starts(repo, tmp_path, first, started):
     assert len((tmp_path / 'git.log').read_text().splitlines()) <= started
     stage(repo, 'key.py', SECRET_LINE)
     assert '[secrets] AWS Access Key in a staged line (key.py:1)' in hook(cwd=repo).out
+
+
+def test_the_added_lines_diff_starts_before_the_sizes_are_read(repo, tmp_path):
+    """git reads the patch while the engine asks cat-file for the sizes: the same three git
+    processes, the patch (`-c core.bigFileThreshold=...`) started second, not last."""
+    gitrepo.commit(repo, 'chore: start', {'settings.py': 'RETRIES = 1\n'})
+    stage(repo, 'settings.py', 'RETRIES = 2\n')
+    result = run_console('hook', 'pre-commit', cwd=repo, env=_git_counted(tmp_path))
+    assert result.code == 0, result.err
+    assert (tmp_path / 'git.log').read_text().split() == ['diff-index', '-c', 'cat-file']
+
+
+def test_no_patch_is_started_when_no_check_reads_added_lines(repo, tmp_path):
+    gitrepo.commit(repo, 'chore: start', {'settings.py': 'RETRIES = 1\n'})
+    stage(repo, 'settings.py', SECRET_LINE)
+    result = run_console('hook', 'pre-commit', '--only', 'file-size', cwd=repo,
+                         env=_git_counted(tmp_path))
+    assert result.code == 0, result.err
+    assert (tmp_path / 'git.log').read_text().split() == ['diff-index', 'cat-file']
+
+
+def test_a_blob_too_big_to_diff_drops_the_early_patch(repo, tmp_path):
+    """The early patch has no exclusions: with a blob too big to diff it is stopped, and the
+    added lines come from the patch that leaves that path out, as before."""
+    gitrepo.commit(repo, 'chore: start', {'README': 'hi\n'})
+    stage(repo, 'dump.sql', 'x = 1\n' * (1 << 18))
+    stage(repo, 'key.py', SECRET_LINE)
+    result = run_console('hook', 'pre-commit', '--format', 'json', cwd=repo,
+                         env=_git_counted(tmp_path))
+    assert result.code == 1, result.err
+    found = {(f['severity'], f['path']) for f in json.loads(result.out)['findings']}
+    assert found == {('error', 'key.py'), ('warning', 'dump.sql')}
+    assert (tmp_path / 'git.log').read_text().split() == ['diff-index', '-c', 'cat-file', '-c']

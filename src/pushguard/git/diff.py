@@ -123,13 +123,54 @@ def parent_counts(commits: Sequence[Commit]) -> dict[str | None, int]:
     return {c.sha: max(1, len(c.parents)) for c in commits}
 
 
-def staged_changes(base: str | None = None) -> list[FileChange]:
+def staged_changes(base: str | None = None, started: Started | None = None
+                   ) -> list[FileChange]:
     """`git diff-index --cached -r -z`: what the index changes against `base` (by default HEAD,
-    or the empty tree)."""
-    base = base or resolve('HEAD') or empty_tree()
-    out = run('diff-index', '--cached', '-r', '-z', *RENAMES, *DIFF_FLAGS, base)
+    or the empty tree). The output of `started` when it is that very command."""
+    args = staged_args(base or resolve('HEAD') or empty_tree())
+    if started is not None and started.args == args:
+        with started as stream:
+            out = stream.read()
+    else:
+        out = run(*args)
     items = iter(out.split(b'\0'))
     return [_raw_change(item, items, None, None) for item in items if item.startswith(b':')]
+
+
+def staged_args(base: str) -> tuple[str, ...]:
+    """The arguments of `staged_changes` against `base`."""
+    return ('diff-index', '--cached', '-r', '-z', *RENAMES, *DIFF_FLAGS, base)
+
+
+class Started:
+    """A git command started before its output is wanted, so that git runs while the caller
+    does other work (a hook loads its policy and checks): the same command, only sooner.
+
+    Read it once as `streamed` is read (`with started as stream:`), or `drop` it: git is stopped
+    when it was not read to the end, and a failure of a dropped command is no news.
+    """
+
+    def __init__(self, *args: str) -> None:
+        self.args = args
+        self._run = streamed(*args, stdin=b'')
+        self._stream = self._run.__enter__()
+        self._over = False
+
+    def __enter__(self) -> IO[bytes]:
+        return self._stream
+
+    def __exit__(self, *exc: object) -> bool | None:
+        self._over = True
+        return self._run.__exit__(*exc)  # type: ignore[arg-type]
+
+    def drop(self) -> None:
+        if not self._over:
+            self._over = True
+            self._run.__exit__(_Dropped, _Dropped(), None)
+
+
+class _Dropped(Exception):
+    """Thrown into a started command's reader: stop git, read nothing more."""
 
 
 def blob_sizes(blobs: Iterable[str]) -> dict[str, int]:

@@ -5,7 +5,8 @@ one staged then edited away in the working tree still is. Filenames (the pre-com
 passes them) are accepted and ignored, since the index says what is committed.
 
 No git process resolves HEAD or the branch first: the index is diffed against `HEAD` as git
-reads it (`StagedSource.changes`), and no pre-commit check words a finding with the branch.
+reads it (`StagedSource.changes`), and no pre-commit check words a finding with the branch. The
+paths' diff starts before the policy is read (`StagedSource.start`): git and Python work at once.
 """
 from __future__ import annotations
 
@@ -20,7 +21,12 @@ if TYPE_CHECKING:
 
 
 def pre_commit(args: argparse.Namespace) -> int:
-    opts = options(args)
-    cfg = load_config(opts, git.toplevel())
-    ctx, found = findings(StagedSource(None), opts, cfg)
+    source = StagedSource(None)
+    source.start()  # git reads the index while the policy and the checks load
+    try:
+        opts = options(args)
+        cfg = load_config(opts, git.toplevel())
+        ctx, found = findings(source, opts, cfg)
+    finally:
+        source.stop()
     return report(ctx, found, opts, 'the staged files')
