@@ -10,11 +10,8 @@ paths' diff starts before the policy is read (`StagedSource.start`): git and Pyt
 """
 from __future__ import annotations
 
-from pushguard import git
 from pushguard._typing import TYPE_CHECKING
-from pushguard.hooks._quiet import report
 from pushguard.sources import StagedSource
-from pushguard.verdict import findings, load_config, options
 
 if TYPE_CHECKING:
     import argparse
@@ -22,8 +19,11 @@ if TYPE_CHECKING:
 
 def pre_commit(args: argparse.Namespace) -> int:
     source = StagedSource(None)
-    source.start()  # git reads the index while the policy and the checks load
+    source.start()  # git reads the index while the policy, the engine and the checks load
     try:
+        from pushguard import git
+        from pushguard.hooks._quiet import report
+        from pushguard.verdict import findings, load_config, options
         opts = options(args)
         cfg = load_config(opts, git.toplevel())
         ctx, found = findings(source, opts, cfg)
