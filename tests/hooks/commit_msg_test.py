@@ -253,3 +253,32 @@ def test_real_git_commit_m_with_hash_subject(repo):
     result = _git_commit(repo, '-m', '#12 fix crash')
     assert result.returncode == 0, result.stdout + result.stderr
     assert gitrepo.git('log', '-1', '--format=%s', cwd=repo) == '#12 fix crash\n'
+
+
+def test_the_settings_started_first_are_what_git_config_values_reads(repo, monkeypatch):
+    """The commit-msg hook starts `git config` before it imports the rest: the same command
+    as `git.config_values` runs, and the same answer, -c settings and the most local included."""
+    import re
+
+    from pushguard import git
+    from pushguard.hooks import _git_settings
+    assert _git_settings.PATTERN == '^(' + '|'.join(
+        re.escape(git._canonical(key)) for key in _git_settings.KEYS) + ')$'
+    assert _git_settings.start()() == git.config_values(*_git_settings.KEYS) == {}
+    gitrepo.git('config', 'core.commentChar', ';', cwd=repo)
+    gitrepo.git('config', 'commit.cleanup', 'scissors', cwd=repo)
+    gitrepo.git('config', 'Commit.Verbose', 'true', cwd=repo)
+    monkeypatch.setenv('GIT_CONFIG_PARAMETERS', "'i18n.commitEncoding'='latin-1'")
+    started = _git_settings.start()
+    assert started() == git.config_values(*_git_settings.KEYS) == {
+        'core.commentchar': ';', 'commit.cleanup': 'scissors', 'commit.verbose': 'true',
+        'i18n.commitencoding': 'latin-1'}
+
+
+def test_settings_git_cannot_read_are_a_one_line_error(repo):
+    (repo / '.git' / 'config').write_text('[core\n')
+    (repo / 'msg').write_text('feat: PROJ-1 add login\n')
+    result = run_pushguard('hook', 'commit-msg', 'msg', cwd=repo)
+    assert result.code == 2
+    assert result.err.startswith('pushguard: error: `git config -z` failed (exit ')
+    assert len(result.err.strip().splitlines()) == 1
