@@ -107,6 +107,57 @@ def test_blob_sizes_come_from_the_object_store(repo):
     assert diff.blob_sizes([change.blob]) == {change.blob: 5000}
 
 
+def _batch_check(repo, objects):
+    """Each object's (type, size) as `git cat-file --batch-check` says, or 'missing'."""
+    out = gitrepo.git('cat-file', '--batch-check=%(objecttype) %(objectsize)', cwd=repo,
+                      stdin=''.join(f'{o}\n' for o in objects).encode())
+    return out.splitlines()
+
+
+def test_loose_and_packed_blob_sizes_are_what_cat_file_says(repo, monkeypatch):
+    """Loose blobs are sized from their own header, the rest by cat-file: the same answers."""
+    packed = gitrepo.commit(repo, 'one', {'a.txt': 'a' * 3000, 'b.bin': b'\0' * 70000})
+    gitrepo.git('gc', '-q', cwd=repo)
+    gitrepo.write(repo, 'c.txt', 'c' * 1234)
+    gitrepo.write(repo, 'empty', '')
+    gitrepo.git('add', 'c.txt', 'empty', cwd=repo)
+    blobs = [c.blob for c in diff.staged_changes()]
+    blobs += [c.blob for c in diff.changes(log.commits_in([packed]))]
+    others = [packed, 'f' * 40, 'ab' * 32, '../../config']  # a commit, missing ids, no id
+    wanted = blobs + others
+    loose = diff._loose_sizes(wanted)
+    assert sorted(loose) == sorted(blobs[:2])  # only the staged ones are loose
+    sizes = diff.blob_sizes(wanted)
+    said = zip(wanted, _batch_check(repo, wanted), strict=True)
+    assert sizes == {b: int(line.split()[1]) for b, line in said if line.startswith('blob ')}
+    assert sorted(sizes.values()) == [0, 1234, 3000, 70000]
+    monkeypatch.setattr(diff, '_staged', set())  # cat-file alone: the same sizes
+    assert diff.blob_sizes(wanted) == sizes
+
+
+def test_a_corrupt_loose_object_is_left_to_cat_file(repo):
+    gitrepo.write(repo, 'a.txt', 'hello\n')
+    gitrepo.git('add', 'a.txt', cwd=repo)
+    [change] = diff.staged_changes()
+    where = repo / '.git' / 'objects' / change.blob[:2] / change.blob[2:]
+    where.chmod(0o644)
+    where.write_bytes(b'not zlib at all')
+    assert diff._loose_sizes([change.blob]) == {}
+    assert diff.blob_sizes([change.blob]) == {}  # git cannot read it either
+
+
+def test_loose_blobs_are_found_from_a_linked_worktree(repo, tmp_path, monkeypatch):
+    gitrepo.commit(repo, 'one', {'a.txt': 'a\n'})
+    gitrepo.git('worktree', 'add', '-q', str(tmp_path / 'linked'), cwd=repo)
+    monkeypatch.chdir(tmp_path / 'linked')
+    gitrepo.write(tmp_path / 'linked', 'b.txt', 'b' * 99)
+    gitrepo.git('add', 'b.txt')
+    [change] = diff.staged_changes()
+    assert diff._loose_sizes([change.blob]) == {change.blob: 99}
+    monkeypatch.setenv('GIT_OBJECT_DIRECTORY', str(tmp_path / 'nowhere'))
+    assert diff._loose_sizes([change.blob]) == {}
+
+
 def test_failing_git_names_the_command(repo):
     with pytest.raises(git.GitError) as e:
         git.run('log', 'no-such-revision')
