@@ -219,8 +219,9 @@ def _loose_sizes(blobs: Sequence[str]) -> dict[str, int]:
             continue
         try:
             with open(os.path.join(objects, blob[:2], blob[2:]), 'rb') as f:
-                # the header is at most 32 bytes; 128 compressed bytes always hold it
-                header = zlib.decompressobj().decompress(f.read(128), 64)
+                # the header is at most 32 bytes, after the first deflate block's code tables
+                # (under 300 bytes): the first KiB always holds it
+                header = zlib.decompressobj().decompress(f.read(1024), 64)
         except (OSError, zlib.error):
             continue
         kind, _, rest = header.partition(b' ')
