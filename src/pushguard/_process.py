@@ -66,7 +66,8 @@ def run(argv: tuple[str, ...], stdin: bytes | None = None, *,
 
 def start(argv: tuple[str, ...]) -> Callable[[], tuple[int, bytes, bytes]]:
     """`run(argv)` begun now and finished by the function returned, so the program works while
-    the caller does (a hook starts git before it imports its checks). Raises what `run` raises
+    the caller does (a hook starts git before it imports its checks). Call that function on
+    every path, errors included: it is what waits for the program. Raises what `run` raises
     when the program cannot be started."""
     if not hasattr(os, 'posix_spawnp'):  # pragma: no cover - Windows
         return lambda: run(argv)

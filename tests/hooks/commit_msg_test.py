@@ -264,13 +264,14 @@ def test_the_settings_started_first_are_what_git_config_values_reads(repo, monke
     from pushguard.hooks import _git_settings
     assert _git_settings.PATTERN == '^(' + '|'.join(
         re.escape(git._canonical(key)) for key in _git_settings.KEYS) + ')$'
-    assert _git_settings.start()() == git.config_values(*_git_settings.KEYS) == {}
+    assert _git_settings.Started().values() == git.config_values(*_git_settings.KEYS) == {}
     gitrepo.git('config', 'core.commentChar', ';', cwd=repo)
     gitrepo.git('config', 'commit.cleanup', 'scissors', cwd=repo)
     gitrepo.git('config', 'Commit.Verbose', 'true', cwd=repo)
     monkeypatch.setenv('GIT_CONFIG_PARAMETERS', "'i18n.commitEncoding'='latin-1'")
     started = _git_settings.start()
-    assert started() == git.config_values(*_git_settings.KEYS) == {
+    assert started is not None
+    assert started.values() == git.config_values(*_git_settings.KEYS) == {
         'core.commentchar': ';', 'commit.cleanup': 'scissors', 'commit.verbose': 'true',
         'i18n.commitencoding': 'latin-1'}
 
@@ -282,3 +283,26 @@ def test_settings_git_cannot_read_are_a_one_line_error(repo):
     assert result.code == 2
     assert result.err.startswith('pushguard: error: `git config -z` failed (exit ')
     assert len(result.err.strip().splitlines()) == 1
+
+
+_WAITED_SCRIPT = '''
+import os, sys
+from pushguard.cli import main
+code = main(["hook", "commit-msg", sys.argv[1]])
+try:
+    os.waitpid(-1, os.WNOHANG)
+except ChildProcessError:
+    print(code, "waited")
+else:
+    print(code, "a child was left")
+'''
+
+
+@pytest.mark.parametrize(('name', 'code'), (('msg', 0), ('missing', 2)))
+def test_the_hook_leaves_no_git_process_behind_even_when_it_fails(repo, name, code):
+    (repo / '.pushguard.toml').write_text(JIRA_CONVENTIONAL)
+    (repo / 'msg').write_text('feat: PROJ-1 add login\n')
+    out = subprocess.run((sys.executable, '-S', '-c', _WAITED_SCRIPT, name), cwd=repo,
+                         capture_output=True, text=True, check=True,
+                         env={**os.environ, 'PYTHONPATH': os.pathsep.join(sys.path)}).stdout
+    assert out.split() == [str(code), 'waited']

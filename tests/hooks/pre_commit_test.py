@@ -286,3 +286,31 @@ def test_a_blob_too_big_to_diff_drops_the_early_patch(repo, tmp_path):
     found = {(f['severity'], f['path']) for f in json.loads(result.out)['findings']}
     assert found == {('error', 'key.py'), ('warning', 'dump.sql')}
     assert (tmp_path / 'git.log').read_text().split() == ['diff-index', '-c', '-c']
+
+
+_WAITED_SCRIPT = '''
+import os
+from pushguard.cli import main
+code = main(["hook", "pre-commit"])
+try:
+    os.waitpid(-1, os.WNOHANG)
+except ChildProcessError:
+    print(code, "waited")
+else:
+    print(code, "a child was left")
+'''
+
+
+@pytest.mark.parametrize(('policy', 'code'), (
+    pytest.param('', 1, id='a-finding'),
+    pytest.param('[nope]\n', 2, id='a-bad-policy'),  # the started diff is stopped
+    pytest.param('[checks]\nskip = ["secrets", "file-size"]\n', 0, id='nothing-to-check'),
+))
+def test_the_hook_leaves_no_git_process_behind(repo, policy, code):
+    gitrepo.commit(repo, 'chore: start', {'settings.py': 'RETRIES = 1\n'})
+    (repo / '.pushguard.toml').write_text(policy)
+    stage(repo, 'key.py', SECRET_LINE)
+    out = subprocess.run((sys.executable, '-S', '-c', _WAITED_SCRIPT), cwd=repo,
+                         capture_output=True, text=True, check=True,
+                         env={**os.environ, 'PYTHONPATH': os.pathsep.join(sys.path)}).stdout
+    assert out.splitlines()[-1].split() == [str(code), 'waited']

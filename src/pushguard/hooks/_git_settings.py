@@ -7,8 +7,6 @@ the git process), and reads git's answer as `git.config_values` does.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from pushguard import _process
 
 KEYS = ('i18n.commitEncoding', 'core.commentChar', 'commit.cleanup', 'commit.template',
@@ -19,17 +17,17 @@ PATTERN = (r'^(i18n\.commitencoding|core\.commentchar|commit\.cleanup|commit\.te
 ARGV = ('git', 'config', '-z', '--get-regexp', PATTERN)
 
 
-def start() -> Callable[[], dict[str, str]] | None:
-    """`git config` for KEYS, started now; the function returned gives what
-    `git.config_values(*KEYS)` gives. None when git could not be started (the message file's
-    reader asks again, and says why it fails)."""
-    try:
-        finish = _process.start(ARGV)
-    except OSError:
-        return None
+class Started:
+    """`git config` for KEYS, started now: `values()` gives what `git.config_values(*KEYS)`
+    gives; `close()` waits for git when nothing asked (a hook that fails first leaves no
+    process behind)."""
 
-    def values() -> dict[str, str]:
-        code, out, err = finish()
+    def __init__(self) -> None:
+        self._finish = _process.start(ARGV)
+        self._said: tuple[int, bytes, bytes] | None = None
+
+    def values(self) -> dict[str, str]:
+        code, out, err = self._result()
         if code not in (0, 1):  # 1: none of them is set
             from pushguard.errors import GitError
             from pushguard.git import failure_message
@@ -40,4 +38,20 @@ def start() -> Callable[[], dict[str, str]] | None:
                 key, _, value = item.decode('utf-8', 'replace').partition('\n')
                 found[key] = value  # the last one listed is the most local, as git reads it
         return found
-    return values
+
+    def close(self) -> None:
+        self._result()
+
+    def _result(self) -> tuple[int, bytes, bytes]:
+        if self._said is None:
+            self._said = self._finish()
+        return self._said
+
+
+def start() -> Started | None:
+    """`git config` started now; None when git could not be started (the message file's reader
+    asks again, and says why it fails)."""
+    try:
+        return Started()
+    except OSError:
+        return None

@@ -19,6 +19,14 @@ if TYPE_CHECKING:
 
 def commit_msg(args: argparse.Namespace) -> int:
     settings = _git_settings.start()  # git works while the rest is imported
+    try:
+        return _checked(args, settings)
+    finally:
+        if settings is not None:
+            settings.close()
+
+
+def _checked(args: argparse.Namespace, settings: _git_settings.Started | None) -> int:
     from pushguard import git
     from pushguard.hooks._branch_key import committing_branch, with_branch_key
     from pushguard.hooks._message_file import aborts, read, write
