@@ -5,7 +5,8 @@
     python3 benchmarks/run.py --quick    # 3 runs, smaller ranges: does everything still work?
     python3 benchmarks/run.py --part hooks   # only the commit-msg hooks (also: ranges, big)
 
-Uses the current environment (pushguard installed in it) and pip-installs the peers that are
+Uses the current environment (the pushguard it imports: a checkout on PYTHONPATH, else the one
+installed; the versions line names its commit) and pip-installs the peers that are
 missing: gitlint-core, conventional-pre-commit, detect-secrets. Repositories are generated in a
 temp dir with a pinned git environment (no global or system config, no templates, fixed
 identities). A measurement whose pushguard part does not exist yet is skipped with a note.
@@ -570,12 +571,17 @@ def machine() -> str:
 
 
 def versions() -> str:
-    """pushguard's commit (when run from a clone) and the peers' versions."""
+    """The commit of the pushguard measured (when it is a clone's) and the peers' versions.
+
+    The pushguard measured is the one this interpreter imports (PYTHONPATH first, else the
+    installed one), which is also what `pushguard install` writes into the hooks; it need not
+    be the checkout this script was run from."""
     from importlib.metadata import PackageNotFoundError, version
-    here = Path(__file__).resolve().parent
+    import pushguard
+    here = Path(pushguard.__file__).resolve().parent
     head = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], cwd=here,
                           capture_output=True, text=True).stdout.strip()
-    found = [f'pushguard {head or "(not a clone)"}']
+    found = [f'pushguard {head or "(not a clone)"} ({here})']
     for package in PEERS.values():
         try:
             found.append(f'{package} {version(package)}')

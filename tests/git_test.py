@@ -56,6 +56,33 @@ def test_staged_changes_in_an_empty_repository(repo):
     assert added.lines == ((1, 'hello'),)
 
 
+def test_a_started_diff_gives_what_the_diff_run_then_gives(repo):
+    gitrepo.commit(repo, 'one', {'a.txt': 'v1\n'})
+    gitrepo.write(repo, 'a.txt', 'staged\n')
+    gitrepo.git('add', 'a.txt')
+    started = diff.Started(*diff.staged_args('HEAD'))
+    early = diff.staged_changes('HEAD', started)
+    assert early == diff.staged_changes('HEAD') and [c.path for c in early] == ['a.txt']
+    lines = patch.staged_added_lines(base='HEAD',
+                                     started=diff.Started(*patch.staged_patch_args('HEAD')))
+    assert [a.lines for a in lines] == [((1, 'staged'),)]
+
+
+def test_a_started_diff_not_wanted_is_stopped_and_its_failure_is_no_news(repo):
+    """Before the first commit, the diff started against HEAD fails: dropped, nothing said."""
+    gitrepo.write(repo, 'a.txt', 'hello\n')
+    gitrepo.git('add', 'a.txt')
+    failing = diff.Started(*diff.staged_args('HEAD'))
+    failing.drop()
+    failing.drop()  # twice is harmless
+    other = diff.Started(*patch.staged_patch_args('HEAD'))
+    # a started command that is not the one wanted is dropped, and the right one runs
+    [added] = list(patch.staged_added_lines(base=git.empty_tree(), started=other))
+    assert added.lines == ((1, 'hello'),)
+    with pytest.raises(git.GitError):
+        diff.staged_changes('HEAD', diff.Started(*diff.staged_args('HEAD')))
+
+
 def test_staged_reads_the_index_not_the_work_tree(repo):
     gitrepo.commit(repo, 'one', {'a.txt': 'v1\n'})
     gitrepo.write(repo, 'a.txt', 'staged\n')
@@ -78,6 +105,57 @@ def test_blob_sizes_come_from_the_object_store(repo):
     [change] = diff.changes(log.commits_in([sha]))
     gitrepo.write(repo, 'big.bin', 'small now')
     assert diff.blob_sizes([change.blob]) == {change.blob: 5000}
+
+
+def _batch_check(repo, objects):
+    """Each object's (type, size) as `git cat-file --batch-check` says, or 'missing'."""
+    out = gitrepo.git('cat-file', '--batch-check=%(objecttype) %(objectsize)', cwd=repo,
+                      stdin=''.join(f'{o}\n' for o in objects).encode())
+    return out.splitlines()
+
+
+def test_loose_and_packed_blob_sizes_are_what_cat_file_says(repo, monkeypatch):
+    """Loose blobs are sized from their own header, the rest by cat-file: the same answers."""
+    packed = gitrepo.commit(repo, 'one', {'a.txt': 'a' * 3000, 'b.bin': b'\0' * 70000})
+    gitrepo.git('gc', '-q', cwd=repo)
+    gitrepo.write(repo, 'c.txt', 'c' * 1234)
+    gitrepo.write(repo, 'empty', '')
+    gitrepo.git('add', 'c.txt', 'empty', cwd=repo)
+    blobs = [c.blob for c in diff.staged_changes()]
+    blobs += [c.blob for c in diff.changes(log.commits_in([packed]))]
+    others = [packed, 'f' * 40, 'ab' * 32, '../../config']  # a commit, missing ids, no id
+    wanted = blobs + others
+    loose = diff._loose_sizes(wanted)
+    assert sorted(loose) == sorted(blobs[:2])  # only the staged ones are loose
+    sizes = diff.blob_sizes(wanted)
+    said = zip(wanted, _batch_check(repo, wanted), strict=True)
+    assert sizes == {b: int(line.split()[1]) for b, line in said if line.startswith('blob ')}
+    assert sorted(sizes.values()) == [0, 1234, 3000, 70000]
+    monkeypatch.setattr(diff, '_staged', set())  # cat-file alone: the same sizes
+    assert diff.blob_sizes(wanted) == sizes
+
+
+def test_a_corrupt_loose_object_is_left_to_cat_file(repo):
+    gitrepo.write(repo, 'a.txt', 'hello\n')
+    gitrepo.git('add', 'a.txt', cwd=repo)
+    [change] = diff.staged_changes()
+    where = repo / '.git' / 'objects' / change.blob[:2] / change.blob[2:]
+    where.chmod(0o644)
+    where.write_bytes(b'not zlib at all')
+    assert diff._loose_sizes([change.blob]) == {}
+    assert diff.blob_sizes([change.blob]) == {}  # git cannot read it either
+
+
+def test_loose_blobs_are_found_from_a_linked_worktree(repo, tmp_path, monkeypatch):
+    gitrepo.commit(repo, 'one', {'a.txt': 'a\n'})
+    gitrepo.git('worktree', 'add', '-q', str(tmp_path / 'linked'), cwd=repo)
+    monkeypatch.chdir(tmp_path / 'linked')
+    gitrepo.write(tmp_path / 'linked', 'b.txt', 'b' * 99)
+    gitrepo.git('add', 'b.txt')
+    [change] = diff.staged_changes()
+    assert diff._loose_sizes([change.blob]) == {change.blob: 99}
+    monkeypatch.setenv('GIT_OBJECT_DIRECTORY', str(tmp_path / 'nowhere'))
+    assert diff._loose_sizes([change.blob]) == {}
 
 
 def test_failing_git_names_the_command(repo):

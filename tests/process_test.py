@@ -41,3 +41,16 @@ def test_a_reader_that_leaves_early_does_not_wait_for_the_program():
             assert out.readline() == b'first\n'
             raise RuntimeError
     assert time.monotonic() - started < 10
+
+
+def test_a_started_program_runs_while_the_caller_works():
+    started = time.monotonic()
+    finish = _process.start(('sh', '-c', 'sleep 0.5; echo out; echo err >&2; exit 3'))
+    time.sleep(0.5)  # the caller's own work, done while the program sleeps
+    assert finish() == (3, b'out\n', b'err\n')
+    assert time.monotonic() - started < 0.95
+
+
+def test_a_program_that_cannot_be_started_fails_at_the_start():
+    with pytest.raises(FileNotFoundError):
+        _process.start(('pushguard-no-such-program',))

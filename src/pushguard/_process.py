@@ -64,6 +64,33 @@ def run(argv: tuple[str, ...], stdin: bytes | None = None, *,
     return os.waitstatus_to_exitcode(status), out, err
 
 
+def start(argv: tuple[str, ...]) -> Callable[[], tuple[int, bytes, bytes]]:
+    """`run(argv)` begun now and finished by the function returned, so the program works while
+    the caller does (a hook starts git before it imports its checks). Call that function on
+    every path, errors included: it is what waits for the program. Raises what `run` raises
+    when the program cannot be started."""
+    if not hasattr(os, 'posix_spawnp'):  # pragma: no cover - Windows
+        return lambda: run(argv)
+    (out_read, out_write), (err_read, err_write) = os.pipe(), os.pipe()
+    if min(out_read, out_write, err_read, err_write) <= 2:  # pragma: no cover - stdio closed
+        _close(out_read, out_write, err_read, err_write)
+        return lambda: run(argv)
+    try:
+        pid = os.posix_spawnp(argv[0], argv, os.environ, file_actions=[
+            (os.POSIX_SPAWN_DUP2, out_write, 1), (os.POSIX_SPAWN_DUP2, err_write, 2)])
+    except OSError:
+        _close(out_read, err_read)
+        raise
+    finally:
+        _close(out_write, err_write)
+
+    def finish() -> tuple[int, bytes, bytes]:
+        out, err = _serve(out_read, err_read, None, b'', None)
+        _, status = os.waitpid(pid, 0)
+        return os.waitstatus_to_exitcode(status), out, err
+    return finish
+
+
 def _serve(out_fd: int, err_fd: int, in_fd: int | None, data: bytes, deadline: float | None,
            ) -> tuple[bytes, bytes]:
     """Read stdout and stderr to their ends while writing `data` to stdin, none blocking the

@@ -15,6 +15,7 @@ from pushguard.model import Commit, Context, FileChange, Place, RefUpdate
 if TYPE_CHECKING:
     from pushguard.config import Remote
     from pushguard.forges.rules import RefFacts
+    from pushguard.git.diff import Started
     from pushguard.model import AddedLinesFeed
 
 
@@ -62,6 +63,12 @@ class StagedSource:
 
     It is diffed against `head` (HEAD's commit, when the caller already knows it) or HEAD, or the
     empty tree before the first commit: resolved once for both the paths and the added lines.
+
+    Each diff starts before the engine asks for it, so git works while Python does: the paths
+    (`start`, called by the hook before it loads the policy and the checks), then the added lines
+    as soon as the paths came from HEAD (while the engine reads the sizes). These are the very
+    commands the engine would run; the patch is the one without exclusions, dropped (git
+    stopped) when a blob turns out too big to diff. `stop` drops whatever was not asked for.
     """
 
     def __init__(self, branch: str | None, place: Place = Place.PRE_COMMIT,
@@ -69,6 +76,22 @@ class StagedSource:
         self.branch = branch
         self.place = place
         self._base = head
+        self._started: dict[str, Started] = {}
+        self._context: Context | None = None
+
+    def start(self, what: str = 'changes') -> None:
+        """Start the diff for `what` ('changes' or 'added') now, against the base known so far."""
+        from pushguard.git import diff, patch
+        base = self._base or 'HEAD'
+        args = diff.staged_args(base) if what == 'changes' else patch.staged_patch_args(base)
+        try:
+            self._started[what] = diff.Started(*args)
+        except (GitError, OSError):  # said again, and properly, when the engine asks
+            pass
+
+    def stop(self) -> None:
+        for started in self._started.values():
+            started.drop()
 
     def base(self) -> str:
         if self._base is None:
@@ -76,29 +99,41 @@ class StagedSource:
         return self._base
 
     def context(self) -> Context:
-        return Context(self.place, branch=self.branch)
+        self._context = Context(self.place, branch=self.branch)
+        return self._context
+
+    def _reads_added_lines(self) -> bool:
+        """Whether a check the engine selected (`ctx.checks`) reads the added lines."""
+        from pushguard import checks
+        from pushguard.model import Need
+        ran = self._context.checks if self._context is not None else ()
+        return any(Need.ADDED_LINES in checks.load(check_id).NEEDS for check_id in ran)
 
     def with_signatures(self, commits: Sequence[Commit], verify: bool) -> list[Commit]:
         return list(commits)
 
     def changes(self, commits: Sequence[Commit]) -> list[FileChange]:
         from pushguard.git import diff
+        started = self._started.get('changes')
         if self._base is None:
             # `HEAD` as git reads it, without a git process to resolve it first; an unborn
             # branch (the first commit) fails there, and is then diffed against the empty tree
             try:
-                found = diff.staged_changes('HEAD')
+                found = diff.staged_changes('HEAD', started)
             except GitError:
                 pass
             else:
                 self._base = 'HEAD'
+                if self._reads_added_lines():
+                    self.start('added')  # while the engine reads the sizes
                 return found
-        return diff.staged_changes(self.base())
+        return diff.staged_changes(self.base(), started)
 
     def added_lines(self, commits: Sequence[Commit], too_big: Sequence[FileChange]
                     ) -> AddedLinesFeed:
         from pushguard.git import patch
-        return patch.staged_added_lines(skip=too_big, base=self.base())
+        return patch.staged_added_lines(skip=too_big, base=self.base(),
+                                        started=self._started.get('added'))
 
     def lfs_paths(self, paths: Sequence[str]) -> frozenset[str]:
         from pushguard.git import diff

@@ -7,7 +7,6 @@ import sys
 from pushguard import config, engine
 from pushguard._typing import TYPE_CHECKING
 from pushguard.model import Context, Finding, Options
-from pushguard.report import Report, render
 from pushguard.status import Status
 
 if TYPE_CHECKING:
@@ -47,5 +46,6 @@ def findings(source: Source, opts: Options, cfg: config.Config
 def report(ctx: Context, found: list[Finding], opts: Options, checked: str = '',
            notes: tuple[str, ...] = ()) -> int:
     """Print `found` in the --format asked for; 1 when any of them blocks, else 0."""
+    from pushguard.report import Report, render  # on use: a quiet hook imports no renderer
     render(opts.format, Report(tuple(found), (*notes, *ctx.notes), checked), sys.stdout)
     return Status.BLOCKED if engine.blocks(found) else Status.OK

@@ -147,11 +147,13 @@ def test_arbitrary_bytes_never_crash(repo, raw):
 
 
 _MODULES_SCRIPT = '''
-import json, sys
+import sys
 from pushguard.cli import main
 code = main(["hook", "commit-msg", "msg"])
+modules = sorted(sys.modules)
+import json
 with open("modules.json", "w") as f:
-    json.dump({"code": code, "modules": sorted(sys.modules)}, f)
+    json.dump({"code": code, "modules": modules}, f)
 '''
 
 
@@ -161,7 +163,9 @@ _SLOW_TO_IMPORT = ('detect_secrets', 'urllib.request', 'http.client', 'gitlint',
                    'inspect', 'typing', 'argparse', 'subprocess', 'tomllib', 'cfgv',
                    'pushguard.schema', 'pushguard.git.log', 'pushguard.git.diff',
                    'pushguard.git.patch', 'contextlib', 'pushguard.forges',
-                   'pushguard.forges.rules', 'pushguard.checks._remote', 'urllib.parse')
+                   'pushguard.forges.rules', 'pushguard.checks._remote', 'urllib.parse',
+                   # a message that passes prints nothing: no renderer, no JSON (never synced)
+                   'pushguard.report.text', 'pushguard.report._shared', 'hashlib', 'json')
 
 
 @pytest.mark.parametrize(('toml', 'absent'), (
@@ -249,3 +253,56 @@ def test_real_git_commit_m_with_hash_subject(repo):
     result = _git_commit(repo, '-m', '#12 fix crash')
     assert result.returncode == 0, result.stdout + result.stderr
     assert gitrepo.git('log', '-1', '--format=%s', cwd=repo) == '#12 fix crash\n'
+
+
+def test_the_settings_started_first_are_what_git_config_values_reads(repo, monkeypatch):
+    """The commit-msg hook starts `git config` before it imports the rest: the same command
+    as `git.config_values` runs, and the same answer, -c settings and the most local included."""
+    import re
+
+    from pushguard import git
+    from pushguard.hooks import _git_settings
+    assert _git_settings.PATTERN == '^(' + '|'.join(
+        re.escape(git._canonical(key)) for key in _git_settings.KEYS) + ')$'
+    assert _git_settings.Started().values() == git.config_values(*_git_settings.KEYS) == {}
+    gitrepo.git('config', 'core.commentChar', ';', cwd=repo)
+    gitrepo.git('config', 'commit.cleanup', 'scissors', cwd=repo)
+    gitrepo.git('config', 'Commit.Verbose', 'true', cwd=repo)
+    monkeypatch.setenv('GIT_CONFIG_PARAMETERS', "'i18n.commitEncoding'='latin-1'")
+    started = _git_settings.start()
+    assert started is not None
+    assert started.values() == git.config_values(*_git_settings.KEYS) == {
+        'core.commentchar': ';', 'commit.cleanup': 'scissors', 'commit.verbose': 'true',
+        'i18n.commitencoding': 'latin-1'}
+
+
+def test_settings_git_cannot_read_are_a_one_line_error(repo):
+    (repo / '.git' / 'config').write_text('[core\n')
+    (repo / 'msg').write_text('feat: PROJ-1 add login\n')
+    result = run_pushguard('hook', 'commit-msg', 'msg', cwd=repo)
+    assert result.code == 2
+    assert result.err.startswith('pushguard: error: `git config -z` failed (exit ')
+    assert len(result.err.strip().splitlines()) == 1
+
+
+_WAITED_SCRIPT = '''
+import os, sys
+from pushguard.cli import main
+code = main(["hook", "commit-msg", sys.argv[1]])
+try:
+    os.waitpid(-1, os.WNOHANG)
+except ChildProcessError:
+    print(code, "waited")
+else:
+    print(code, "a child was left")
+'''
+
+
+@pytest.mark.parametrize(('name', 'code'), (('msg', 0), ('missing', 2)))
+def test_the_hook_leaves_no_git_process_behind_even_when_it_fails(repo, name, code):
+    (repo / '.pushguard.toml').write_text(JIRA_CONVENTIONAL)
+    (repo / 'msg').write_text('feat: PROJ-1 add login\n')
+    out = subprocess.run((sys.executable, '-S', '-c', _WAITED_SCRIPT, name), cwd=repo,
+                         capture_output=True, text=True, check=True,
+                         env={**os.environ, 'PYTHONPATH': os.pathsep.join(sys.path)}).stdout
+    assert out.split() == [str(code), 'waited']

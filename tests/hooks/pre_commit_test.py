@@ -180,16 +180,20 @@ def test_console_script_does_not_crash_without_head(repo):
 
 
 _MODULES_SCRIPT = '''
-import json, sys
+import sys
 from pushguard.cli import main
 code = main(["hook", "pre-commit"])
+modules = sorted(sys.modules)
+import json
 with open("../modules.json", "w") as f:
-    json.dump({"code": code, "modules": sorted(sys.modules)}, f)
+    json.dump({"code": code, "modules": modules}, f)
 '''
 # each costs the hook more than its own work when nothing staged may hold a secret
 _SLOW_TO_IMPORT = ('detect_secrets', 'requests', 'subprocess', 'tempfile', 'typing', 'argparse',
                    'tomllib', 'cfgv', 'dataclasses', 'inspect', 'urllib.request', 'http.client',
-                   'locale')
+                   'locale',
+                   # nothing to say: no renderer, no JSON (the repository was never synced)
+                   'pushguard.report.text', 'pushguard.report._shared', 'hashlib', 'json')
 
 
 def test_nothing_risky_staged_imports_no_heavy_module(repo):
@@ -230,8 +234,8 @@ def _git_counted(tmp_path):
 
 
 @pytest.mark.parametrize(('first', 'started'), (
-    pytest.param(False, 3, id='on-a-commit'),  # the paths, their sizes, the added lines
-    pytest.param(True, 6, id='first-commit'),  # HEAD fails: resolved, the empty tree (was 7)
+    pytest.param(False, 2, id='on-a-commit'),  # the paths, the added lines (sizes: loose)
+    pytest.param(True, 5, id='first-commit'),  # HEAD fails: resolved, the empty tree (was 7)
 ))
 def test_git_processes_a_small_commit_starts(repo, tmp_path, first, started):
     if not first:
@@ -242,3 +246,71 @@ def test_git_processes_a_small_commit_starts(repo, tmp_path, first, started):
     assert len((tmp_path / 'git.log').read_text().splitlines()) <= started
     stage(repo, 'key.py', SECRET_LINE)
     assert '[secrets] AWS Access Key in a staged line (key.py:1)' in hook(cwd=repo).out
+
+
+def test_the_added_lines_diff_starts_before_the_sizes_are_read(repo, tmp_path):
+    """git reads the patch while the engine reads the sizes: the patch (`-c
+    core.bigFileThreshold=...`) starts right after the paths' diff; the sizes of the blobs `git
+    add` just wrote come from their loose objects, without cat-file."""
+    gitrepo.commit(repo, 'chore: start', {'settings.py': 'RETRIES = 1\n'})
+    stage(repo, 'settings.py', 'RETRIES = 2\n')
+    counted = _git_counted(tmp_path)
+    result = run_console('hook', 'pre-commit', cwd=repo, env=counted)
+    assert result.code == 0, result.err
+    assert (tmp_path / 'git.log').read_text().split() == ['diff-index', '-c']
+    gitrepo.git('gc', '-q', '--prune=now', cwd=repo)  # the staged blob is packed now
+    (tmp_path / 'git.log').unlink()
+    result = run_console('hook', 'pre-commit', cwd=repo, env=counted)
+    assert result.code == 0, result.err
+    assert (tmp_path / 'git.log').read_text().split() == ['diff-index', '-c', 'cat-file']
+
+
+def test_no_patch_is_started_when_no_check_reads_added_lines(repo, tmp_path):
+    gitrepo.commit(repo, 'chore: start', {'settings.py': 'RETRIES = 1\n'})
+    stage(repo, 'settings.py', SECRET_LINE)
+    result = run_console('hook', 'pre-commit', '--only', 'file-size', cwd=repo,
+                         env=_git_counted(tmp_path))
+    assert result.code == 0, result.err
+    assert (tmp_path / 'git.log').read_text().split() == ['diff-index']
+
+
+def test_a_blob_too_big_to_diff_drops_the_early_patch(repo, tmp_path):
+    """The early patch has no exclusions: with a blob too big to diff it is stopped, and the
+    added lines come from the patch that leaves that path out, as before."""
+    gitrepo.commit(repo, 'chore: start', {'README': 'hi\n'})
+    stage(repo, 'dump.sql', 'x = 1\n' * (1 << 18))
+    stage(repo, 'key.py', SECRET_LINE)
+    result = run_console('hook', 'pre-commit', '--format', 'json', cwd=repo,
+                         env=_git_counted(tmp_path))
+    assert result.code == 1, result.err
+    found = {(f['severity'], f['path']) for f in json.loads(result.out)['findings']}
+    assert found == {('error', 'key.py'), ('warning', 'dump.sql')}
+    assert (tmp_path / 'git.log').read_text().split() == ['diff-index', '-c', '-c']
+
+
+_WAITED_SCRIPT = '''
+import os
+from pushguard.cli import main
+code = main(["hook", "pre-commit"])
+try:
+    os.waitpid(-1, os.WNOHANG)
+except ChildProcessError:
+    print(code, "waited")
+else:
+    print(code, "a child was left")
+'''
+
+
+@pytest.mark.parametrize(('policy', 'code'), (
+    pytest.param('', 1, id='a-finding'),
+    pytest.param('[nope]\n', 2, id='a-bad-policy'),  # the started diff is stopped
+    pytest.param('[checks]\nskip = ["secrets", "file-size"]\n', 0, id='nothing-to-check'),
+))
+def test_the_hook_leaves_no_git_process_behind(repo, policy, code):
+    gitrepo.commit(repo, 'chore: start', {'settings.py': 'RETRIES = 1\n'})
+    (repo / '.pushguard.toml').write_text(policy)
+    stage(repo, 'key.py', SECRET_LINE)
+    out = subprocess.run((sys.executable, '-S', '-c', _WAITED_SCRIPT), cwd=repo,
+                         capture_output=True, text=True, check=True,
+                         env={**os.environ, 'PYTHONPATH': os.pathsep.join(sys.path)}).stdout
+    assert out.splitlines()[-1].split() == [str(code), 'waited']

@@ -13,6 +13,8 @@ from pushguard.model import AddedLines, Commit, FileChange, Sift
 if TYPE_CHECKING:
     from typing import IO
 
+    from pushguard.git.diff import Started
+
 NO_BIG_DIFFS = ('-c', f'core.bigFileThreshold={MAX_DIFF_BLOB}', *BOUNDED_CACHE)
 # Files git would call binary (a NUL byte, `-diff` or `binary` in .gitattributes, which the
 # repository controls) are diffed as text: their lines are scanned as detect-secrets scans any
@@ -111,21 +113,29 @@ def _common(per_path: dict[str, list[AddedLines]], parents: int) -> Iterator[Add
                 yield AddedLines(first.commit, first.ref, first.path, lines)
 
 
-def staged_added_lines(skip: Sequence[FileChange] = (), base: str | None = None
-                       ) -> AddedLinesStream:
+def staged_added_lines(skip: Sequence[FileChange] = (), base: str | None = None,
+                       started: Started | None = None) -> AddedLinesStream:
     """`git diff-index --cached -p -U0`, streamed: the lines the index adds against `base` (by
     default HEAD, or the empty tree), plumbing, so the user's diff config cannot change paths or
-    numbers; `skip` as for `added_lines`."""
-    return AddedLinesStream(lambda sift: _staged_added_lines(skip, sift, base))
+    numbers; `skip` as for `added_lines`. The output of `started` when it is that very command
+    (else it is dropped)."""
+    return AddedLinesStream(lambda sift: _staged_added_lines(skip, sift, base, started))
 
 
-def _staged_added_lines(skip: Sequence[FileChange], sift: Sift | None, base: str | None
-                        ) -> Generator[AddedLines, None, None]:
+def _staged_added_lines(skip: Sequence[FileChange], sift: Sift | None, base: str | None,
+                        started: Started | None = None) -> Generator[AddedLines, None, None]:
     yield from _unread(skip)
-    base = base or resolve('HEAD') or empty_tree()
-    args = (*NO_BIG_DIFFS, 'diff-index', '--cached', *PATCH_FLAGS, base, *_excluded(skip))
-    with _streamed(*args, stdin=b'') as out:
+    args = staged_patch_args(base or resolve('HEAD') or empty_tree(), skip)
+    if started is not None and started.args != args:
+        started.drop()
+        started = None
+    with started or _streamed(*args, stdin=b'') as out:
         yield from _parse_patch(out, {}, sift)
+
+
+def staged_patch_args(base: str, skip: Sequence[FileChange] = ()) -> tuple[str, ...]:
+    """The arguments of `staged_added_lines` against `base`."""
+    return (*NO_BIG_DIFFS, 'diff-index', '--cached', *PATCH_FLAGS, base, *_excluded(skip))
 
 
 def _parse_patch(out: IO[bytes], refs: dict[str | None, str | None], sift: Sift | None = None

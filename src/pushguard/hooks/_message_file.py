@@ -22,6 +22,7 @@ from pushguard import files, git
 from pushguard._typing import NamedTuple
 from pushguard.errors import PushguardError
 from pushguard.hooks._commit_args import CommitArgs, commit_args
+from pushguard.hooks._git_settings import KEYS, Started
 
 SCISSORS = '------------------------ >8 ------------------------'
 MAX_SIZE = 100 * 2**20  # no forge takes a commit object larger (GitHub's limit per object)
@@ -52,11 +53,11 @@ class MessageFile(NamedTuple):
         return subject_index(text, self.mode, self.comment, self.cut)
 
 
-def read(path: str) -> MessageFile:
-    """The message file with git's settings: encoding, comment char, cleanup mode, template."""
+def read(path: str, settings: Started | None = None) -> MessageFile:
+    """The message file with git's settings: encoding, comment char, cleanup mode, template
+    (from `settings`, started by `_git_settings`, else from a git process run now)."""
     raw = read_bytes(path)
-    values = git.config_values('i18n.commitEncoding', 'core.commentChar', 'commit.cleanup',
-                               'commit.template', 'commit.verbose')
+    values = settings.values() if settings is not None else git.config_values(*KEYS)
     comment = _comment_char(values.get('core.commentchar'), raw)
     args = commit_args()
     editor = os.environ.get('GIT_EDITOR') != ':' or _has_git_comments(raw, comment)

@@ -4,23 +4,38 @@ The message is read as git will store it (its cleanup mode, see `_message_file`)
 here is the verdict on the commit at push time. When jira-ticket takes the key from the branch
 name, the key goes into the message the user wrote (`_branch_key`); git reads the file again
 after this hook. A message git will refuse (empty, an untouched template) is left to git.
+
+The hook's one git process (`git config`, for the cleanup mode) starts first, and runs while
+the policy, the engine and the checks are imported (`_git_settings`).
 """
 from __future__ import annotations
 
-from pushguard import git
 from pushguard._typing import TYPE_CHECKING
-from pushguard.hooks._branch_key import committing_branch, with_branch_key
-from pushguard.hooks._message_file import aborts, read, write
-from pushguard.sources import MessageSource
-from pushguard.status import Status
-from pushguard.verdict import findings, load_config, options, report
+from pushguard.hooks import _git_settings
 
 if TYPE_CHECKING:
     import argparse
 
 
 def commit_msg(args: argparse.Namespace) -> int:
-    message = read(args.file)
+    settings = _git_settings.start()  # git works while the rest is imported
+    try:
+        return _checked(args, settings)
+    finally:
+        if settings is not None:
+            settings.close()
+
+
+def _checked(args: argparse.Namespace, settings: _git_settings.Started | None) -> int:
+    from pushguard import git
+    from pushguard.hooks._branch_key import committing_branch, with_branch_key
+    from pushguard.hooks._message_file import aborts, read, write
+    from pushguard.hooks._quiet import report
+    from pushguard.sources import MessageSource
+    from pushguard.status import Status
+    from pushguard.verdict import findings, load_config, options
+
+    message = read(args.file, settings)
     opts = options(args)
     cfg = load_config(opts, git.toplevel())
     text = with_branch_key(message, cfg, args)

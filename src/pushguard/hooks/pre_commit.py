@@ -5,20 +5,28 @@ one staged then edited away in the working tree still is. Filenames (the pre-com
 passes them) are accepted and ignored, since the index says what is committed.
 
 No git process resolves HEAD or the branch first: the index is diffed against `HEAD` as git
-reads it (`StagedSource.changes`), and no pre-commit check words a finding with the branch.
+reads it (`StagedSource.changes`), and no pre-commit check words a finding with the branch. The
+paths' diff starts before the policy is read (`StagedSource.start`): git and Python work at once.
 """
 from __future__ import annotations
 
-from pushguard import git
 from pushguard._typing import TYPE_CHECKING
 from pushguard.sources import StagedSource
-from pushguard.verdict import check_and_report, load_config, options
 
 if TYPE_CHECKING:
     import argparse
 
 
 def pre_commit(args: argparse.Namespace) -> int:
-    opts = options(args)
-    cfg = load_config(opts, git.toplevel())
-    return check_and_report(StagedSource(None), opts, cfg, 'the staged files')
+    source = StagedSource(None)
+    source.start()  # git reads the index while the policy, the engine and the checks load
+    try:
+        from pushguard import git
+        from pushguard.hooks._quiet import report
+        from pushguard.verdict import findings, load_config, options
+        opts = options(args)
+        cfg = load_config(opts, git.toplevel())
+        ctx, found = findings(source, opts, cfg)
+    finally:
+        source.stop()
+    return report(ctx, found, opts, 'the staged files')

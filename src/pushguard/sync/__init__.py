@@ -7,7 +7,6 @@ This module reads only JSON: a commit-time hook that loads it imports no HTTP la
 """
 from __future__ import annotations
 
-import json
 import os
 
 from pushguard._typing import TYPE_CHECKING, NamedTuple
@@ -86,6 +85,7 @@ def stored() -> str | None:
 
 def load(git_dir: str) -> Synced | None:
     """The saved rules, or None when never synced or unreadable (then nothing is applied)."""
+    import json  # on use: a commit-time hook in a repository never synced reads no JSON
     try:
         with open(path(git_dir), encoding='utf-8') as f:
             raw = json.load(f)
@@ -99,6 +99,7 @@ def load(git_dir: str) -> Synced | None:
 
 
 def save(git_dir: str, synced: Synced) -> str:
+    import json
     where = path(git_dir)
     os.makedirs(os.path.dirname(where), mode=0o700, exist_ok=True)
     data = {'forge': synced.forge, 'repository': synced.repository,
