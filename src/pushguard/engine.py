@@ -63,7 +63,11 @@ def run(
 ) -> tuple[Context, list[Finding]]:
     """Fetch what `selected` needs from `source`, run each check, return the findings in order."""
     needs: set[Need] = set().union(*(c.NEEDS for c in selected)) if selected else set()
-    ctx = source.context()
+    commits: Iterator[Commit] | None = None
+    if getattr(source, 'streams', None) is not None and source.streams():  # type: ignore[attr-defined]
+        ctx, commits = source.stream()  # type: ignore[attr-defined]  # a push: maybe 10,000
+    else:
+        ctx = source.context()
     ctx.checks = tuple(check.ID for check in selected)
     if Need.FORGE in needs:
         needs |= _ask_forge(source, ctx, cfg)
@@ -73,6 +77,12 @@ def run(
         needs |= apply.needs(synced.rules)
     if Need.ANCESTRY in needs and ctx.forge and hasattr(source, 'forced'):
         ctx.forced = source.forced()
+    if commits is not None:
+        from pushguard import streamed
+        by_check = streamed.run(source, cfg, selected, needs, ctx, commits, synced is None)
+        if by_check is not None:
+            found = [f for check in selected for f in _apply_policy(by_check[check.ID], cfg)]
+            return ctx, list(dict.fromkeys(found))
     if Need.SIGNATURES in needs:
         ctx.commits = tuple(source.with_signatures(ctx.commits, cfg.signing_verify))
     # added lines need the sizes too: a blob too big to diff is named, not read

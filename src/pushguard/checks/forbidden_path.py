@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from pushguard import patterns
 from pushguard.checks._paths import commits_by_sha, rebase_base, shell_quote, tips, where
+from pushguard.checks._stream import Stream, whole
 from pushguard.config import Config
 from pushguard.text import display
 from pushguard.model import Commit, Context, FileChange, Finding, Need, Severity
@@ -169,10 +170,27 @@ def _finding(change: FileChange, message: str, fix: str) -> Finding:
                    path=change.path)
 
 
+class _Paths(Stream):
+    def __init__(self, ctx: Context, cfg: Config) -> None:
+        self.ctx, self.cfg = ctx, cfg
+        self.rules = [rule for rule in map(compile_rule, cfg.forbidden) if rule is not None]
+
+    def changes(self, batch: Sequence[FileChange]) -> Iterator[Finding]:
+        return _found(self.ctx, self.cfg, self.rules, batch)
+
+
+def stream(ctx: Context, cfg: Config) -> Stream:
+    return _Paths(ctx, cfg)
+
+
 def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
-    rules = [rule for rule in map(compile_rule, cfg.forbidden) if rule is not None]
+    return whole(stream(ctx, cfg), ctx)
+
+
+def _found(ctx: Context, cfg: Config, rules: Sequence[Rule], changes: Sequence[FileChange]
+           ) -> Iterator[Finding]:
     commits, tip_shas = commits_by_sha(ctx), tips(ctx)
-    for change in ctx.changes:
+    for change in changes:
         if change.status == 'D':
             continue
         commit = where(change, commits)

@@ -113,7 +113,7 @@ def ci(args: argparse.Namespace) -> int:
     ctx, found = engine.run(source, cfg, selected)
     skipped = forge.skipped(plan.system, env, cfg.remote, plan.fork)
     forge_notes = [note for note in (skipped, source.note) if note]
-    checked = f'{count(len(ctx.commits), "commit")} in {plan.label}'
+    checked = f'{count(ctx.commit_count, "commit")} in {plan.label}'
     report = Report(tuple(found), (*plan.notes, *notes, *forge_notes, *ctx.notes), checked)
     outputs.write(report, getattr(args, 'reports', None) or [], env)
     return Status.BLOCKED if engine.blocks(found) else Status.OK

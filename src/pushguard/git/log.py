@@ -34,9 +34,20 @@ def new_commits(
     One `git log --stdin --source -z`, oldest first. Each commit's `ref` is the tip through which
     git first reached it, so a commit shared by two pushed refs appears once.
     """
+    return list(stream_commits(tips, exclude, exclude_remote, extra))
+
+
+def stream_commits(
+        tips: Iterable[str],
+        exclude: Iterable[str] = (),
+        exclude_remote: str | None = None,
+        extra: Sequence[str] = (),
+) -> Iterator[Commit]:
+    """`new_commits` as they come: git's output is parsed a block at a time, and a commit is
+    kept only as long as the caller keeps it."""
     tips = list(dict.fromkeys(tips))
     if not tips:  # with no tip, git log would walk HEAD
-        return []
+        return
     stdin = stdin_lines([*tips, *dict.fromkeys(f'^{sha}' for sha in exclude)])
     args = ['log', '--stdin', '--source', '--reverse', '--topo-order', '-z', *_PINNED,
             f'--format={_FIELDS}']
@@ -45,7 +56,7 @@ def new_commits(
     if exclude_remote and not any(c in exclude_remote for c in '*?[\\'):
         args += ['--not', f'--remotes={exclude_remote}']
     with streamed(*args, *extra, stdin=stdin) as out:
-        return list(_parse_log(out))
+        yield from _parse_log(out)
 
 
 def commits_in(revisions: Sequence[str]) -> list[Commit]:
