@@ -229,7 +229,7 @@ class Context:
         push, else made from `commits` when first asked for."""
         if self._index is None:
             from pushguard.pushed import Pushed
-            self._index = Pushed.of(self.commits)
+            self._index = Pushed.of(self.commits, Commit)
         return self._index
 
     @index.setter

@@ -10,17 +10,23 @@ from __future__ import annotations
 
 import array
 import bisect
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
-from pushguard.model import Commit
+from pushguard._typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pushguard.model import Commit
 
 _BLOCK = 1024  # shas per block of `stdin`
 
 
 class Pushed:
-    """Facts about the commits of a push, in the order they were added (git's, oldest first)."""
+    """Facts about the commits of a push, in the order they were added (git's, oldest first).
 
-    def __init__(self, subjects: bool = True) -> None:
+    `record` makes the commits it answers with (model.Commit: the model imports this module)."""
+
+    def __init__(self, record: Callable[..., Commit], subjects: bool = True) -> None:
+        self._record = record
         self.count = 0
         self.last: str | None = None  # the last commit added: the push's tip
         # each ref through which a merge is pushed -> its first merge
@@ -37,8 +43,8 @@ class Pushed:
         self._cache: tuple[str | None, int | None] = (None, None)
 
     @classmethod
-    def of(cls, commits: Iterable[Commit]) -> Pushed:
-        pushed = cls()
+    def of(cls, commits: Iterable[Commit], record: Callable[..., Commit]) -> Pushed:
+        pushed = cls(record)
         for commit in commits:
             pushed.add(commit)
         return pushed
@@ -80,7 +86,7 @@ class Pushed:
         first = self._records[start + self._width:start + 2 * self._width]
         parents = (first.hex(), *self._more.get(position, ())) if any(first) else ()
         ref = self._refs[bisect.bisect_right(self._starts, position) - 1]
-        return Commit(self.sha(position), '', parents, ref=ref)
+        return self._record(self.sha(position), '', parents, ref=ref)
 
     def subject(self, position: int) -> str:
         """The commit's first line, as the message has it (kept with `subjects`)."""

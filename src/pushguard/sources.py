@@ -5,7 +5,6 @@ that read commits and diffs are imported then too, so a commit-msg hook never lo
 """
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterable, Iterator, Sequence
 
 from pushguard import git
@@ -14,6 +13,8 @@ from pushguard.errors import GitError
 from pushguard.model import Commit, Context, FileChange, Place, RefUpdate
 
 if TYPE_CHECKING:
+    import contextlib
+
     from pushguard.config import Remote
     from pushguard.forges.rules import RefFacts
     from pushguard.git.blobs import SizeReader

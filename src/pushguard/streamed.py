@@ -47,7 +47,7 @@ def run(source: Source, cfg: Config, selected: Sequence[checks.Check], needs: se
         return None
     live = [(check_id, stream) for check_id, stream in streams.items() if stream is not None]
     found: dict[str, list[Finding]] = {check.ID: [] for check in selected}
-    ctx.index = pushed = Pushed(subjects=Need.MESSAGES in needs)
+    ctx.index = pushed = Pushed(Commit, subjects=Need.MESSAGES in needs)
     for batch in _batches(commits):
         for commit in batch:
             pushed.add(commit)

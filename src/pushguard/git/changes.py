@@ -40,7 +40,7 @@ def _parse_raw(items: Iterator[bytes], pushed: Pushed) -> Iterator[FileChange]:
             continue
         if not item.startswith(b':'):
             sha = decode(item.strip())
-            commit = pushed.get(sha) or Commit(sha, '')
+            commit = pushed.get(sha) or Commit(sha, '')  # always in the push
             continue
         _, new_mode, old_blob, new_blob, status = item[1:].split(b' ')
         path = next(items)
