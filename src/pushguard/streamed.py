@@ -53,6 +53,7 @@ def run(source: Source, cfg: Config, selected: Sequence[checks.Check], needs: se
             pushed.add(commit)
         for check_id, stream in live:
             found[check_id] += stream.commits(batch)
+        del batch  # not kept while the next is read
     too_big: list[FileChange] = []
     if needs & _CHANGES:
         too_big = _changes(source, cfg, ctx, needs, live, found)

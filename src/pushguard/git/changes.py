@@ -17,7 +17,7 @@ from pushguard.model import Commit, FileChange
 if TYPE_CHECKING:
     from pushguard.pushed import Pushed
 
-_REMEMBERED = 4096  # paths and modes shared between changes, at most
+_REMEMBERED = 256  # paths and modes shared between changes, at most
 
 
 def stream_changes(pushed: Pushed) -> Iterator[FileChange]:
