@@ -3,6 +3,7 @@ handful of git processes, and memory that does not grow with the number of commi
 from __future__ import annotations
 
 import gc
+import shutil
 import tracemalloc
 
 import pytest
@@ -13,6 +14,7 @@ from pushguard.sources import RangeSource
 from pushguard.verdict import load_config
 from testing import gitrepo
 from testing.policies import EVERY_CHECK
+from testing.run import run_console
 
 # every check a policy turns on but signature (whose signatures are read for the whole push)
 POLICY = EVERY_CHECK.replace('[signing]\nrequired = true\n', '')
@@ -112,3 +114,40 @@ def test_memory_grows_by_a_few_hundred_bytes_a_commit(tmp_path, monkeypatch):
     large, large_whole = _peak(repo), _peak(repo, whole=True)
     assert large - small < 3000 * 400, (small, large)
     assert large_whole - small_whole > 3 * (large - small), (small_whole, large_whole)
+
+
+@pytest.fixture
+def counted(tmp_path):
+    """A `git` first on PATH that logs each start, then runs the real git."""
+    real = shutil.which('git')
+    assert real is not None
+    bin_dir = tmp_path / 'bin'
+    bin_dir.mkdir()
+    log = tmp_path / 'git.log'
+    wrapper = bin_dir / 'git'
+    wrapper.write_text(f'#!/bin/sh\necho "$*" | sed "s/-c [^ ]* //g" | cut -d" " -f1 >> "{log}"\n'
+                       f'exec "{real}" "$@"\n')
+    wrapper.chmod(0o755)
+
+    def run(*argv: str) -> list[str]:
+        log.write_text('')
+        result = run_console(*argv, env={'PATH': f'{bin_dir}:/usr/bin:/bin'})
+        assert result.code in (0, 1), result
+        return log.read_text().split()
+    return run
+
+
+def test_a_streamed_push_of_600_commits_starts_the_git_processes_of_3(tmp_path, monkeypatch,
+                                                                       counted):
+    """Batches of commits and changes go through long-lived gits: none starts per batch."""
+    repo = gitrepo.init(tmp_path / 'work')
+    monkeypatch.chdir(repo)
+    gitrepo.commit(repo, 'feat: PROJ-1 start', {'.pushguard.toml': POLICY})
+    argv = ('check', 'main..feat/PROJ-1', '--branch', 'feat/PROJ-1')
+    _branch(repo, 3)
+    few = counted(*argv)
+    _branch(repo, 600)
+    many = counted(*argv)
+    assert few == many
+    # log, the changes' diff-tree and cat-file, the added lines' diff-tree; rev-parse, config
+    assert len(few) <= 8 and few.count('cat-file') == 1, few
