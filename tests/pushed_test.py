@@ -72,7 +72,8 @@ def test_stdin_given_in_chunks_is_taken_as_git_reads_it(repo):
 def test_one_cat_file_answers_the_sizes_of_many_batches(repo):
     """The sizes of each batch of changes come from the same git process, asked again."""
     gitrepo.commit(repo, 'chore: files', {'a.txt': 'a' * 10, 'b.txt': 'b' * 20})
-    a, b = (gitrepo.git('rev-parse', f'HEAD:{name}', cwd=repo).strip() for name in ('a.txt', 'b.txt'))
+    a, b = (gitrepo.git('rev-parse', f'HEAD:{name}', cwd=repo).strip()
+            for name in ('a.txt', 'b.txt'))
     with blobs.size_reader() as reader:
         pid = reader._out.pid
         assert reader.sizes([a]) == {a: 10}
