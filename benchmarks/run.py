@@ -257,13 +257,16 @@ def peak_memory(bench: Bench, name: str, argv: Sequence[str], cwd: Path) -> None
 
 
 def memory(bench: Bench, repo: Path, commits: int) -> None:
-    """Peak memory of `check` on `commits` commits, without and with secrets."""
+    """Peak memory of `check` on `commits` commits: without and with secrets, and with the
+    default policy (secrets, file-size). The engine streams the push, so these stay flat."""
     every = _available(EVERY)
     try:
         argv, cwd = _check(bench, repo, every, '--skip', 'secrets')()
         peak_memory(bench, f'check, every check but secrets ({commits:,} commits)', argv, cwd)
         argv, cwd = _check(bench, repo, [*every, 'secrets'])()
         peak_memory(bench, f'check, every check with secrets ({commits:,} commits)', argv, cwd)
+        argv, cwd = _check(bench, repo, [])()
+        peak_memory(bench, f'check, the default policy ({commits:,} commits)', argv, cwd)
     except Skip as e:
         bench.notes.append(f'peak memory: skipped: {e}')
 
