@@ -2,6 +2,24 @@
 
 A `Source` says what is being checked (a message, the index, a push, a range); the engine asks it
 only for the data that the selected checks declared in NEEDS.
+
+Two ways to run, the same findings in the same order:
+
+- Streamed (pushguard.streamed), for a source of commits in the repository (`check`, CI,
+  pre-receive): the push is read once, oldest commit first, and handed to each check's Stream
+  (checks._stream) in batches: its commits, then its changes (sized), then `finish`; the added
+  lines stream as before. ctx.commits and ctx.changes stay empty; what a check needs of the whole
+  push afterwards is ctx.index (pushguard.pushed: sha, parents, ref and subject of each commit,
+  the merges, the last commit), a few dozen bytes per commit. Memory is bounded by a batch and
+  the largest commit, not by the push; the git processes are the same fixed handful.
+- Whole, when a selected check has no `stream` and reads commits or changes (signature, jira
+  with `jira.url`), when the forge has content rules, at commit time, and for a source whose
+  commits were already read (the pre-push hook counts them first): ctx.commits and ctx.changes
+  hold the push, and each check's `check(ctx, cfg)` reads them (a streaming check's `check` is
+  its Stream over the whole push).
+
+A check's findings are its own list, whatever the order the engine feeds the checks in: the
+report lists them check by check, in selection order, as before.
 """
 from __future__ import annotations
 
