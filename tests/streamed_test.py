@@ -151,3 +151,16 @@ def test_a_streamed_push_of_600_commits_starts_the_git_processes_of_3(tmp_path, 
     assert few == many
     # log, the changes' diff-tree and cat-file, the added lines' diff-tree; rev-parse, config
     assert len(few) <= 8 and few.count('cat-file') == 1, few
+
+
+def test_a_ci_run_streams_its_commits_too(pushed):
+    """`pushguard ci` reads the pipeline's commits as `check` does: streamed, same findings."""
+    from pushguard.ci.plan import Plan
+    from pushguard.commands.ci import CiSource
+    cfg = load_config(Options(), str(pushed))
+    tip, base = gitrepo.head(pushed, 'feat/PROJ-1'), gitrepo.head(pushed, 'main')
+    plan = Plan('range', 'main..feat/PROJ-1', tip, (base,), 'refs/heads/feat/PROJ-1')
+    selected = engine.select(cfg, Place.CHECK)
+    ctx, found = engine.run(CiSource(plan, tip, [base], str(pushed)), cfg, selected)
+    assert ctx.commits == () and ctx.commit_count == 11
+    assert found == _run(pushed, whole=True)[1]
