@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from pushguard.config import Remote
     from pushguard.forges.rules import RefFacts
     from pushguard.git.blobs import SizeReader
+    from pushguard.git.log import HeaderReader
     from pushguard.model import AddedLinesFeed
     from pushguard.pushed import Pushed
 
@@ -37,6 +38,10 @@ class _CommitData:
                     ) -> AddedLinesFeed:
         from pushguard.git import patch
         return patch.added_lines(commits, skip=too_big)
+
+    def header_reader(self) -> contextlib.AbstractContextManager[HeaderReader]:
+        from pushguard.git import log
+        return log.header_reader()
 
     def stream_changes(self, pushed: Pushed) -> Iterator[FileChange]:
         from pushguard.git import changes

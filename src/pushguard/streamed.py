@@ -12,12 +12,13 @@ the checks that read them (secrets) stream themselves.
 from __future__ import annotations
 
 import array
+import contextlib
 import hashlib
 import os
 from collections.abc import Iterable, Iterator, Sequence
 
 from pushguard._typing import TYPE_CHECKING
-from pushguard.model import SUBMODULE_MODE, Commit, Context, FileChange, Finding, Need
+from pushguard.model import SUBMODULE_MODE, Commit, Context, FileChange, Finding, Need, Signature
 from pushguard.pushed import Pushed
 
 if TYPE_CHECKING:
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from pushguard.checks._stream import Stream
     from pushguard.config import Config
     from pushguard.engine import Source
+    from pushguard.git.log import HeaderReader
 
 COMMITS_PER_BATCH = 256
 CHANGES_PER_BATCH = 512  # at least: a batch holds whole commits
@@ -42,9 +44,20 @@ def run(source: Source, cfg: Config, selected: Sequence[checks.Check], needs: se
     streams: dict[str, Stream | None] = {
         check.ID: check.stream(ctx, cfg) for check in selected if hasattr(check, 'stream')}
     if not can or any(stream is None for stream in streams.values()) or any(
-            check.NEEDS & _HOLDS_COMMITS for check in selected if check.ID not in streams):
+            check.NEEDS & _HOLDS_COMMITS for check in selected if check.ID not in streams) or (
+            Need.SIGNATURES in needs and cfg.signing_verify):  # `git log %G?`: the whole push
         ctx.commits = tuple(commits)
         return None
+    with contextlib.ExitStack() as stack:
+        if Need.SIGNATURES in needs:
+            reader = stack.enter_context(source.header_reader())  # type: ignore[attr-defined]
+            commits = _signed(commits, reader)
+        return _streamed(source, cfg, selected, needs, ctx, commits, streams)
+
+
+def _streamed(source: Source, cfg: Config, selected: Sequence[checks.Check], needs: set[Need],
+              ctx: Context, commits: Iterator[Commit], streams: dict[str, Stream | None]
+              ) -> dict[str, list[Finding]]:
     live = [(check_id, stream) for check_id, stream in streams.items() if stream is not None]
     found: dict[str, list[Finding]] = {check.ID: [] for check in selected}
     ctx.index = pushed = Pushed(Commit, subjects=Need.MESSAGES in needs)
@@ -68,6 +81,13 @@ def run(source: Source, cfg: Config, selected: Sequence[checks.Check], needs: se
         if check.ID not in streams:
             found[check.ID] += check.check(ctx, cfg)
     return found
+
+
+def _signed(commits: Iterator[Commit], reader: HeaderReader) -> Iterator[Commit]:
+    """The commits with their signature's kind (not verified), a batch at a time."""
+    for batch in _batches(commits):
+        kinds = reader.signature_kinds([c.sha for c in batch if c.sha])
+        yield from (c._replace(signature=Signature(kinds.get(c.sha or ''), None)) for c in batch)
 
 
 def _batches(commits: Iterator[Commit]) -> Iterator[list[Commit]]:

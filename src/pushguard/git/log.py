@@ -1,6 +1,7 @@
 """Commits: `git log` over ranges and pushes, commit headers, signatures."""
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Iterator, Sequence
 
 from pushguard._typing import TYPE_CHECKING
@@ -10,7 +11,7 @@ from pushguard.git._stream import streamed
 from pushguard.model import Commit, Signature
 
 if TYPE_CHECKING:
-    from typing import IO
+    from typing import IO, Any
 
 _FIELDS = '%H%x00%S%x00%P%x00%an%x00%ae%x00%cn%x00%ce%x00%B'
 # what the user's config could change in `git log`'s output: log.showSignature prints gpg's
@@ -155,6 +156,38 @@ def _commit_headers(shas: Sequence[str]) -> dict[str, bytes]:
         found[sha] = out[header_end + 1:header_end + 1 + size].split(b'\n\n', 1)[0]
         pos = header_end + 1 + size + 1
     return found
+
+
+class HeaderReader:
+    """`git cat-file --batch` kept running while a push streams by: the signature kind of each
+    batch of commits, asked as the batch comes, through one git process for the push."""
+
+    def __init__(self, out: Any) -> None:
+        self._out = out
+
+    def signature_kinds(self, shas: Sequence[str]) -> dict[str, str | None]:
+        if not shas:
+            return {}
+        self._out.send(stdin_lines(shas))
+        found = {}
+        for sha in shas:
+            header = self._out.readline().split()
+            if len(header) != 3:  # `<sha> missing`: not a commit this repository has
+                continue
+            body = self._out.read(int(header[2]) + 1)[:-1]  # and the newline after it
+            found[sha] = _signature_kind(body.split(b'\n\n', 1)[0])
+        return found
+
+
+@contextlib.contextmanager
+def header_reader() -> Iterator[HeaderReader]:
+    """A HeaderReader for the time of the `with`; git ends with it."""
+    with streamed('cat-file', '--batch', stdin=b'', keep_open=True) as out:
+        yield HeaderReader(out)
+        if hasattr(out, 'close_input'):
+            out.close_input()
+        while out.read1(1 << 16):  # type: ignore[attr-defined]
+            pass
 
 
 def signature_kinds(shas: Sequence[str]) -> dict[str, str | None]:
