@@ -168,6 +168,8 @@ class HeaderReader:
     def signature_kinds(self, shas: Sequence[str]) -> dict[str, str | None]:
         if not shas:
             return {}
+        if not hasattr(self._out, 'send'):  # pragma: no cover - Windows: one process a batch
+            return signature_kinds(shas)
         self._out.send(stdin_lines(shas))
         found = {}
         for sha in shas:
