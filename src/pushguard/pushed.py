@@ -85,8 +85,11 @@ class Pushed:
         start = position * 2 * self._width
         first = self._records[start + self._width:start + 2 * self._width]
         parents = (first.hex(), *self._more.get(position, ())) if any(first) else ()
-        ref = self._refs[bisect.bisect_right(self._starts, position) - 1]
-        return self._record(self.sha(position), '', parents, ref=ref)
+        return self._record(self.sha(position), '', parents, ref=self.ref(position))
+
+    def ref(self, position: int) -> str | None:
+        """The pushed ref through which the commit at `position` came."""
+        return self._refs[bisect.bisect_right(self._starts, position) - 1]
 
     def subject(self, position: int) -> str:
         """The commit's first line, as the message has it (kept with `subjects`)."""
@@ -144,4 +147,4 @@ class Refs:
 
     def get(self, sha: str | None, default: str | None = None) -> str | None:
         position = self._pushed.position(sha)
-        return default if position is None else self._pushed.commit(position).ref
+        return default if position is None else self._pushed.ref(position)

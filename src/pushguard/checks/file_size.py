@@ -137,10 +137,13 @@ class _Sizes(Stream):
 
     def changes(self, batch: Sequence[FileChange]) -> Iterable[Finding]:
         per_commit = collections.Counter(c.commit for c in batch)  # batches hold whole commits
+        floor = min(self.cfg.max_size, self.cfg.warn_size)  # no blob at or under it is reported
         for change in batch:
-            if change.status == 'D' and change.commit:
+            if change.status == 'D' and change.commit and self.undeleted:
                 for large in self.undeleted.pop(change.path, ()):
                     large.deleted_in = change.commit
+            if (change.size or 0) <= floor:
+                continue
             for _, severity in too_large((change,), self.cfg):
                 alone = change.status == 'A' and change.commit is not None \
                     and per_commit[change.commit] == 1

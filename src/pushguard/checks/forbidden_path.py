@@ -193,11 +193,13 @@ def _found(ctx: Context, cfg: Config, rules: Sequence[Rule], changes: Sequence[F
     for change in changes:
         if change.status == 'D':
             continue
+        rule = forbidding_rule(rules, change.path)
+        if rule is None and not 0 < cfg.max_path_length < len(change.path):
+            continue
         commit = where(change, commits)
         is_tip = change.commit in tip_shas
         who = f'commit {commit.short}' if commit else 'the index'
         verb = _VERBS.get(change.status, 'adds')
-        rule = forbidding_rule(rules, change.path)
         if rule is not None:
             yield _finding(change, f'{who} {verb} {display(change.path)}, which matches the '
                                    f'forbidden pattern {rule.text!r} (files.forbidden)',

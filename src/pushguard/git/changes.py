@@ -12,7 +12,7 @@ from pushguard._typing import TYPE_CHECKING
 from pushguard.git import BOUNDED_CACHE, decode, fs_path
 from pushguard.git._stream import streamed
 from pushguard.git.diff import DIFF_FLAGS, MERGES, RENAMES, _fields, _merges_own_changes
-from pushguard.model import Commit, FileChange
+from pushguard.model import FileChange
 
 if TYPE_CHECKING:
     from pushguard.pushed import Pushed
@@ -33,14 +33,16 @@ def stream_changes(pushed: Pushed) -> Iterator[FileChange]:
 
 def _parse_raw(items: Iterator[bytes], pushed: Pushed) -> Iterator[FileChange]:
     """diff.changes' parse, each commit found in `pushed`, strings shared within a bound."""
-    commit: Commit | None = None
+    sha: str | None = None
+    ref: str | None = None
     once: dict[bytes, str] = {}
     for item in items:
         if not item:
             continue
         if not item.startswith(b':'):
             sha = decode(item.strip())
-            commit = pushed.get(sha) or Commit(sha, '')  # always in the push
+            position = pushed.position(sha)  # always in the push
+            ref = None if position is None else pushed.ref(position)
             continue
         _, new_mode, old_blob, new_blob, status = item[1:].split(b' ')
         path = next(items)
@@ -52,6 +54,5 @@ def _parse_raw(items: Iterator[bytes], pushed: Pushed) -> Iterator[FileChange]:
             once[path] = fs_path(path)
         if new_mode not in once:
             once[new_mode] = decode(new_mode)
-        assert commit is not None
-        yield FileChange(commit.sha, commit.ref, once[path], decode(status[:1]), decode(new_blob),
+        yield FileChange(sha, ref, once[path], decode(status[:1]), decode(new_blob),
                          once[new_mode], old_blob=decode(old_blob))
