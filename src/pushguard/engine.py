@@ -12,11 +12,12 @@ Two ways to run, the same findings in the same order:
   push afterwards is ctx.index (pushguard.pushed: sha, parents, ref and subject of each commit,
   the merges, the last commit), a few dozen bytes per commit. Memory is bounded by a batch and
   the largest commit, not by the push; the git processes are the same fixed handful.
-- Whole, when a selected check has no `stream` and reads commits or changes (signature, jira
-  with `jira.url`), when the forge has content rules, at commit time, and for a source whose
-  commits were already read (the pre-push hook counts them first): ctx.commits and ctx.changes
-  hold the push, and each check's `check(ctx, cfg)` reads them (a streaming check's `check` is
-  its Stream over the whole push).
+- Whole, when a selected check's `stream` says None (jira-ticket with `jira.url`, remote with
+  the forge's content rules) or it has none and reads commits or changes, with `signing.verify`
+  (git's %G? for the whole push at once), at commit time, and for a source whose commits were
+  already read (the pre-push hook counts them first): ctx.commits and ctx.changes hold the push,
+  and each check's `check(ctx, cfg)` reads them (a streaming check's `check` is its Stream over
+  the whole push).
 
 A check's findings are its own list, whatever the order the engine feeds the checks in: the
 report lists them check by check, in selection order, as before.
