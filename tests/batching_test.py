@@ -86,7 +86,7 @@ def test_check_range_starts_the_same_git_processes(work, counted):
     branch_of(work, 'large', 300)
     few = counted('check', 'main..small', '--branch', 'small', '--only', WANTED)
     many = counted('check', 'main..large', '--branch', 'large', '--only', WANTED)
-    assert few == many
+    assert sorted(few) == sorted(many)  # a streamed push runs some gits side by side
     assert len(few) <= 12, few
 
 

@@ -2,6 +2,25 @@
 
 A `Source` says what is being checked (a message, the index, a push, a range); the engine asks it
 only for the data that the selected checks declared in NEEDS.
+
+Two ways to run, the same findings in the same order:
+
+- Streamed (pushguard.streamed), for a source of commits in the repository (`check`, CI,
+  pre-receive): the push is read once, oldest commit first, and handed to each check's Stream
+  (checks._stream) in batches: its commits, then its changes (sized), then `finish`; the added
+  lines stream as before. ctx.commits and ctx.changes stay empty; what a check needs of the whole
+  push afterwards is ctx.index (pushguard.pushed: sha, parents, ref and subject of each commit,
+  the merges, the last commit), a few dozen bytes per commit. Memory is bounded by a batch and
+  the largest commit, not by the push; the git processes are the same fixed handful.
+- Whole, when a selected check's `stream` says None (jira-ticket with `jira.url`, remote with
+  the forge's content rules) or it has none and reads commits or changes, with `signing.verify`
+  (git's %G? for the whole push at once), at commit time, and for a source whose commits were
+  already read (the pre-push hook counts them first): ctx.commits and ctx.changes hold the push,
+  and each check's `check(ctx, cfg)` reads them (a streaming check's `check` is its Stream over
+  the whole push).
+
+A check's findings are its own list, whatever the order the engine feeds the checks in: the
+report lists them check by check, in selection order, as before.
 """
 from __future__ import annotations
 
@@ -63,7 +82,11 @@ def run(
 ) -> tuple[Context, list[Finding]]:
     """Fetch what `selected` needs from `source`, run each check, return the findings in order."""
     needs: set[Need] = set().union(*(c.NEEDS for c in selected)) if selected else set()
-    ctx = source.context()
+    commits: Iterator[Commit] | None = None
+    if getattr(source, 'streams', None) is not None and source.streams():  # type: ignore[attr-defined]
+        ctx, commits = source.stream()  # type: ignore[attr-defined]  # a push: maybe 10,000
+    else:
+        ctx = source.context()
     ctx.checks = tuple(check.ID for check in selected)
     if Need.FORGE in needs:
         needs |= _ask_forge(source, ctx, cfg)
@@ -73,6 +96,12 @@ def run(
         needs |= apply.needs(synced.rules)
     if Need.ANCESTRY in needs and ctx.forge and hasattr(source, 'forced'):
         ctx.forced = source.forced()
+    if commits is not None:
+        from pushguard import streamed
+        by_check = streamed.run(source, cfg, selected, needs, ctx, commits, synced is None)
+        if by_check is not None:
+            found = [f for check in selected for f in _apply_policy(by_check[check.ID], cfg)]
+            return ctx, list(dict.fromkeys(found))
     if Need.SIGNATURES in needs:
         ctx.commits = tuple(source.with_signatures(ctx.commits, cfg.signing_verify))
     # added lines need the sizes too: a blob too big to diff is named, not read

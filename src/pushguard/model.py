@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from typing import Protocol
 
     from pushguard.forges.rules import RefFacts
+    from pushguard.pushed import Pushed
 
     class AddedLinesFeed(Protocol):
         """The added lines as the engine hands them over: read once, as they come; `sifted`
@@ -182,12 +183,14 @@ class Need(str, enum.Enum):
 
 
 class Context:
-    """Everything a check may look at, fetched by the engine before any check runs."""
+    """Everything a check may look at, fetched by the engine before any check runs; for a
+    streamed push (engine.run), `commits` and `changes` stay empty and the checks see them in
+    batches (checks._stream), with `index` holding what is known of the whole push."""
 
     __slots__ = (
         'place', 'updates', 'commits', 'changes', 'branch', 'root', 'notes', '_added_lines',
         'forge', 'forge_problems', 'remote', 'forced',
-        'lfs_paths', 'trusted', 'read_blobs', 'checks',
+        'lfs_paths', 'trusted', 'read_blobs', 'checks', '_index',
     )
 
     def __init__(
@@ -218,6 +221,25 @@ class Context:
         # blob contents by id, for the few files a check must read whole (one git process)
         self.checks: tuple[str, ...] = ()  # the ids of the checks that run, in order
         self.read_blobs: Callable[[Sequence[str]], Iterator[tuple[str, bytes]]] = _no_blobs
+        self._index: Pushed | None = None
+
+    @property
+    def index(self) -> Pushed:
+        """The push's commits as pushguard.pushed keeps them: set by the engine for a streamed
+        push, else made from `commits` when first asked for."""
+        if self._index is None:
+            from pushguard.pushed import Pushed
+            self._index = Pushed.of(self.commits, Commit)
+        return self._index
+
+    @index.setter
+    def index(self, pushed: Pushed) -> None:
+        self._index = pushed
+
+    @property
+    def commit_count(self) -> int:
+        """How many commits were checked, streamed or not."""
+        return self.index.count if self._index is not None else len(self.commits)
 
     def added_lines(self, sift: Sift | None = None) -> Iterator[AddedLines]:
         """Stream of added lines; read once, so memory stays bounded by one diff. With `sift`,

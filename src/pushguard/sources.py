@@ -5,7 +5,7 @@ that read commits and diffs are imported then too, so a commit-msg hook never lo
 """
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from pushguard import git
 from pushguard._typing import TYPE_CHECKING
@@ -13,10 +13,15 @@ from pushguard.errors import GitError
 from pushguard.model import Commit, Context, FileChange, Place, RefUpdate
 
 if TYPE_CHECKING:
+    import contextlib
+
     from pushguard.config import Remote
     from pushguard.forges.rules import RefFacts
+    from pushguard.git.blobs import SizeReader
     from pushguard.git.diff import Started
+    from pushguard.git.log import HeaderReader
     from pushguard.model import AddedLinesFeed
+    from pushguard.pushed import Pushed
 
 
 class _CommitData:
@@ -30,10 +35,22 @@ class _CommitData:
         from pushguard.git import diff
         return diff.changes(commits)
 
-    def added_lines(self, commits: Sequence[Commit], too_big: Sequence[FileChange]
+    def added_lines(self, commits: Sequence[Commit] | Pushed, too_big: Sequence[FileChange]
                     ) -> AddedLinesFeed:
         from pushguard.git import patch
         return patch.added_lines(commits, skip=too_big)
+
+    def header_reader(self) -> contextlib.AbstractContextManager[HeaderReader]:
+        from pushguard.git import log
+        return log.header_reader()
+
+    def stream_changes(self, pushed: Pushed) -> Iterator[FileChange]:
+        from pushguard.git import changes
+        return changes.stream_changes(pushed)
+
+    def size_reader(self) -> contextlib.AbstractContextManager[SizeReader]:
+        from pushguard.git import blobs
+        return blobs.size_reader()
 
     def lfs_paths(self, paths: Sequence[str]) -> frozenset[str]:
         from pushguard.git import diff
@@ -145,8 +162,8 @@ class StagedSource:
 
 
 class _Commits(_CommitData):
-    """A source of commits read from git once: the hook and `check` count them for their summary
-    line before the engine runs."""
+    """A source of commits read from git once: whole (`context`: the pre-push hook counts them
+    before the engine runs) or streamed (`stream`: the engine reads them one batch at a time)."""
 
     place: Place
     _context: Context | None = None
@@ -158,7 +175,23 @@ class _Commits(_CommitData):
         return self._context
 
     def _fetch(self) -> Context:
+        ctx, commits = self._prepare()
+        ctx.commits = tuple(commits)
+        return ctx
+
+    def _prepare(self) -> tuple[Context, Iterator[Commit]]:
+        """The context, less its commits, and the commits, oldest first, as git gives them."""
         raise NotImplementedError
+
+    def streams(self) -> bool:
+        """Whether `stream` may be used: the commits were not read whole already."""
+        return self._context is None and type(self)._prepare is not _Commits._prepare
+
+    def stream(self) -> tuple[Context, Iterator[Commit]]:
+        """The context, without its commits, and the commits as git gives them: read once."""
+        ctx, commits = self._prepare()
+        self._context = ctx  # what forge_facts and forced ask for: the updates, the remote
+        return ctx, _shallow_noted(ctx, commits)
 
 
 class PushSource(_Commits):
@@ -172,11 +205,10 @@ class PushSource(_Commits):
         self.place = place
         self.url = url
 
-    def _fetch(self) -> Context:
-        commits = _commits_for(self.updates, self.remote)
-        ctx = Context(self.place, updates=tuple(self.updates), commits=tuple(commits))
+    def _prepare(self) -> tuple[Context, Iterator[Commit]]:
+        ctx = Context(self.place, updates=tuple(self.updates))
         ctx.remote = self.remote
-        return ctx
+        return ctx, _commits_for(self.updates, self.remote)
 
     def forge_facts(self, remote: Remote) -> tuple[dict[str, RefFacts], tuple[str, ...]]:
         """What the forge serving the remote enforces on the pushed refs (forges/ on use)."""
@@ -203,18 +235,18 @@ class RangeSource(_Commits):
         self.ref = ref or (f'refs/heads/{branch}' if branch else None)
         self.local_ref = local_ref
 
-    def _fetch(self) -> Context:
+    def _prepare(self) -> tuple[Context, Iterator[Commit]]:
         from pushguard.git import log
         ref = self.ref
         tips, bottoms = log.range_ends(self.revisions) if self.revisions else ([], [])
-        commits = [c._replace(ref=ref) for c in log.new_commits(tips, bottoms)]
-        ctx = Context(self.place, commits=tuple(commits), branch=self.branch)
+        commits = (c._replace(ref=ref) for c in log.stream_commits(tips, bottoms))
+        ctx = Context(self.place, branch=self.branch)
         if ref is not None and tips:
             # as a push would see it: an update from the one bottom, else a new branch
             old = bottoms[0] if len(bottoms) == 1 else '0' * len(tips[0])
             ctx.updates = (RefUpdate(self.local_ref or ref, tips[0], ref, old),)
             ctx.remote = _branch_remote(self.branch)
-        return ctx
+        return ctx, commits
 
     def forge_facts(self, remote: Remote) -> tuple[dict[str, RefFacts], tuple[str, ...]]:
         """The forge is asked when the branch's remote is known (`branch.NAME.remote`)."""
@@ -234,14 +266,13 @@ class PreReceiveSource(PushSource):
         super().__init__(updates, None, Place.PRE_RECEIVE)
         self.root = root
 
-    def _fetch(self) -> Context:
-        commits = _commits_for(self.updates, None, ('--not', '--all'))
-        return Context(self.place, updates=tuple(self.updates), commits=tuple(commits),
-                       root=self.root)
+    def _prepare(self) -> tuple[Context, Iterator[Commit]]:
+        ctx = Context(self.place, updates=tuple(self.updates), root=self.root)
+        return ctx, _commits_for(self.updates, None, ('--not', '--all'))
 
 
 def _commits_for(updates: Sequence[RefUpdate], remote: str | None, extra: Sequence[str] = ()
-                 ) -> list[Commit]:
+                 ) -> Iterator[Commit]:
     """The commits the pushed tips bring that neither the known old tips nor REMOTE's refs have.
 
     Annotated tags are peeled to their commit; an old tip this repository lacks (someone else
@@ -256,8 +287,8 @@ def _commits_for(updates: Sequence[RefUpdate], remote: str | None, extra: Sequen
         if not update.is_deletion and update.local_sha in commit_of:
             tips.setdefault(commit_of[update.local_sha], update.remote_ref)
     known_olds = [commit_of[sha] for sha in olds if sha in commit_of]
-    commits = log.new_commits(tips, known_olds, exclude_remote=remote, extra=extra)
-    return [c._replace(ref=tips.get(c.ref or '', c.ref)) for c in commits]
+    commits = log.stream_commits(tips, known_olds, exclude_remote=remote, extra=extra)
+    return (c._replace(ref=tips.get(c.ref or '', c.ref)) for c in commits)
 
 
 def _ask_forge(url: str | None, refs: Sequence[str], remote: Remote
@@ -292,9 +323,23 @@ def _is_ancestor(old: str, new: str) -> bool:
     return code == 0
 
 
+def _shallow_noted(ctx: Context, commits: Iterable[Commit]) -> Iterator[Commit]:
+    """`commits`, passed on; once they are all read, the shallow clone's note (_note_shallow)."""
+    roots = git.shallow_roots()
+    cut: list[str] = []
+    for commit in commits:
+        if commit.sha is not None and commit.sha in roots:
+            cut.append(commit.sha)
+        yield commit
+    _say_shallow(ctx, cut)
+
+
 def _note_shallow(ctx: Context) -> None:
     roots = git.shallow_roots()
-    cut = [c.sha for c in ctx.commits if c.sha in roots]
+    _say_shallow(ctx, [c.sha for c in ctx.commits if c.sha is not None and c.sha in roots])
+
+
+def _say_shallow(ctx: Context, cut: Sequence[str]) -> None:
     if not cut:
         return
     from pushguard.git import log

@@ -1,7 +1,9 @@
 """The checks, as the registry lists them: id -> module path. Nothing is imported until used.
 
 Each module has `ID`, `NEEDS` (a frozenset of model.Need) and
-`check(ctx, cfg) -> Iterator[Finding]`, which reads only what the engine fetched. Where each check
+`check(ctx, cfg) -> Iterator[Finding]`, which reads only what the engine fetched; a check that
+reads commits or changes also has `stream(ctx, cfg)`, so that a push is streamed through it
+(checks._stream, pushguard.streamed) instead of being held whole. Where each check
 makes sense is `PLACES`, kept in the registry so that a commit-msg hook never imports a content
 check.
 """

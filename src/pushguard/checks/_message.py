@@ -2,12 +2,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from pushguard import patterns
+from pushguard._typing import TYPE_CHECKING
 from pushguard.checks._paths import rebase_base
+from pushguard.checks._stream import Stream
 from pushguard.config import Config
 from pushguard.model import Commit, Context, Finding, Place, Severity
+
+if TYPE_CHECKING:
+    from pushguard.pushed import Pushed
 
 __all__ = ['rebase_base']
 # git rebase --autosquash folds these into the commit they name (git 2.32 added amend!)
@@ -27,8 +32,12 @@ def _exempt(ctx: Context, cfg: Config) -> list[patterns.Pattern]:
 def checked_commits(ctx: Context, cfg: Config) -> Iterator[Commit]:
     """The commits whose messages are checked: not exempt (merges, reverts, ...) here, and not
     an unsquashed fixup!/squash!/amend! commit, which `unsquashed` reports instead."""
-    exempt = _exempt(ctx, cfg)
-    for commit in ctx.commits:
+    return _checked(ctx, _exempt(ctx, cfg), ctx.commits)
+
+
+def _checked(ctx: Context, exempt: list[patterns.Pattern], commits: Iterable[Commit]
+             ) -> Iterator[Commit]:
+    for commit in commits:
         if not any(p.search(commit.message) for p in exempt) and not _unsquashed(ctx, commit):
             yield commit
 
@@ -41,14 +50,18 @@ def unsquashed(ctx: Context, cfg: Config, check_id: str) -> Iterator[Finding]:
     """fixup!/squash!/amend! commits in a push: the server judges their messages as they are,
     so they fail, with the rebase that squashes them. Each is reported once, by the first
     message check that runs (`check_id` when the engine did not say which run)."""
+    return _unsquashed_in(ctx, _exempt(ctx, cfg), check_id, ctx.commits)
+
+
+def _unsquashed_in(ctx: Context, exempt: list[patterns.Pattern], check_id: str,
+                   commits: Iterable[Commit]) -> Iterator[Finding]:
     owner = next((c for c in ctx.checks if c in MESSAGE_CHECKS), check_id)
     if owner != check_id:
         return
-    exempt = _exempt(ctx, cfg)
-    for index, commit in enumerate(ctx.commits):
+    for commit in commits:
         if _unsquashed(ctx, commit) and not any(p.search(commit.message) for p in exempt):
             kind = commit.message.split('!', 1)[0]
-            target = autosquash_target(commit, ctx.commits[:index])
+            target = autosquash_target(commit, ctx.index)
             if target is None:
                 yield finding(check_id, commit, (
                     f'a {kind}! commit is pushed, and the commit it names is not in this push, '
@@ -60,19 +73,46 @@ def unsquashed(ctx: Context, cfg: Config, check_id: str) -> Iterator[Finding]:
                                f'(folds it into {target.short})')
 
 
-def autosquash_target(commit: Commit, earlier: tuple[Commit, ...]) -> Commit | None:
-    """The commit `git rebase --autosquash` folds `commit` into: the subject after every
-    fixup!/squash!/amend! prefix, matched as git does (whole subject, a sha, a subject's start)."""
+class Messages(Stream):
+    """A message check over a streamed push, in `check`'s order: the unsquashed fixups first,
+    then what `judge` finds in the checked commits."""
+
+    def __init__(self, ctx: Context, cfg: Config, check_id: str,
+                 judge: Callable[[Sequence[Commit]], Iterable[Finding]]) -> None:
+        self.ctx, self.check_id, self.judge = ctx, check_id, judge
+        self.exempt = _exempt(ctx, cfg)
+        self.early: list[Finding] = []
+        self.late: list[Finding] = []
+
+    def commits(self, batch: Sequence[Commit]) -> Iterable[Finding]:
+        self.early += _unsquashed_in(self.ctx, self.exempt, self.check_id, batch)
+        checked = list(_checked(self.ctx, self.exempt, batch))
+        if checked:
+            self.late += self.judge(checked)
+        return ()
+
+    def finish(self) -> Iterable[Finding]:
+        return [*self.early, *self.late]
+
+
+def autosquash_target(commit: Commit, pushed: Pushed) -> Commit | None:
+    """The commit `git rebase --autosquash` folds `commit` into, among those pushed before it:
+    the subject after every fixup!/squash!/amend! prefix, matched as git does (whole subject, a
+    sha, a subject's start)."""
     wanted = subject(commit.message)
     while AUTOSQUASH.match(wanted):
         wanted = wanted.split('! ', 1)[1].strip()
-    candidates = [c for c in reversed(earlier) if not AUTOSQUASH.match(c.message)]
-    for matches in (lambda c: subject(c.message) == wanted,
-                    lambda c: bool(wanted) and (c.sha or '').startswith(wanted),
-                    lambda c: bool(wanted) and subject(c.message).startswith(wanted)):
-        found = next((c for c in candidates if matches(c)), None)
+    before = pushed.position(commit.sha)
+    if before is None:
+        return None
+    lines = ((i, pushed.subject(i)) for i in reversed(range(before)))
+    candidates = [(i, line.strip()) for i, line in lines if not AUTOSQUASH.match(line)]
+    for matches in (lambda i, line: line == wanted,
+                    lambda i, line: bool(wanted) and pushed.sha(i).startswith(wanted),
+                    lambda i, line: bool(wanted) and line.startswith(wanted)):
+        found = next((i for i, line in candidates if matches(i, line)), None)
         if found is not None:
-            return found
+            return pushed.commit(found)
     return None
 
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import shlex
 
+from pushguard._typing import TYPE_CHECKING
 from pushguard.model import Commit, Context, FileChange
+
+if TYPE_CHECKING:
+    from pushguard.pushed import Pushed
 
 _SAFE_BYTES = frozenset(range(0x20, 0x7f)) - {ord("'"), ord('\\')}
 
@@ -17,15 +21,16 @@ def shell_quote(path: str) -> str:
     return "$'" + ''.join(chr(b) if b in _SAFE_BYTES else f'\\x{b:02x}' for b in raw) + "'"
 
 
-def commits_by_sha(ctx: Context) -> dict[str, Commit]:
-    return {c.sha: c for c in ctx.commits if c.sha}
+def commits_by_sha(ctx: Context) -> Pushed:
+    """The pushed commits by sha (`get`), without their messages: ctx.index."""
+    return ctx.index
 
 
 def tips(ctx: Context) -> frozenset[str]:
     """The commits at the tip of what is pushed: the only ones `git commit --amend` can fix."""
     found = {u.local_sha for u in ctx.updates if not u.is_deletion}
-    if ctx.commits and ctx.commits[-1].sha:
-        found.add(ctx.commits[-1].sha)
+    if ctx.index.last:
+        found.add(ctx.index.last)
     return frozenset(found)
 
 
@@ -34,6 +39,6 @@ def rebase_base(commit: Commit) -> str:
     return f'{commit.sha[:12]}~1' if commit.parents and commit.sha else '--root'
 
 
-def where(change: FileChange, commits: dict[str, Commit]) -> Commit | None:
+def where(change: FileChange, commits: Pushed) -> Commit | None:
     """The pushed commit that made `change`, or None for the index (pre-commit)."""
     return commits.get(change.commit) if change.commit else None

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from pushguard import patterns
 from pushguard.checks._paths import rebase_base
+from pushguard.checks._stream import Stream, whole
 from pushguard.config import Config
 from pushguard.model import Commit, Context, Finding, Need, Severity
 
@@ -59,18 +60,39 @@ def _fix(oldest: Commit, author_fails: bool, merges: bool, pattern: str) -> str:
     return f'{config} && {rewrite}{hint}'
 
 
-def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
+class _Emails(Stream):
+    """The failing commits (less their messages) are kept; the fixes need the whole push."""
+
+    def __init__(self, ctx: Context, pattern: patterns.Pattern, text: str) -> None:
+        self.ctx, self.pattern, self.text = ctx, pattern, text
+        self.failing: dict[Commit, list[tuple[str, str]]] = {}
+
+    def commits(self, batch: Sequence[Commit]) -> Iterable[Finding]:
+        for c in batch:
+            if c.sha and (failed := failures(c, self.pattern)):
+                self.failing[c._replace(message='')] = failed
+        return ()
+
+    def finish(self) -> Iterator[Finding]:
+        failing = self.failing
+        fixes: dict[str | None, str] = {}  # one rewrite per pushed ref, from its oldest failure
+        for commit in failing:
+            if commit.ref not in fixes:
+                on_ref = [c for c in failing if c.ref == commit.ref]
+                author_fails = any(who == 'author' for c in on_ref for who, _ in failing[c])
+                merges = commit.ref in self.ctx.index.merge_refs
+                fixes[commit.ref] = _fix(commit, author_fails, merges, self.text)
+        for commit, failed in failing.items():
+            yield Finding(ID, Severity.ERROR, _describe(failed, self.text), fixes[commit.ref],
+                          ref=commit.ref, commit=commit.sha)
+
+
+def stream(ctx: Context, cfg: Config) -> Stream:
     if not cfg.author_email:
-        return
+        return Stream()
     pattern = patterns.compile(cfg.author_email, 'author.email', cfg.source)
-    failing = {c: failed for c in ctx.commits if c.sha and (failed := failures(c, pattern))}
-    fixes: dict[str | None, str] = {}  # one rewrite per pushed ref, from its oldest failure
-    for commit in failing:
-        if commit.ref not in fixes:
-            on_ref = [c for c in failing if c.ref == commit.ref]
-            author_fails = any(who == 'author' for c in on_ref for who, _ in failing[c])
-            merges = any(c.is_merge for c in ctx.commits if c.ref == commit.ref)
-            fixes[commit.ref] = _fix(commit, author_fails, merges, cfg.author_email)
-    for commit, failed in failing.items():
-        yield Finding(ID, Severity.ERROR, _describe(failed, cfg.author_email), fixes[commit.ref],
-                      ref=commit.ref, commit=commit.sha)
+    return _Emails(ctx, pattern, cfg.author_email)
+
+
+def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
+    return whole(stream(ctx, cfg), ctx)

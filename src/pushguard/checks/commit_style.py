@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from pushguard._typing import TYPE_CHECKING
 from pushguard.checks import _gitlint, _style_options
-from pushguard.checks._message import checked_commits, edit_fix, finding, unsquashed
+from pushguard.checks._message import Messages, edit_fix, finding
+from pushguard.checks._stream import whole
 from pushguard.config import Config
 from pushguard.errors import ConfigError
 from pushguard.model import Commit, Context, Finding, Need
@@ -68,7 +69,7 @@ def _hint(config: LintConfig, rule_id: str, line: int | None) -> tuple[str, str]
     return name, template.format_map({**values, 'line': line})
 
 
-def violations(config: LintConfig, commits: list[Commit]) -> Iterator[tuple[Commit, Any]]:
+def violations(config: LintConfig, commits: Sequence[Commit]) -> Iterator[tuple[Commit, Any]]:
     """(commit, gitlint RuleViolation) for each rule each message breaks."""
     _gitlint.load()
     from gitlint.lint import GitLinter
@@ -101,14 +102,19 @@ def _finding(config: LintConfig, commit: Commit, violation: Any) -> Finding:
     return finding(ID, commit, message, fix, violation.line_nr)
 
 
+def stream(ctx: Context, cfg: Config) -> Messages:
+    configs: list[LintConfig] = []  # made for the first commit checked, if one is
+
+    def judged(commits: Sequence[Commit]) -> Iterator[Finding]:
+        if not configs:
+            try:
+                configs.append(_style_options.lint_config(cfg.style or {}))
+            except _style_options.Invalid as e:  # valid when cached, not with this gitlint
+                raise ConfigError(f'{cfg.source}: key commit.style: {e}') from None
+        for commit, violation in violations(configs[0], commits):
+            yield _finding(configs[0], commit, violation)
+    return Messages(ctx, cfg, ID, judged)
+
+
 def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
-    yield from unsquashed(ctx, cfg, ID)
-    commits = list(checked_commits(ctx, cfg))
-    if not commits:
-        return
-    try:
-        config = _style_options.lint_config(cfg.style or {})
-    except _style_options.Invalid as e:  # valid when cached, not with the gitlint installed now
-        raise ConfigError(f'{cfg.source}: key commit.style: {e}') from None
-    for commit, violation in violations(config, commits):
-        yield _finding(config, commit, violation)
+    return whole(stream(ctx, cfg), ctx)

@@ -23,12 +23,11 @@ continues the previous footer's value (clause 10).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from pushguard._typing import NamedTuple
-from pushguard.checks._message import (
-    checked_commits, edit_fix, finding, reword_fix, unsquashed,
-)
+from pushguard.checks._message import Messages, edit_fix, finding, reword_fix
+from pushguard.checks._stream import whole
 from pushguard.config import Config, Conventional, Jira
 from pushguard.model import Commit, Context, Finding, Need
 
@@ -234,9 +233,17 @@ def _finding(commit: Commit, problem: Problem, jira: Jira | None) -> Finding:
     return finding(ID, commit, problem.why, reword_fix(commit, example), problem.line)
 
 
-def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
+def stream(ctx: Context, cfg: Config) -> Messages:
     rules = cfg.conventional or Conventional()
-    yield from unsquashed(ctx, cfg, ID)
-    for commit in checked_commits(ctx, cfg):
+    return Messages(ctx, cfg, ID, lambda commits: _judged(commits, rules, cfg.jira))
+
+
+def _judged(commits: Sequence[Commit], rules: Conventional, jira: Jira | None
+            ) -> Iterator[Finding]:
+    for commit in commits:
         for problem in problems(commit.message, rules):
-            yield _finding(commit, problem, cfg.jira)
+            yield _finding(commit, problem, jira)
+
+
+def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
+    return whole(stream(ctx, cfg), ctx)

@@ -9,9 +9,10 @@ yet, so there any well-formed `Signed-off-by` trailer passes.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
-from pushguard.checks._message import checked_commits, finding, rebase_base, unsquashed
+from pushguard.checks._message import Messages, finding, rebase_base
+from pushguard.checks._stream import whole
 from pushguard.config import Config
 from pushguard.text import message_text
 from pushguard.model import Commit, Context, Finding, Need
@@ -50,9 +51,16 @@ def problem(commit: Commit) -> str | None:
     return None
 
 
-def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
-    yield from unsquashed(ctx, cfg, ID)
-    for commit in checked_commits(ctx, cfg):
+def stream(ctx: Context, cfg: Config) -> Messages:
+    return Messages(ctx, cfg, ID, _judged)
+
+
+def _judged(commits: Sequence[Commit]) -> Iterator[Finding]:
+    for commit in commits:
         why = problem(commit)
         if why is not None:
             yield finding(ID, commit, why, _fix(commit))
+
+
+def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
+    return whole(stream(ctx, cfg), ctx)

@@ -10,9 +10,11 @@ or mode changes that bring no new blob pass.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import collections
+from collections.abc import Iterable, Iterator, Sequence
 
 from pushguard.checks._paths import commits_by_sha, rebase_base, shell_quote, tips, where
+from pushguard.checks._stream import Stream, whole
 from pushguard.config import GITHUB_HARD_LIMIT, Config
 from pushguard.text import display
 from pushguard.model import (
@@ -51,13 +53,6 @@ def too_large(changes: Sequence[FileChange], cfg: Config) -> Iterator[tuple[File
             yield change, Severity.ERROR
         elif warn_from is not None and change.size > warn_from:
             yield change, Severity.WARNING
-
-
-def _deleted_later(change: FileChange, changes: Sequence[FileChange]) -> str | None:
-    """The later pushed commit that deletes `change.path` again, if one does."""
-    later = changes[changes.index(change) + 1:]
-    return next((c.commit for c in later if c.path == change.path and c.status == 'D'
-                 and c.commit), None)
 
 
 def _message(change: FileChange, severity: Severity, cfg: Config, lfs: bool,
@@ -121,24 +116,62 @@ def _uncommit(path: str, commit: Commit, alone: bool) -> str:
     return f'git reset -q --soft HEAD~1 && git rm -q --cached -- {path}'
 
 
-def _alone(change: FileChange, changes: Sequence[FileChange]) -> bool:
-    """Whether `change` adds a file in a commit that changes nothing else."""
-    return change.status == 'A' and change.commit is not None \
-        and sum(1 for c in changes if c.commit == change.commit) == 1
+class _Large:
+    """A blob over a limit, and what the rest of the push says about it."""
+
+    __slots__ = ('change', 'severity', 'alone', 'deleted_in')
+
+    def __init__(self, change: FileChange, severity: Severity, alone: bool) -> None:
+        self.change, self.severity = change, severity
+        self.alone = alone  # its commit adds this file and changes nothing else
+        self.deleted_in: str | None = None  # the later pushed commit that deletes it again
+
+
+class _Sizes(Stream):
+    """The blobs over a limit are kept (a few); they are reported once the push was read."""
+
+    def __init__(self, ctx: Context, cfg: Config) -> None:
+        self.ctx, self.cfg = ctx, cfg
+        self.found: list[_Large] = []
+        self.undeleted: dict[str, list[_Large]] = {}  # path -> found, not deleted since
+
+    def changes(self, batch: Sequence[FileChange]) -> Iterable[Finding]:
+        per_commit = collections.Counter(c.commit for c in batch)  # batches hold whole commits
+        floor = min(self.cfg.max_size, self.cfg.warn_size)  # no blob at or under it is reported
+        for change in batch:
+            if change.status == 'D' and change.commit and self.undeleted:
+                for large in self.undeleted.pop(change.path, ()):
+                    large.deleted_in = change.commit
+            if (change.size or 0) <= floor:
+                continue
+            for _, severity in too_large((change,), self.cfg):
+                alone = change.status == 'A' and change.commit is not None \
+                    and per_commit[change.commit] == 1
+                large = _Large(change, severity, alone)
+                self.found.append(large)
+                self.undeleted.setdefault(change.path, []).append(large)
+        return ()
+
+    def finish(self) -> Iterator[Finding]:
+        if not self.found:
+            return
+        lfs, cfg = self.ctx.lfs_paths, self.cfg
+        commits, tip_shas = commits_by_sha(self.ctx), tips(self.ctx)
+        for large in self.found:
+            change = large.change
+            commit = where(change, commits)
+            is_lfs = change.path in lfs
+            yield Finding(
+                ID, large.severity,
+                _message(change, large.severity, cfg, is_lfs, large.deleted_in),
+                _fix(change, commit, change.commit in tip_shas, is_lfs, large.alone),
+                ref=change.ref, commit=change.commit, path=change.path,
+            )
+
+
+def stream(ctx: Context, cfg: Config) -> Stream:
+    return _Sizes(ctx, cfg)
 
 
 def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
-    found = list(too_large(ctx.changes, cfg))
-    if not found:
-        return
-    lfs = ctx.lfs_paths
-    commits, tip_shas = commits_by_sha(ctx), tips(ctx)
-    for change, severity in found:
-        commit = where(change, commits)
-        is_lfs = change.path in lfs
-        yield Finding(
-            ID, severity,
-            _message(change, severity, cfg, is_lfs, _deleted_later(change, ctx.changes)),
-            _fix(change, commit, change.commit in tip_shas, is_lfs, _alone(change, ctx.changes)),
-            ref=change.ref, commit=change.commit, path=change.path,
-        )
+    return whole(stream(ctx, cfg), ctx)

@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from pushguard import patterns
 from pushguard.checks._paths import commits_by_sha, rebase_base, shell_quote, tips, where
+from pushguard.checks._stream import Stream, whole
 from pushguard.config import Config
 from pushguard.text import display
 from pushguard.model import Commit, Context, FileChange, Finding, Need, Severity
@@ -169,17 +170,36 @@ def _finding(change: FileChange, message: str, fix: str) -> Finding:
                    path=change.path)
 
 
+class _Paths(Stream):
+    def __init__(self, ctx: Context, cfg: Config) -> None:
+        self.ctx, self.cfg = ctx, cfg
+        self.rules = [rule for rule in map(compile_rule, cfg.forbidden) if rule is not None]
+
+    def changes(self, batch: Sequence[FileChange]) -> Iterator[Finding]:
+        return _found(self.ctx, self.cfg, self.rules, batch)
+
+
+def stream(ctx: Context, cfg: Config) -> Stream:
+    return _Paths(ctx, cfg)
+
+
 def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
-    rules = [rule for rule in map(compile_rule, cfg.forbidden) if rule is not None]
+    return whole(stream(ctx, cfg), ctx)
+
+
+def _found(ctx: Context, cfg: Config, rules: Sequence[Rule], changes: Sequence[FileChange]
+           ) -> Iterator[Finding]:
     commits, tip_shas = commits_by_sha(ctx), tips(ctx)
-    for change in ctx.changes:
+    for change in changes:
         if change.status == 'D':
+            continue
+        rule = forbidding_rule(rules, change.path)
+        if rule is None and not 0 < cfg.max_path_length < len(change.path):
             continue
         commit = where(change, commits)
         is_tip = change.commit in tip_shas
         who = f'commit {commit.short}' if commit else 'the index'
         verb = _VERBS.get(change.status, 'adds')
-        rule = forbidding_rule(rules, change.path)
         if rule is not None:
             yield _finding(change, f'{who} {verb} {display(change.path)}, which matches the '
                                    f'forbidden pattern {rule.text!r} (files.forbidden)',

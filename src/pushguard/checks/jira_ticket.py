@@ -8,12 +8,13 @@ example passes conventional-commit too when that check is configured.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from pushguard.checks._jira_keys import (
     LOOKALIKE, find_key, where_to_look, with_required_key,
 )
-from pushguard.checks._message import checked_commits, finding, reword_fix, subject, unsquashed
+from pushguard.checks._message import Messages, finding, reword_fix, subject
+from pushguard.checks._stream import whole
 from pushguard.config import Config, Jira
 from pushguard.model import Commit, Context, Finding, Need
 
@@ -60,13 +61,24 @@ def _why(message: str, jira: Jira) -> str:
     return _describe(jira) + (f' ({"; ".join(reasons[:3])})' if reasons else '')
 
 
-def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
+def stream(ctx: Context, cfg: Config) -> Messages | None:
+    """None with `jira.url`: the issues are looked up for the whole push at once."""
     jira = cfg.jira or Jira()
-    yield from unsquashed(ctx, cfg, ID)
-    for commit in checked_commits(ctx, cfg):
+    if jira.url:
+        return None
+    return Messages(ctx, cfg, ID, lambda commits: _missing(commits, cfg, jira))
+
+
+def _missing(commits: Sequence[Commit], cfg: Config, jira: Jira) -> Iterator[Finding]:
+    for commit in commits:
         if find_key(commit.message, jira) is None:
             fix = reword_fix(commit, _example(commit, cfg, jira))
             yield finding(ID, commit, _why(commit.message, jira), fix)
+
+
+def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
+    jira = cfg.jira or Jira()
+    yield from whole(Messages(ctx, cfg, ID, lambda commits: _missing(commits, cfg, jira)), ctx)
     if jira.url:
         from pushguard.checks._jira_verify import findings as verified
         yield from verified(ctx, cfg, jira)

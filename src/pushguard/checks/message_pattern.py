@@ -9,13 +9,14 @@ commit pushed get the same verdict.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from pushguard import patterns
-from pushguard.checks._message import checked_commits, edit_fix, finding, unsquashed
+from pushguard.checks._message import Messages, edit_fix, finding
+from pushguard.checks._stream import whole
 from pushguard.config import Config
 from pushguard.text import message_text
-from pushguard.model import Context, Finding, Need
+from pushguard.model import Commit, Context, Finding, Need
 
 ID = 'message-pattern'
 NEEDS = frozenset({Need.MESSAGES})
@@ -35,10 +36,18 @@ def mismatches(message: str, pattern: str, forbidden: str) -> Iterator[tuple[str
                f'edit the message to remove {what}')
 
 
-def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
-    yield from unsquashed(ctx, cfg, ID)  # first, so that it is said once whatever is set
+def stream(ctx: Context, cfg: Config) -> Messages:
+    # fixups are said whatever is set, so that they are said once
+    return Messages(ctx, cfg, ID, lambda commits: _judged(commits, cfg))
+
+
+def _judged(commits: Sequence[Commit], cfg: Config) -> Iterator[Finding]:
     if not (cfg.pattern or cfg.forbidden_pattern):
         return
-    for commit in checked_commits(ctx, cfg):
+    for commit in commits:
         for why, what in mismatches(commit.message, cfg.pattern, cfg.forbidden_pattern):
             yield finding(ID, commit, why, edit_fix(commit, what))
+
+
+def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
+    return whole(stream(ctx, cfg), ctx)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pushguard.checks import _forge_content
+from pushguard.checks._stream import AtEnd, Stream
 from pushguard.config import Config
 from pushguard.model import Context, Finding, Need, Severity
 
@@ -15,6 +16,14 @@ ID = 'remote'
 NEEDS = frozenset({Need.FORGE, Need.MESSAGES})
 UNCHECKED = ('protected-branch, force-push, branch-deletion, branch-creation, linear-history, '
              'status-checks, protected-tag and the forge\'s content rules')
+
+
+def stream(ctx: Context, cfg: Config) -> Stream | None:
+    """None when the forge has content rules: they are applied to the whole push."""
+    if any(rule.check in _forge_content.CONTENT
+           for facts in ctx.forge.values() for rule in facts.rules):
+        return None
+    return AtEnd(lambda: check(ctx, cfg))
 
 
 def check(ctx: Context, cfg: Config) -> Iterator[Finding]:

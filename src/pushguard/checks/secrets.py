@@ -42,7 +42,7 @@ PRAGMA = _secret_fix.PRAGMA
 
 
 def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
-    commits: dict[str | None, Commit] = {c.sha: c for c in ctx.commits if c.sha}
+    commits: dict[str | None, Commit] = ctx.index  # type: ignore[assignment]  # get(sha)
     root = ctx.root or os.getcwd()
     baseline = os.path.join(root, cfg.secrets_baseline)
     unread: list[AddedLines] = []

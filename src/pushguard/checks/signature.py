@@ -10,9 +10,10 @@ pushed commits from the oldest one that fails.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from pushguard.checks._paths import rebase_base
+from pushguard.checks._stream import Stream, whole
 from pushguard.config import Config
 from pushguard.model import Commit, Context, Finding, Need, Severity
 
@@ -73,15 +74,37 @@ def _fix(oldest: Commit, merges: bool, failing: Sequence[Commit]) -> str:
     return '\n'.join(dict.fromkeys([_resign(oldest, merges), *hints]))
 
 
+class _Signatures(Stream):
+    """The failing commits (less their messages) are kept; the fixes need the whole push."""
+
+    def __init__(self, ctx: Context, verify: bool) -> None:
+        self.ctx, self.verify = ctx, verify
+        self.failing: dict[Commit, str] = {}
+
+    def commits(self, batch: Sequence[Commit]) -> Iterable[Finding]:
+        for c in batch:
+            if why := problem(c, self.verify):
+                self.failing[c._replace(message='')] = why
+        return ()
+
+    def finish(self) -> Iterator[Finding]:
+        failing = self.failing
+        fixes: dict[str | None, str] = {}  # one re-signing rebase per pushed ref
+        for commit in failing:
+            if commit.ref not in fixes:
+                on_ref = [c for c in failing if c.ref == commit.ref]
+                merges = commit.ref in self.ctx.index.merge_refs
+                fixes[commit.ref] = _fix(commit, merges, on_ref)
+        for commit, why in failing.items():
+            what = 'merge commit' if commit.is_merge else 'commit'
+            yield Finding(ID, Severity.ERROR, f'{what} {commit.short} {why}', fixes[commit.ref],
+                          ref=commit.ref, commit=commit.sha)
+
+
+def stream(ctx: Context, cfg: Config) -> Stream:
+    """Streamed when the signatures' kinds are enough; `signing.verify` reads them whole."""
+    return _Signatures(ctx, cfg.signing_verify)
+
+
 def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
-    failing = {c: why for c in ctx.commits if (why := problem(c, cfg.signing_verify))}
-    fixes: dict[str | None, str] = {}  # one re-signing rebase per pushed ref
-    for commit in failing:
-        if commit.ref not in fixes:
-            on_ref = [c for c in failing if c.ref == commit.ref]
-            merges = any(c.is_merge for c in ctx.commits if c.ref == commit.ref)
-            fixes[commit.ref] = _fix(commit, merges, on_ref)
-    for commit, why in failing.items():
-        what = 'merge commit' if commit.is_merge else 'commit'
-        yield Finding(ID, Severity.ERROR, f'{what} {commit.short} {why}', fixes[commit.ref],
-                      ref=commit.ref, commit=commit.sha)
+    return whole(stream(ctx, cfg), ctx)

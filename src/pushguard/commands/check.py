@@ -40,9 +40,9 @@ def check(args: argparse.Namespace) -> int:
     if ref is None and revisions and _branch_checks_run(opts, cfg):
         notes.append(DETACHED_NOTE)
     source = RangeSource(revisions, branch, ref=ref, local_ref=local_ref)
-    checked = f'{count(len(source.context().commits), "commit")} {_on(ref)}'
     selected = engine.select(cfg, source.place, opts.only, opts.skip)
     ctx, found = engine.run(source, cfg, selected)
+    checked = f'{count(ctx.commit_count, "commit")} {_on(ref)}'
     ran = _ran([check.ID for check in selected], ctx, ref, notes)
     # as verdict.report, and with what ran and how long it took: a pass is then one line
     report = Report(tuple(found), (*notes, *ctx.notes), checked, ran,

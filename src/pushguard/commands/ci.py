@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from pushguard import config, engine, git
 from pushguard._typing import TYPE_CHECKING
 from pushguard.ci import forge, history, outputs, trusted
 from pushguard.ci.plan import Plan
 from pushguard.errors import PushguardError
-from pushguard.model import Context, Place, RefUpdate
+from pushguard.model import Commit, Context, Place, RefUpdate
 from pushguard.report import Report, count
 from pushguard.sources import _Commits
 from pushguard.status import Status
@@ -63,16 +63,16 @@ class CiSource(_Commits):
         self.place = Place.CHECK
         self.note: str | None = None  # why the forge was not asked, when a token was there
 
-    def _fetch(self) -> Context:
+    def _prepare(self) -> tuple[Context, Iterator[Commit]]:
         from pushguard.git import log
         ref = self.plan.ref
         branch = ref[len('refs/heads/'):] if ref and ref.startswith('refs/heads/') else None
         if self.tip is None:
-            return Context(self.place, branch=branch, root=self.root)
-        commits = tuple(c._replace(ref=ref) for c in log.new_commits([self.tip], self.bottoms))
+            return Context(self.place, branch=branch, root=self.root), iter(())
+        commits = (c._replace(ref=ref) for c in log.stream_commits([self.tip], self.bottoms))
         old = self.plan.old if self.plan.old and git.resolve(self.plan.old) else '0' * len(self.tip)
         updates = (RefUpdate(ref, self.tip, ref, old),) if ref else ()
-        return Context(self.place, updates=updates, commits=commits, branch=branch, root=self.root)
+        return Context(self.place, updates=updates, branch=branch, root=self.root), commits
 
     def forge_facts(self, remote: Remote) -> tuple[dict[str, RefFacts], tuple[str, ...]]:
         """What the forge enforces on the pipeline's ref; nothing (and why) without a token."""
@@ -113,7 +113,7 @@ def ci(args: argparse.Namespace) -> int:
     ctx, found = engine.run(source, cfg, selected)
     skipped = forge.skipped(plan.system, env, cfg.remote, plan.fork)
     forge_notes = [note for note in (skipped, source.note) if note]
-    checked = f'{count(len(ctx.commits), "commit")} in {plan.label}'
+    checked = f'{count(ctx.commit_count, "commit")} in {plan.label}'
     report = Report(tuple(found), (*plan.notes, *notes, *forge_notes, *ctx.notes), checked)
     outputs.write(report, getattr(args, 'reports', None) or [], env)
     return Status.BLOCKED if engine.blocks(found) else Status.OK

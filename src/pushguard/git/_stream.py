@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import select
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from pushguard._typing import TYPE_CHECKING
 from pushguard.errors import GitError
@@ -22,17 +22,22 @@ _CHUNK = 1 << 16
 
 
 @contextlib.contextmanager
-def streamed(*args: str, stdin: bytes) -> Iterator[IO[bytes]]:
+def streamed(*args: str, stdin: bytes | Iterable[bytes], keep_open: bool = False
+             ) -> Iterator[IO[bytes]]:
     """`git ARGS` with `stdin` fed to it; yields its stdout to read (`read1`) as git writes it.
 
+    `stdin` may be chunks, taken only as git reads them: a push's 10,000 shas are never all
+    written out at once.
+
     GitError when git fails and its output was read to the end; a reader that stops early stops
-    git too, and git's failure is then no news.
+    git too, and git's failure is then no news. With `keep_open`, more input goes in with the
+    reader's `send` until its `close_input` (a batch process asked as a push streams by).
     """
     if not hasattr(os, 'posix_spawnp'):  # pragma: no cover - Windows
-        with _with_subprocess(args, stdin) as out:
+        with _with_subprocess(args, stdin if isinstance(stdin, bytes) else b''.join(stdin)) as out:
             yield out
         return
-    reader = _Reader(('git', *args), stdin)
+    reader = _Reader(('git', *args), stdin, keep_open)
     read_to_the_end = False
     try:
         yield reader  # type: ignore[misc]  # the part of IO[bytes] the readers use
@@ -52,10 +57,14 @@ class _Reader:
     """A running git: `read1` returns what it has written to stdout so far (b'' at the end)
     while its stdin is fed and its stderr kept, so that no pipe fills while we wait on another."""
 
-    def __init__(self, argv: tuple[str, ...], stdin: bytes) -> None:
+    def __init__(self, argv: tuple[str, ...], stdin: bytes | Iterable[bytes],
+                 keep_open: bool = False) -> None:
         out_read, out_write = os.pipe()
         err_read, err_write = os.pipe()
-        in_read, in_write = os.pipe() if stdin else (os.open(os.devnull, os.O_RDONLY), -1)
+        chunks = iter((stdin,) if isinstance(stdin, bytes) else stdin)
+        first = next(chunks, b'')
+        feeds = bool(first) or keep_open or not isinstance(stdin, bytes)
+        in_read, in_write = os.pipe() if feeds else (os.open(os.devnull, os.O_RDONLY), -1)
         actions = [(os.POSIX_SPAWN_DUP2, fd, target)
                    for fd, target in ((in_read, 0), (out_write, 1), (err_write, 2))]
         try:
@@ -71,12 +80,15 @@ class _Reader:
         self._out: int | None = out_read
         self._err: int | None = err_read
         self._in: int | None = None
-        self._left = memoryview(stdin)
+        self._left = memoryview(first)
+        self._more = chunks  # what is still to be fed after `_left`
+        self._keep_open = keep_open  # more comes through `send`, until `close_input`
         self._said: list[bytes] = []
         self._buffer = b''  # read from the pipe by readline, not yet handed out
-        if stdin:
+        if feeds:
             os.set_blocking(in_write, False)
             self._in = in_write
+            self._to_feed()
 
     def read1(self, size: int = _CHUNK) -> bytes:
         """What git has written so far, up to `size` bytes; b'' at the end."""
@@ -110,7 +122,8 @@ class _Reader:
     def _read_pipe(self, size: int) -> bytes:
         while self._out is not None:
             reading = [fd for fd in (self._out, self._err) if fd is not None]
-            ready, writable, _ = select.select(reading, [] if self._in is None else [self._in], [])
+            feeding = [self._in] if self._in is not None and self._to_feed() else []
+            ready, writable, _ = select.select(reading, feeding, [])
             if writable:
                 self._feed()
             if self._err is not None and self._err in ready:
@@ -131,6 +144,28 @@ class _Reader:
         if pending:
             yield pending
 
+    def send(self, data: bytes) -> None:
+        """More input for git (opened with `keep_open`), fed while its output is read."""
+        if self._in is not None and data:
+            self._left = memoryview(bytes(self._left) + data)
+
+    def close_input(self) -> None:
+        """No more input: git sees the end of its stdin once what was sent is fed."""
+        self._keep_open = False
+        self._to_feed()
+
+    def _to_feed(self) -> bool:
+        """Whether input waits to be fed; stdin is closed once all of it was."""
+        while not self._left and self._in is not None:
+            chunk = next(self._more, None)
+            if chunk is not None:
+                self._left = memoryview(chunk)
+            elif self._keep_open:
+                return False
+            else:
+                self._in = _closed(self._in)
+        return bool(self._left)
+
     def _feed(self) -> None:
         assert self._in is not None
         try:
@@ -138,9 +173,8 @@ class _Reader:
         except BlockingIOError:
             return
         except BrokenPipeError:  # git stopped reading: what it says next tells why
-            self._left = self._left[:0]
-        if not self._left:
-            self._in = _closed(self._in)
+            self._left, self._more, self._keep_open = self._left[:0], iter(()), False
+        self._to_feed()
 
     def _keep_stderr(self) -> None:
         assert self._err is not None

@@ -1,10 +1,17 @@
 """Blob contents: `git cat-file --batch`, streamed, for the few files a check must read whole."""
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Iterator
 
+from pushguard._typing import TYPE_CHECKING
 from pushguard.git import decode, stdin_lines
 from pushguard.git._stream import streamed as _streamed
+
+if TYPE_CHECKING:
+    from typing import Any
+
+_SIZE_FORMAT = '--batch-check=%(objectname) %(objecttype) %(objectsize)'
 
 
 def read_blobs(shas: Iterable[str]) -> Iterator[tuple[str, bytes]]:
@@ -24,3 +31,40 @@ def read_blobs(shas: Iterable[str]) -> Iterator[tuple[str, bytes]]:
             out.read(1)  # the newline after the content
             if kind == b'blob':
                 yield sha, content
+
+
+class SizeReader:
+    """`git cat-file --batch-check` kept running while a push streams by: the sizes of each
+    commit's new blobs are asked as its changes come, through one git process for the push."""
+
+    def __init__(self, out: Any) -> None:
+        self._out = out
+
+    def sizes(self, blobs: Iterable[str]) -> dict[str, int]:
+        """The size of each blob (not the other objects, nor unknown ids)."""
+        wanted = list(dict.fromkeys(blobs))
+        if not wanted:
+            return {}
+        out = self._out
+        if not hasattr(out, 'send'):  # pragma: no cover - Windows: one process per batch
+            from pushguard.git import diff
+            return diff.blob_sizes(wanted)
+        out.send(stdin_lines(wanted))
+        found = {}
+        for _ in wanted:
+            parts = out.readline().split(b' ')
+            if len(parts) == 3 and parts[1] == b'blob':
+                found[decode(parts[0])] = int(parts[2])
+        return found
+
+
+@contextlib.contextmanager
+def size_reader() -> Iterator[SizeReader]:
+    """A SizeReader for the time of the `with`; git ends with it."""
+    with _streamed('cat-file', _SIZE_FORMAT, stdin=b'', keep_open=True) as out:
+        yield SizeReader(out)
+        if hasattr(out, 'close_input'):
+            out.close_input()
+        while out.read1(1 << 16):  # type: ignore[attr-defined]
+            pass
+

@@ -1,6 +1,7 @@
 """Commits: `git log` over ranges and pushes, commit headers, signatures."""
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Iterator, Sequence
 
 from pushguard._typing import TYPE_CHECKING
@@ -10,7 +11,7 @@ from pushguard.git._stream import streamed
 from pushguard.model import Commit, Signature
 
 if TYPE_CHECKING:
-    from typing import IO
+    from typing import IO, Any
 
 _FIELDS = '%H%x00%S%x00%P%x00%an%x00%ae%x00%cn%x00%ce%x00%B'
 # what the user's config could change in `git log`'s output: log.showSignature prints gpg's
@@ -34,9 +35,20 @@ def new_commits(
     One `git log --stdin --source -z`, oldest first. Each commit's `ref` is the tip through which
     git first reached it, so a commit shared by two pushed refs appears once.
     """
+    return list(stream_commits(tips, exclude, exclude_remote, extra))
+
+
+def stream_commits(
+        tips: Iterable[str],
+        exclude: Iterable[str] = (),
+        exclude_remote: str | None = None,
+        extra: Sequence[str] = (),
+) -> Iterator[Commit]:
+    """`new_commits` as they come: git's output is parsed a block at a time, and a commit is
+    kept only as long as the caller keeps it."""
     tips = list(dict.fromkeys(tips))
     if not tips:  # with no tip, git log would walk HEAD
-        return []
+        return
     stdin = stdin_lines([*tips, *dict.fromkeys(f'^{sha}' for sha in exclude)])
     args = ['log', '--stdin', '--source', '--reverse', '--topo-order', '-z', *_PINNED,
             f'--format={_FIELDS}']
@@ -45,7 +57,7 @@ def new_commits(
     if exclude_remote and not any(c in exclude_remote for c in '*?[\\'):
         args += ['--not', f'--remotes={exclude_remote}']
     with streamed(*args, *extra, stdin=stdin) as out:
-        return list(_parse_log(out))
+        yield from _parse_log(out)
 
 
 def commits_in(revisions: Sequence[str]) -> list[Commit]:
@@ -144,6 +156,40 @@ def _commit_headers(shas: Sequence[str]) -> dict[str, bytes]:
         found[sha] = out[header_end + 1:header_end + 1 + size].split(b'\n\n', 1)[0]
         pos = header_end + 1 + size + 1
     return found
+
+
+class HeaderReader:
+    """`git cat-file --batch` kept running while a push streams by: the signature kind of each
+    batch of commits, asked as the batch comes, through one git process for the push."""
+
+    def __init__(self, out: Any) -> None:
+        self._out = out
+
+    def signature_kinds(self, shas: Sequence[str]) -> dict[str, str | None]:
+        if not shas:
+            return {}
+        if not hasattr(self._out, 'send'):  # pragma: no cover - Windows: one process a batch
+            return signature_kinds(shas)
+        self._out.send(stdin_lines(shas))
+        found = {}
+        for sha in shas:
+            header = self._out.readline().split()
+            if len(header) != 3:  # `<sha> missing`: not a commit this repository has
+                continue
+            body = self._out.read(int(header[2]) + 1)[:-1]  # and the newline after it
+            found[sha] = _signature_kind(body.split(b'\n\n', 1)[0])
+        return found
+
+
+@contextlib.contextmanager
+def header_reader() -> Iterator[HeaderReader]:
+    """A HeaderReader for the time of the `with`; git ends with it."""
+    with streamed('cat-file', '--batch', stdin=b'', keep_open=True) as out:
+        yield HeaderReader(out)
+        if hasattr(out, 'close_input'):
+            out.close_input()
+        while out.read1(1 << 16):  # type: ignore[attr-defined]
+            pass
 
 
 def signature_kinds(shas: Sequence[str]) -> dict[str, str | None]:

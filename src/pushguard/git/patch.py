@@ -11,7 +11,9 @@ from pushguard.git.diff import DIFF_FLAGS, MAX_DIFF_BLOB, MERGES, RENAMES, paren
 from pushguard.model import AddedLines, Commit, FileChange, Sift
 
 if TYPE_CHECKING:
-    from typing import IO
+    from typing import IO, Any
+
+    from pushguard.pushed import Pushed
 
     from pushguard.git.diff import Started
 
@@ -56,25 +58,35 @@ class AddedLinesStream(Iterator[AddedLines]):
             self._lines.close()
 
 
-def added_lines(commits: Sequence[Commit], skip: Sequence[FileChange] = ()) -> AddedLinesStream:
+def added_lines(commits: Sequence[Commit] | Pushed, skip: Sequence[FileChange] = ()
+                ) -> AddedLinesStream:
     """`git diff-tree --stdin -p -U0 --root`, streamed: the lines each commit adds, per path.
 
-    The paths of `skip` are left out of the diff (pathspec `:(exclude,literal)`); each skipped
-    change comes first, as an AddedLines with no lines and `unread` set.
+    The commits are given whole, or as a streamed push's index (pushguard.pushed): its shas
+    are then fed to git a block at a time. The paths of `skip` are left out of the diff
+    (pathspec `:(exclude,literal)`); each skipped change comes first, as an AddedLines with no
+    lines and `unread` set.
     """
     return AddedLinesStream(lambda sift: _added_lines(commits, skip, sift))
 
 
-def _added_lines(commits: Sequence[Commit], skip: Sequence[FileChange], sift: Sift | None
-                 ) -> Generator[AddedLines, None, None]:
-    if not commits:
+def _added_lines(commits: Sequence[Commit] | Pushed, skip: Sequence[FileChange],
+                 sift: Sift | None) -> Generator[AddedLines, None, None]:
+    if not len(commits):
         return
     yield from _unread(skip)
-    refs = {c.sha: c.ref for c in commits}
+    refs: Any
+    parents: Any
+    if isinstance(commits, Sequence):
+        refs, parents = {c.sha: c.ref for c in commits}, parent_counts(commits)
+        stdin: bytes | Iterator[bytes] = stdin_lines(c.sha for c in commits if c.sha)
+    else:  # a dict's get, without a dict of 10,000 shas
+        from pushguard.pushed import Refs
+        refs, parents, stdin = Refs(commits), commits.merges, commits.stdin()
     args = (*NO_BIG_DIFFS, 'diff-tree', '--stdin', '--root', MERGES, *PATCH_FLAGS,
             *_excluded(skip))
-    with _streamed(*args, stdin=stdin_lines(c.sha for c in commits if c.sha)) as out:
-        yield from _merges_own(_parse_patch(out, refs, sift), parent_counts(commits))
+    with _streamed(*args, stdin=stdin) as out:
+        yield from _merges_own(_parse_patch(out, refs, sift), parents)
 
 
 def _unread(skip: Sequence[FileChange]) -> Iterator[AddedLines]:

@@ -44,7 +44,7 @@ def pre_receive(args: argparse.Namespace) -> int:
     skip = [*args.skip, *checks.REMOTE_CHECKS]  # the server enforces its own protections
     selected = engine.select(cfg, source.place, args.only, skip)
     ctx, found = engine.run(source, cfg, selected)
-    checked = f'{count(len(ctx.commits), "commit")} on {count(len(updates), "ref")}'
+    checked = f'{count(ctx.commit_count, "commit")} on {count(len(updates), "ref")}'
     said = (*notes, *ctx.notes)
     if args.format != 'text':
         render(args.format, Report(tuple(found), said, checked), sys.stderr)

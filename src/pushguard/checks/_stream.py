@@ -1,0 +1,49 @@
+"""A check's side of a streamed push: the engine reads a push once, oldest commit first, and
+hands each batch of commits, then each batch of changes, to every check; a check keeps only its
+findings and small facts, and what it needs of the whole push is in `ctx.index` (pushguard.pushed).
+
+A check module that streams has `stream(ctx, cfg) -> Stream | None` (None: this run needs the
+whole push in `ctx.commits` and `ctx.changes`, as `check` reads them); its `check(ctx, cfg)` is
+`whole(stream(ctx, cfg), ctx)`, so both ways give the same findings in the same order.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+
+from pushguard.model import Commit, Context, FileChange, Finding
+
+
+class Stream:
+    """No findings by default: a check overrides what it reads."""
+
+    def commits(self, batch: Sequence[Commit]) -> Iterable[Finding]:
+        """A batch of the push's commits, in order; ctx.index already holds them."""
+        return ()
+
+    def changes(self, batch: Sequence[FileChange]) -> Iterable[Finding]:
+        """A batch of the push's changes, in order, whole commits at a time; after every commit
+        was seen (ctx.index is complete)."""
+        return ()
+
+    def finish(self) -> Iterable[Finding]:
+        """After the last batch (ctx.lfs_paths is known then)."""
+        return ()
+
+
+class AtEnd(Stream):
+    """A check that reads only ctx.index (and the refs, the forge): `findings` run at the end."""
+
+    def __init__(self, findings: Callable[[], Iterable[Finding]]) -> None:
+        self.findings = findings
+
+    def finish(self) -> Iterable[Finding]:
+        return self.findings()
+
+
+def whole(stream: Stream | None, ctx: Context) -> Iterator[Finding]:
+    """A stream's findings over a push held whole (the commit-time hooks, a forge's rules)."""
+    if stream is None:
+        return
+    yield from stream.commits(ctx.commits)
+    yield from stream.changes(ctx.changes)
+    yield from stream.finish()
