@@ -132,6 +132,11 @@ class Pushed:
         position = self.position(sha)
         return default if position is None else self.commit(position)
 
+    def ref_of(self, sha: str) -> str | None:
+        """The pushed ref `sha` came through; None for a sha not in the push."""
+        position = self.position(sha)
+        return None if position is None else self.ref(position)
+
     def stdin(self) -> Iterator[bytes]:
         """The shas as `--stdin` lines, in the push's order, a block at a time."""
         for start in range(0, len(self), _BLOCK):

@@ -45,8 +45,8 @@ class _CommitData:
         return log.header_reader()
 
     def stream_changes(self, pushed: Pushed) -> Iterator[FileChange]:
-        from pushguard.git import changes
-        return changes.stream_changes(pushed)
+        from pushguard.git import diff
+        return diff.stream_changes(pushed.stdin(), pushed.ref_of, pushed.merges)
 
     def size_reader(self) -> contextlib.AbstractContextManager[SizeReader]:
         from pushguard.git import blobs

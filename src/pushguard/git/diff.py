@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import collections
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 from pushguard._typing import TYPE_CHECKING
 from pushguard.git import BOUNDED_CACHE, decode, empty_tree, fs_path, resolve, run, stdin_lines
@@ -35,17 +35,23 @@ MAX_DIFF_BLOB = 1 << 20
 
 
 def changes(commits: Sequence[Commit]) -> list[FileChange]:
-    """`git diff-tree --stdin -r -z --root`: every path each commit touches, with its new blob.
-
-    Read a block at a time; each change holds its commit's own sha and ref, and equal paths and
-    modes are kept once: memory grows by little more than a blob id per change.
-    """
-    if not commits:
-        return []
+    """`git diff-tree --stdin -r -z --root`: every path each commit touches, with its new blob."""
     by_sha = {c.sha: c for c in commits if c.sha}
+    if not by_sha:
+        return []
+    return list(stream_changes(stdin_lines(by_sha),
+                               lambda sha: by_sha[sha].ref if sha in by_sha else None,
+                               {sha: max(1, len(c.parents)) for sha, c in by_sha.items()}))
+
+
+def stream_changes(shas: bytes | Iterable[bytes], ref_of: Callable[[str], str | None],
+                   parents: Mapping[str, int]) -> Iterator[FileChange]:
+    """The changes of the commits `shas` (git's stdin) as git prints them, a block at a time:
+    each with its commit's sha and the ref `ref_of` gives it; of a merge (`parents` says how
+    many it has), only what differs from every parent."""
     with streamed(*BOUNDED_CACHE, 'diff-tree', '--stdin', '-r', '-z', '--root', MERGES,
-                  *RENAMES, *DIFF_FLAGS, stdin=stdin_lines(by_sha)) as out:
-        return list(_merges_own_changes(_parse_raw(_fields(out), by_sha), parent_counts(commits)))
+                  *RENAMES, *DIFF_FLAGS, stdin=shas) as out:
+        yield from _merges_own_changes(_parse_raw(_fields(out), ref_of), parents)
 
 
 def _fields(out: IO[bytes]) -> Iterator[bytes]:
@@ -59,26 +65,34 @@ def _fields(out: IO[bytes]) -> Iterator[bytes]:
         yield pending
 
 
-def _parse_raw(items: Iterator[bytes], by_sha: dict[str, Commit]) -> Iterator[FileChange]:
-    commit: Commit | None = None
+_REMEMBERED = 256  # paths and modes shared between changes, at most
+
+
+def _parse_raw(items: Iterator[bytes], ref_of: Callable[[str], str | None]
+               ) -> Iterator[FileChange]:
+    """`diff-tree --stdin --raw -z` records, each change with its commit's sha and the ref
+    `ref_of` gives it; equal paths and modes share one string, within a bound."""
+    sha: str | None = None
+    ref: str | None = None
     once: dict[bytes, str] = {}
     for item in items:
         if not item:
             continue
         if not item.startswith(b':'):
             sha = decode(item.strip())
-            commit = by_sha.get(sha, Commit(sha, ''))
+            ref = ref_of(sha)
             continue
         _, new_mode, old_blob, new_blob, status = item[1:].split(b' ')
         path = next(items)
         if status[:1] in (b'R', b'C'):
             path = next(items)  # the source path came first; the destination is what is added
+        if len(once) >= _REMEMBERED:
+            once.clear()
         if path not in once:
             once[path] = fs_path(path)
         if new_mode not in once:
             once[new_mode] = decode(new_mode)
-        assert commit is not None
-        yield FileChange(commit.sha, commit.ref, once[path], decode(status[:1]), decode(new_blob),
+        yield FileChange(sha, ref, once[path], decode(status[:1]), decode(new_blob),
                          once[new_mode], old_blob=decode(old_blob))
 
 
@@ -93,19 +107,19 @@ def _raw_change(item: bytes, items: Iterator[bytes], commit: str | None, ref: st
                       old_blob=old_blob)
 
 
-def _merges_own_changes(found: Iterable[FileChange], parents: dict[str | None, int]
+def _merges_own_changes(found: Iterable[FileChange], parents: Mapping[str, int]
                         ) -> Iterator[FileChange]:
     """Each change once; of a merge's, only those in its diff against every parent."""
-    merge: str | None = None
+    merge = ''
     times: collections.Counter[tuple[str, str]] = collections.Counter()
     kept: dict[tuple[str, str], FileChange] = {}
     for change in found:
-        if parents.get(change.commit, 1) == 1:
+        if parents.get(change.commit or '', 1) == 1:
             yield change
             continue
         if change.commit != merge:
             yield from _in_every_diff(kept, times, parents.get(merge, 1))
-            merge, times, kept = change.commit, collections.Counter(), {}
+            merge, times, kept = change.commit or '', collections.Counter(), {}
         key = (change.path, change.blob)
         times[key] += 1
         kept.setdefault(key, change)
