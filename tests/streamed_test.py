@@ -3,6 +3,7 @@ handful of git processes, and memory that does not grow with the number of commi
 from __future__ import annotations
 
 import gc
+import json
 import shutil
 import tracemalloc
 
@@ -14,7 +15,7 @@ from pushguard.sources import RangeSource
 from pushguard.verdict import load_config
 from testing import gitrepo
 from testing.policies import EVERY_CHECK
-from testing.run import run_console
+from testing.run import run_console, run_pushguard
 
 POLICY = EVERY_CHECK  # every check a policy turns on
 UNSIGNED = EVERY_CHECK.replace('[signing]\nrequired = true\n', '')  # no finding on every commit
@@ -166,6 +167,30 @@ def test_a_ci_run_streams_its_commits_too(pushed):
     ctx, found = engine.run(CiSource(plan, tip, [base], str(pushed)), cfg, selected)
     assert ctx.commits == () and ctx.commit_count == 11
     assert found == _run(pushed, whole=True)[1]
+
+
+def test_the_pre_push_hook_streams_the_push_and_counts_it_after(pushed, monkeypatch):
+    """git's pre-push lines are read as `check` reads a range: streamed, with the same findings,
+    and the pass or fail line counts the commits the checks read."""
+    streamed_runs = []
+    real_run = streamed.run
+
+    def spy(*args, **kwargs):
+        streamed_runs.append(args[1:])
+        return real_run(*args, **kwargs)
+    monkeypatch.setattr(streamed, 'run', spy)
+    # the remote's feat/PROJ-1 is at main: the push brings main..feat/PROJ-1
+    line = (f'refs/heads/feat/PROJ-1 {gitrepo.head(pushed, "feat/PROJ-1")} '
+            f'refs/heads/feat/PROJ-1 {gitrepo.head(pushed, "main")}\n')
+    hook = run_pushguard('hook', 'pre-push', 'origin', '/nowhere', '--format', 'json', stdin=line)
+    assert len(streamed_runs) == 1
+    check = run_pushguard('check', 'main..feat/PROJ-1', '--branch', 'feat/PROJ-1',
+                          '--format', 'json')
+    assert hook.code == check.code == 1
+    hook_said, check_said = json.loads(hook.out), json.loads(check.out)
+    assert hook_said['findings'] == check_said['findings'] != []
+    text = run_pushguard('hook', 'pre-push', 'origin', '/nowhere', stdin=line)
+    assert 'in 11 commits on 1 ref: blocked' in text.err + text.out
 
 
 def test_verified_signatures_are_read_for_the_whole_push(pushed):

@@ -6,18 +6,17 @@ only for the data that the selected checks declared in NEEDS.
 Two ways to run, the same findings in the same order:
 
 - Streamed (pushguard.streamed), for a source of commits in the repository (`check`, CI,
-  pre-receive): the push is read once, oldest commit first, and handed to each check's Stream
-  (checks._stream) in batches: its commits, then its changes (sized), then `finish`; the added
-  lines stream as before. ctx.commits and ctx.changes stay empty; what a check needs of the whole
+  pre-push, pre-receive): the push is read once, oldest commit first, and handed to each
+  check's Stream (checks._stream) in batches: its commits, then its changes (sized), then
+  `finish`; the added lines stream as before. ctx.commits and ctx.changes stay empty; what a check needs of the whole
   push afterwards is ctx.index (pushguard.pushed: sha, parents, ref and subject of each commit,
   the merges, the last commit), a few dozen bytes per commit. Memory is bounded by a batch and
   the largest commit, not by the push; the git processes are the same fixed handful.
 - Whole, when a selected check's `stream` says None (jira-ticket with `jira.url`, remote with
   the forge's content rules) or it has none and reads commits or changes, with `signing.verify`
   (git's %G? for the whole push at once), at commit time, and for a source whose commits were
-  already read (the pre-push hook counts them first): ctx.commits and ctx.changes hold the push,
-  and each check's `check(ctx, cfg)` reads them (a streaming check's `check` is its Stream over
-  the whole push).
+  already read: ctx.commits and ctx.changes hold the push, and each check's `check(ctx, cfg)`
+  reads them (a streaming check's `check` is its Stream over the whole push).
 
 A check's findings are its own list, whatever the order the engine feeds the checks in: the
 report lists them check by check, in selection order, as before.

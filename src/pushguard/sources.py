@@ -162,8 +162,8 @@ class StagedSource:
 
 
 class _Commits(_CommitData):
-    """A source of commits read from git once: whole (`context`: the pre-push hook counts them
-    before the engine runs) or streamed (`stream`: the engine reads them one batch at a time)."""
+    """A source of commits read from git once: whole (`context`, for the checks that need the
+    push whole) or streamed (`stream`: the engine reads them one batch at a time)."""
 
     place: Place
     _context: Context | None = None

@@ -18,7 +18,7 @@ from pushguard.hooks import _ref_lines
 from pushguard.model import RefUpdate
 from pushguard.report import count
 from pushguard.sources import PushSource
-from pushguard.verdict import check_and_report, load_config, options
+from pushguard.verdict import findings, load_config, options, report
 
 if TYPE_CHECKING:
     import argparse
@@ -42,13 +42,13 @@ def pre_push(args: argparse.Namespace) -> int:
         remote, url, notes = args.remote, args.url, ()
     opts = options(args)
     cfg = load_config(opts, git.toplevel())
-    source = PushSource(updates, remote, url=url)
-    commits = source.context().commits
-    if not commits:
+    # the push is streamed through the checks: it is counted once they have read it
+    ctx, found = findings(PushSource(updates, remote, url=url), opts, cfg)
+    if not ctx.commit_count:
         notes = ()  # nothing to push: deletions still reach the ref checks, quietly
     pushed = sum(not u.is_deletion for u in updates)
-    checked = f'{count(len(commits), "commit")} on {count(pushed, "ref")}'
-    return check_and_report(source, opts, cfg, checked, notes)
+    checked = f'{count(ctx.commit_count, "commit")} on {count(pushed, "ref")}'
+    return report(ctx, found, opts, checked, notes)
 
 
 def _stdin() -> bytes:
