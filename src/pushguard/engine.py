@@ -8,10 +8,11 @@ Two ways to run, the same findings in the same order:
 - Streamed (pushguard.streamed), for a source of commits in the repository (`check`, CI,
   pre-push, pre-receive): the push is read once, oldest commit first, and handed to each
   check's Stream (checks._stream) in batches: its commits, then its changes (sized), then
-  `finish`; the added lines stream as before. ctx.commits and ctx.changes stay empty; what a check needs of the whole
-  push afterwards is ctx.index (pushguard.pushed: sha, parents, ref and subject of each commit,
-  the merges, the last commit), a few dozen bytes per commit. Memory is bounded by a batch and
-  the largest commit, not by the push; the git processes are the same fixed handful.
+  `finish`; the added lines stream as before. ctx.commits and ctx.changes stay empty; what a
+  check needs of the whole push afterwards is ctx.index (pushguard.pushed: sha, parents, ref
+  and subject of each commit, the merges, the last commit), a few dozen bytes per commit.
+  Memory is bounded by a batch and the largest commit, not by the push; the git processes are
+  the same fixed handful.
 - Whole, when a selected check's `stream` says None (jira-ticket with `jira.url`, remote with
   the forge's content rules) or it has none and reads commits or changes, with `signing.verify`
   (git's %G? for the whole push at once), at commit time, and for a source whose commits were

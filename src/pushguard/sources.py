@@ -46,7 +46,8 @@ class _CommitData:
 
     def stream_changes(self, pushed: Pushed) -> Iterator[FileChange]:
         from pushguard.git import diff
-        return diff.stream_changes(pushed.stdin(), pushed.ref_of, pushed.merges)
+        return diff.stream_changes(pushed.stdin(), lambda sha: (sha, pushed.ref_of(sha)),
+                                   pushed.merges)
 
     def size_reader(self) -> contextlib.AbstractContextManager[SizeReader]:
         from pushguard.git import blobs

@@ -34,24 +34,34 @@ MERGES = '-m'
 MAX_DIFF_BLOB = 1 << 20
 
 
+_REMEMBERED = 256  # paths and modes shared between changes, at most
+# a commit's sha as diff-tree prints it -> the sha string and ref its changes carry
+CommitOf = Callable[[str], 'tuple[str, str | None]']
+
+
 def changes(commits: Sequence[Commit]) -> list[FileChange]:
     """`git diff-tree --stdin -r -z --root`: every path each commit touches, with its new blob."""
     by_sha = {c.sha: c for c in commits if c.sha}
     if not by_sha:
         return []
-    return list(stream_changes(stdin_lines(by_sha),
-                               lambda sha: by_sha[sha].ref if sha in by_sha else None,
+    return list(stream_changes(stdin_lines(by_sha), lambda sha: _sha_and_ref(by_sha, sha),
                                {sha: max(1, len(c.parents)) for sha, c in by_sha.items()}))
 
 
-def stream_changes(shas: bytes | Iterable[bytes], ref_of: Callable[[str], str | None],
+def stream_changes(shas: bytes | Iterable[bytes], commit_of: CommitOf,
                    parents: Mapping[str, int]) -> Iterator[FileChange]:
     """The changes of the commits `shas` (git's stdin) as git prints them, a block at a time:
-    each with its commit's sha and the ref `ref_of` gives it; of a merge (`parents` says how
-    many it has), only what differs from every parent."""
+    each with the sha and ref `commit_of` gives its commit; of a merge (`parents` says how many
+    it has), only what differs from every parent."""
     with streamed(*BOUNDED_CACHE, 'diff-tree', '--stdin', '-r', '-z', '--root', MERGES,
                   *RENAMES, *DIFF_FLAGS, stdin=shas) as out:
-        yield from _merges_own_changes(_parse_raw(_fields(out), ref_of), parents)
+        yield from _merges_own_changes(_parse_raw(_fields(out), commit_of), parents)
+
+
+def _sha_and_ref(by_sha: Mapping[str, Commit], sha: str) -> tuple[str, str | None]:
+    """The commit's own sha string (shared, not one more copy per change) and its ref."""
+    commit = by_sha.get(sha)
+    return (sha, None) if commit is None else (commit.sha or sha, commit.ref)
 
 
 def _fields(out: IO[bytes]) -> Iterator[bytes]:
@@ -65,35 +75,37 @@ def _fields(out: IO[bytes]) -> Iterator[bytes]:
         yield pending
 
 
-_REMEMBERED = 256  # paths and modes shared between changes, at most
-
-
-def _parse_raw(items: Iterator[bytes], ref_of: Callable[[str], str | None]
-               ) -> Iterator[FileChange]:
-    """`diff-tree --stdin --raw -z` records, each change with its commit's sha and the ref
-    `ref_of` gives it; equal paths and modes share one string, within a bound."""
+def _parse_raw(items: Iterator[bytes], commit_of: CommitOf) -> Iterator[FileChange]:
+    """`diff-tree --stdin --raw -z` records, each change with the sha and ref `commit_of`
+    gives its commit; the paths and modes seen lately share one string."""
     sha: str | None = None
     ref: str | None = None
-    once: dict[bytes, str] = {}
+    recent: dict[bytes, str] = {}
     for item in items:
         if not item:
             continue
         if not item.startswith(b':'):
-            sha = decode(item.strip())
-            ref = ref_of(sha)
+            sha, ref = commit_of(decode(item.strip()))
             continue
         _, new_mode, old_blob, new_blob, status = item[1:].split(b' ')
         path = next(items)
         if status[:1] in (b'R', b'C'):
             path = next(items)  # the source path came first; the destination is what is added
-        if len(once) >= _REMEMBERED:
-            once.clear()
-        if path not in once:
-            once[path] = fs_path(path)
-        if new_mode not in once:
-            once[new_mode] = decode(new_mode)
-        yield FileChange(sha, ref, once[path], decode(status[:1]), decode(new_blob),
-                         once[new_mode], old_blob=decode(old_blob))
+        yield FileChange(sha, ref, _shared(recent, path, fs_path), decode(status[:1]),
+                         decode(new_blob), _shared(recent, new_mode, decode),
+                         old_blob=decode(old_blob))
+
+
+def _shared(recent: dict[bytes, str], raw: bytes, convert: Callable[[bytes], str]) -> str:
+    """One string for a path or mode seen among the last _REMEMBERED: a path every commit
+    touches is kept once, and the cache never grows with the push."""
+    text = recent.pop(raw, None)
+    if text is None:
+        text = convert(raw)
+        if len(recent) >= _REMEMBERED:
+            del recent[next(iter(recent))]  # the least recently seen
+    recent[raw] = text
+    return text
 
 
 def _raw_change(item: bytes, items: Iterator[bytes], commit: str | None, ref: str | None
