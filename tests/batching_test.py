@@ -69,7 +69,7 @@ def test_3_and_300_commit_pushes_start_the_same_git_processes(work, counted):
     argv = ('hook', 'pre-push', 'origin', 'x', '--only', WANTED, '--format', 'json')
     few = counted(*argv, stdin=pre_push_line(work, small, 'small').encode())
     many = counted(*argv, stdin=pre_push_line(work, large, 'large').encode())
-    assert few == many
+    assert sorted(few) == sorted(many)  # streamed: gits side by side log in either order
     assert len(few) <= 12, few
 
 
@@ -78,7 +78,8 @@ def test_1_and_1000_refs_start_the_same_git_processes(work, counted):
     one = pre_push_line(work, tips[0], 'b0')
     thousand = ''.join(pre_push_line(work, tips[n % 3], f'r{n}') for n in range(1000))
     argv = ('hook', 'pre-push', 'origin', 'x', '--only', WANTED)
-    assert counted(*argv, stdin=one.encode()) == counted(*argv, stdin=thousand.encode())
+    assert (sorted(counted(*argv, stdin=one.encode()))
+            == sorted(counted(*argv, stdin=thousand.encode())))
 
 
 def test_check_range_starts_the_same_git_processes(work, counted):
