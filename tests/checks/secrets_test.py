@@ -364,6 +364,29 @@ PREFILTER_CASES = (
     pytest.param('app/mod.py', 'def handle(items: list[int]) -> int:\n    return sum(items)',
                  False, id='plain-code'),
     pytest.param('.pre-commit-config.yaml', PINNED_REVS, False, id='commit-hash'),
+    # the keyword plugin's own patterns, by file type: the exact prefilter keeps a line only
+    # when the pattern of the file's type matches it (the same text passes or not by file type)
+    pytest.param('cmd/main.go', 'password = hunter2isnotagood', True, id='keyword-go-unquoted'),
+    pytest.param('web/app.js', 'password = hunter2isnotagood', False, id='keyword-js-unquoted'),
+    pytest.param('notes.txt', 'password: "hunter2isnotagood"', True, id='keyword-txt-colon'),
+    pytest.param('conf/app.properties', 'db.password: hunter2isnotagood', True,
+                 id='keyword-properties'),
+    pytest.param('src/main.cpp', 'password("hunter2isnotagood");', True, id='keyword-cpp'),
+    pytest.param('src/main.cpp', 'password = hunter2isnotagood;', False, id='keyword-cpp-bare'),
+    pytest.param('src/App.m', 'NSString *password = @"hunter2isnotagood";', True,
+                 id='keyword-objc'),
+    pytest.param('src/Auth.cs', 'string apiKey = @"hunter2isnotagood";', True,
+                 id='keyword-csharp'),
+    pytest.param('app/check.py', 'if "hunter2isnotagood" == my_password:', True,
+                 id='keyword-comparison'),
+    pytest.param('app/check.py', 'if "hunter2isnotagood" == MY_PASSWORD:', False,
+                 id='keyword-comparison-upper'),
+    pytest.param('web/app.js', 'secret => "hunter2isnotagood"', True,
+                 id='keyword-arrow'),
+    pytest.param('main.tf', 'client_secret = "hunter2isnotagood"', True, id='keyword-tf'),
+    pytest.param('app/settings.py', 'mypassword_main = "hunter2isnotagood"\n'
+                 'other = "secret"\n' f'aws = "{AWS_KEY}"  # secret = "x"', True,
+                 id='keyword-and-aws-lines'),
 )
 
 

@@ -39,15 +39,20 @@ class Needle(NamedTuple):
     flags: int
     words: frozenset[str] | None
     plugin: str = ''  # the class name of the plugin whose pattern it is ('': not known)
+    # the detect-secrets file types (FileType names) whose files the plugin searches with this
+    # pattern (None: every file)
+    kinds: frozenset[str] | None = None
 
 
-def needles() -> tuple[Needle, ...] | None:
+def needles(exact: bool = False) -> tuple[Needle, ...] | None:
     """What some line of a file must match for the active plugins to find anything in it; None
     (scan everything) when a plugin finds secrets some other way.
 
     A regex plugin yields only its denylist's matches in a line (JwtTokenDetector keeps some of
     them); the keyword plugin's patterns all start with one of its DENYLIST words, matched case
-    insensitively at most. Filters and `pragma: allowlist` only ever drop findings.
+    insensitively at most. Filters and `pragma: allowlist` only ever drop findings. `exact`: the
+    keyword plugin's own patterns, each for the file types it searches them in (`_keyword`), in
+    place of its words: a line can only give a finding when one of them matches it.
     """
     from detect_secrets.plugins.base import BasePlugin, RegexBasedDetector
     from detect_secrets.plugins.jwt import JwtTokenDetector
@@ -56,9 +61,14 @@ def needles() -> tuple[Needle, ...] | None:
 
     found_by_denylist = (RegexBasedDetector.analyze_string, JwtTokenDetector.analyze_string)
     patterns: list[tuple[re.Pattern[str], str]] = []
+    found: list[Needle] = []
     for plugin in get_plugins():
         kind = type(plugin)
         if kind is KeywordDetector:
+            own = _keyword() if exact else None
+            if own is not None:
+                found.extend(own)
+                continue
             patterns.append((re.compile('|'.join(DENYLIST), re.IGNORECASE), kind.__name__))
         elif isinstance(plugin, RegexBasedDetector) \
                 and kind.analyze_string in found_by_denylist \
@@ -66,7 +76,48 @@ def needles() -> tuple[Needle, ...] | None:
             patterns.extend((pattern, kind.__name__) for pattern in plugin.denylist)
         else:  # entropy plugins, custom plugins: any line may hold what they find
             return None
-    return tuple(Needle(p.pattern, p.flags, _words(p), name) for p, name in patterns)
+    return (*(Needle(p.pattern, p.flags, _words(p), name) for p, name in patterns), *found)
+
+
+# what KeywordDetector.analyze_line and analyze_string read: the file type's patterns, searched
+# in the line (each match a finding, before filters)
+_KEYWORD_NAMES = frozenset({'determine_file_type', 'REGEX_BY_FILETYPE',
+                            'QUOTES_REQUIRED_DENYLIST_REGEX_TO_GROUP'})
+
+
+def _keyword() -> list[Needle] | None:
+    """The keyword plugin's patterns as needles, each with the file types whose files it
+    searches with it, read from the installed plugin; None when its code reads them otherwise."""
+    from detect_secrets.plugins import keyword
+    from detect_secrets.util import filetype
+    from detect_secrets.util.filetype import FileType
+
+    plugin = keyword.KeywordDetector
+    if not _KEYWORD_NAMES <= set(plugin.analyze_line.__code__.co_names) \
+            or 'search' not in plugin.analyze_string.__code__.co_names \
+            or getattr(keyword, 'determine_file_type', None) is not filetype.determine_file_type:
+        return None
+    default = keyword.QUOTES_REQUIRED_DENYLIST_REGEX_TO_GROUP
+    by_type = {kind: keyword.REGEX_BY_FILETYPE.get(kind, default) for kind in FileType}
+    kinds: dict[re.Pattern[str], set[str]] = {}
+    for kind, patterns in by_type.items():
+        for pattern in patterns:
+            kinds.setdefault(pattern, set()).add(kind.name)
+    return [Needle(p.pattern, p.flags, _words(p), plugin.__name__, frozenset(names))
+            for p, names in kinds.items()]
+
+
+def for_file(needles: tuple[Needle, ...], name: str) -> tuple[Needle, ...]:
+    """The needles the plugins search file `name` with (by its detect-secrets file type)."""
+    if all(needle.kinds is None for needle in needles):
+        return needles
+    from detect_secrets.util.filetype import determine_file_type
+    return _of_kind(needles, determine_file_type(name).name)
+
+
+@functools.lru_cache(maxsize=64)
+def _of_kind(needles: tuple[Needle, ...], kind: str) -> tuple[Needle, ...]:
+    return tuple(needle for needle in needles if needle.kinds is None or kind in needle.kinds)
 
 
 def _words(pattern: re.Pattern[str]) -> frozenset[str] | None:

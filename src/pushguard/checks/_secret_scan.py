@@ -58,7 +58,7 @@ def find_secrets(stream: Iterable[AddedLines], baseline: str, prefilter: bool = 
     with settings, tempfile.TemporaryDirectory(prefix='pushguard-secrets-') as tmp:
         known = _secret_baseline.load(raw, baseline, trusted) if raw is not None \
             else frozenset()
-        needles = _secret_prefilter.needles() if prefilter else None
+        needles = _secret_prefilter.needles(exact=True) if prefilter else None
         slot = os.path.join(tmp, 'tree')
         scan = functools.partial(scan_text, around=_secret_reduce.window())
         for added in itertools.chain((first,), stream):
@@ -97,13 +97,14 @@ def scan_text(name: str, content: str, slot: str,
         _secret_reduce.lines_to_scan(needles, name, content, around)
     if cut is not None and not cut.lines:
         return []
-    keep = None if cut is None else cut.lines
-    scanned = content if keep is None else _only(content, keep)
-    if cut is not None and _in_memory(scanned):
+    if cut is not None and _in_memory(content):
         os.makedirs(slot, exist_ok=True)
         with _secret_baseline.inside(slot):  # filters see the repository path, as below
-            found = _scan_lines(name, scanned, cut.plugins, written=False)
+            found = _scan_hits(name, content, cut.hits)
+        keep = None
     else:
+        keep = None if cut is None else cut.lines
+        scanned = content if keep is None else _only(content, keep)
         found = _scan_written(slot, name, scanned, cut is None, None if cut is None
                               else cut.plugins)
     hits = []
@@ -134,7 +135,7 @@ def _scan_written(slot: str, name: str, content: str, whole: bool,
 _EXISTS = 'detect_secrets.filters.common.is_invalid_file'
 _OWN_FILTERS = 'detect_secrets.filters.'
 _LINE_SCAN = ('_process_line_based_plugins', 'get_filters_with_parameter',
-              'call_function_with_arguments')
+              'call_function_with_arguments', '_scan_line', '_is_filtered_out', 'get_code_snippet')
 
 
 def _in_memory(content: str) -> bool:
@@ -189,6 +190,46 @@ def _scan_lines(name: str, content: str, plugins: frozenset[str] | None,
         return list(process(lines=list(enumerate(lines, start=1)), filename=name))
     finally:
         scan.get_plugins = original
+
+
+def _scan_hits(name: str, content: str, hits: dict[int, frozenset[str] | None]) -> list[Any]:
+    """What `scan_file(name)` finds when no transformer parses the file (`_secret_reduce` said
+    so) and only the lines `hits` (indexes) may hold a finding, each through the plugins it names
+    (None: all): detect-secrets' line scan (`_process_line_based_plugins`) on those lines alone,
+    each read in the whole file (the code snippet its filters read)."""
+    from detect_secrets.core import scan
+    from detect_secrets.settings import get_plugins
+
+    every = get_plugins()
+    if not every or _name_filtered(name, written=False):
+        return []
+    parts = content.split('\n')  # as readlines() gives them
+    lines = [part + '\n' for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+    found: list[Any] = []
+    for index, names in hits.items():
+        if index >= len(lines):
+            continue
+        number, line = index + 1, lines[index].rstrip()
+        snippet = scan.get_code_snippet(lines=lines, line_number=number)
+        if scan._is_filtered_out(required_filter_parameters=['line'], filename=name, line=line,
+                                 context=snippet):
+            continue
+        for plugin in every:
+            if names is None or type(plugin).__name__ in names:
+                found.extend(_line_secrets(scan, plugin, name, line, number, snippet))
+    return found
+
+
+def _line_secrets(scan: Any, plugin: Any, name: str, line: str, number: int, snippet: Any
+                  ) -> Iterator[Any]:
+    """A plugin's findings in one line, less those the context filters drop, as
+    `_process_line_based_plugins` yields them."""
+    for secret in scan._scan_line(plugin=plugin, filename=name, line=line, line_number=number,
+                                  context=snippet):
+        if not scan._is_filtered_out(required_filter_parameters=['context'],
+                                     filename=secret.filename, secret=secret.secret_value,
+                                     plugin=plugin, line=line, context=snippet):
+            yield secret
 
 
 def _only(content: str, keep: list[int]) -> str:
