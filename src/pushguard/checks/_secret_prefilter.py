@@ -126,30 +126,35 @@ def _words(pattern: re.Pattern[str]) -> frozenset[str] | None:
     except ImportError:  # Python 3.10
         import sre_parse
     try:
-        return _words_in(list(sre_parse.parse(pattern.pattern, pattern.flags)))
+        parsed = sre_parse.parse(pattern.pattern, pattern.flags)
+        return _words_in(list(parsed), bool(parsed.state.flags & re.IGNORECASE))
     except Exception:  # a parser this code does not know: search for the pattern everywhere
         return None
 
 
-def _words_in(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
+def _words_in(items: list[tuple[Any, Any]], fold: bool = True) -> frozenset[str] | None:
     """Of the sets of strings each item in this sequence requires, the one with the longest
-    shortest string: lowercase, ASCII only (the text is checked lowercased, when it is ASCII)."""
+    shortest string: ASCII only, lowercase where the pattern ignores case (`fold`), as written
+    elsewhere (`holds` looks for them so)."""
     choices: list[frozenset[str]] = []
     run = ''
     for op, arg in [*items, (None, None)]:
         if str(op) == 'LITERAL' and chr(arg).isascii():
-            run += chr(arg).lower()
+            run += chr(arg).lower() if fold else chr(arg)
             continue
         if run:
             choices.append(frozenset({run}))
             run = ''
         name = str(op)
-        if name in ('SUBPATTERN', 'ATOMIC_GROUP'):
-            found = _words_in(list(arg[-1] if name == 'SUBPATTERN' else arg))
+        if name == 'SUBPATTERN':  # (group, flags added, flags removed, items)
+            inner = (fold or bool(arg[1] & re.IGNORECASE)) and not arg[2] & re.IGNORECASE
+            found = _words_in(list(arg[-1]), inner)
+        elif name == 'ATOMIC_GROUP':
+            found = _words_in(list(arg), fold)
         elif name.endswith('_REPEAT') and arg[0] >= 1:
-            found = _words_in(list(arg[2]))
+            found = _words_in(list(arg[2]), fold)
         elif name == 'BRANCH':
-            branches = [_words_in(list(branch)) for branch in arg[1]]
+            branches = [_words_in(list(branch), fold) for branch in arg[1]]
             found = frozenset().union(*(b for b in branches if b is not None)) \
                 if None not in branches else None
         else:
@@ -157,6 +162,26 @@ def _words_in(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
         if found:
             choices.append(found)
     return max(choices, key=lambda words: min(map(len, words)), default=None)
+
+
+def present(needles: tuple[Needle, ...], text: str, low: str) -> frozenset[str]:
+    """The needles' words ASCII `text` (`low`: it lowercased) holds (`holds`)."""
+    folded, cased = _words_by_case(needles)
+    return frozenset([*filter(low.__contains__, folded), *filter(text.__contains__, cased)])
+
+
+@functools.lru_cache(maxsize=16)
+def _words_by_case(needles: tuple[Needle, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    words = _all_words(needles)
+    return (tuple(word for word in words if word == word.lower()),
+            tuple(word for word in words if word != word.lower()))
+
+
+def holds(word: Any, text: Any, low: Any) -> bool:
+    """Whether ASCII `text` (str or bytes; `low`: it lowercased) holds needle word `word`: a
+    word with capitals is one a pattern matches as written, the others are looked for in `low`
+    (a superset for a pattern that does not ignore case)."""
+    return word in (low if word == word.lower() else text)
 
 
 def may_hold_secrets(needles: tuple[Needle, ...], name: str, content: str) -> bool:
@@ -179,8 +204,7 @@ def _matches(needles: tuple[Needle, ...], lines: list[str]) -> bool:
     """Whether a needle matches one of `lines`."""
     text = '\n'.join(lines)
     if text.isascii():  # IGNORECASE folds some other letters to ASCII ones
-        present = frozenset(filter(text.lower().__contains__, _all_words(needles)))
-        search = _wanted(needles, present)
+        search = _wanted(needles, present(needles, text, text.lower()))
     else:
         search = _wanted(needles, None)
     # scan_file strips each line's end before its plugins see it

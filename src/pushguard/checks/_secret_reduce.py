@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
 from pushguard.checks._secret_prefilter import (
-    Needle, _all_words, _parsers, for_file, may_hold_secrets,
+    Needle, _parsers, for_file, may_hold_secrets, present as words_present,
 )
 from pushguard.checks._secret_sift import _finds_lines_joined
 
@@ -106,7 +106,7 @@ def _hits(needles: tuple[Needle, ...], lines: list[str]) -> dict[int, frozenset[
     stripped = [line.rstrip() for line in lines]
     text = '\n'.join(stripped)
     low = text.lower() if text.isascii() else None  # IGNORECASE folds some other letters
-    present = None if low is None else frozenset(filter(low.__contains__, _all_words(needles)))
+    present = None if low is None else words_present(needles, text, low)
     starts = list(itertools.accumulate((len(line) + 1 for line in stripped[:-1]), initial=0))
     holding: dict[str, list[int]] = {}
     found: dict[int, set[str]] = {}
@@ -117,7 +117,8 @@ def _hits(needles: tuple[Needle, ...], lines: list[str]) -> dict[int, frozenset[
                 and min(map(len, needle.words)) > 1:
             # each match holds a word: only the lines holding one can match (fewer than all)
             for word in needle.words & present - holding.keys():
-                holding[word] = _lines_holding(low, starts, word)
+                holding[word] = _lines_holding(low if word == word.lower() else text, starts,
+                                               word)
             chosen = sorted(set().union(*(holding[word] for word in needle.words & present)))
             mine: Iterable[int] = (i for i in chosen if alone(stripped[i]))
         elif joined is None:
@@ -130,8 +131,8 @@ def _hits(needles: tuple[Needle, ...], lines: list[str]) -> dict[int, frozenset[
 
 
 def _lines_holding(low: str, starts: list[int], word: str) -> list[int]:
-    """The indexes of the lines (starting at `starts` in the lowercased text `low`) that hold
-    `word` (no newline in it)."""
+    """The indexes of the lines (starting at `starts` in `low`, the text or, for a word with no
+    capitals, the text lowercased: `holds`) that hold `word`."""
     found: list[int] = []
     pos = low.find(word)
     while pos >= 0:

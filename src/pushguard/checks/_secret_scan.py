@@ -16,7 +16,9 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
-from pushguard.checks import _secret_baseline, _secret_context, _secret_prefilter, _secret_reduce
+from pushguard.checks import (
+    _secret_baseline, _secret_context, _secret_pool, _secret_prefilter, _secret_reduce,
+)
 from pushguard.checks._secret_baseline import HEADER_ONLY
 from pushguard.model import AddedLines
 
@@ -42,8 +44,9 @@ def find_secrets(stream: Iterable[AddedLines], baseline: str, prefilter: bool = 
     Each one that the prefilter (`_secret_prefilter`; off with `prefilter=False`) cannot rule
     out is written as a file under its own repository path (plugins and filters read the name
     and extension) in a temporary folder, scanned, then removed: memory and disk stay bounded by
-    one diff. detect-secrets' process pool is not used (one process, no forks), and it is not
-    even imported when the stream is empty. Untrusted, the baseline's own code is not run
+    one diff. detect-secrets' process pool is not used: a big scan shares its file diffs with one
+    forked helper (`_secret_pool`), and detect-secrets is not even imported when the stream is
+    empty. Untrusted, the baseline's own code is not run
     (`_secret_baseline.load`). Then `context()` (read once the stream is): files to scan whole
     (`_secret_context`), each as (its added lines, the old text, the new text).
     """
@@ -61,8 +64,8 @@ def find_secrets(stream: Iterable[AddedLines], baseline: str, prefilter: bool = 
         needles = _secret_prefilter.needles(exact=True) if prefilter else None
         slot = os.path.join(tmp, 'tree')
         scan = functools.partial(scan_text, around=_secret_reduce.window())
-        for added in itertools.chain((first,), stream):
-            hits = _scan(added, slot, needles, scan)
+        work = functools.partial(_scan, needles=needles, scan=scan)
+        for added, hits in _secret_pool.scanned(itertools.chain((first,), stream), work, slot):
             yield from ((added, hit) for hit in hits if _known_key(added, hit) not in known)
         for added, old, new in context():
             name = _relative(added.path)

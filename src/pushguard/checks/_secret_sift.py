@@ -18,15 +18,14 @@ line, in the files that hold one of their words.
 from __future__ import annotations
 
 import bisect
-import functools
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Iterator, Sequence
 
 from pushguard._typing import TYPE_CHECKING
 from pushguard.checks._secret_context import CONFIG_REFUSED, needs_context
 from pushguard.checks._secret_plan import Plan
-from pushguard.checks._secret_prefilter import Needle, _all_words, _wanted
+from pushguard.checks._secret_prefilter import Needle, _all_words, _wanted, holds
 
 if TYPE_CHECKING:
     from typing import Any
@@ -191,33 +190,49 @@ class Sift:
         return found
 
     def _found_narrow(self, texts: list[bytes]) -> list[bool]:
-        every = b'\n'.join(texts).lower()
-        words = [(word, raw) for word, raw in self.words if raw in every]
-        return [self._narrow_in(text, words) for text in texts]
+        every = b'\n'.join(texts)
+        low = every.lower()
+        words = [(word, raw) for word, raw in self.words if holds(raw, every, low)]
+        folded = [(word, raw) for word, raw in words if raw == raw.lower()]
+        cased = [(word, raw) for word, raw in words if raw != raw.lower()]
+        return [self._narrow_in(text, folded, cased) for text in texts]
 
-    def _narrow_in(self, text: bytes, words: list[tuple[str, bytes]]) -> bool:
+    def _narrow_in(self, text: bytes, folded: list[tuple[str, bytes]],
+                   cased: list[tuple[str, bytes]]) -> bool:
         """Whether a line of `text` holding some needle's word matches the needles whose words
-        it holds (a needle with no words: every line, and it is searched for in each)."""
+        it holds (a needle with no words: every line, and it is searched for in each); the
+        words with no capitals are looked for in `text` lowercased (`holds`)."""
         low = text.lower()
-        present = tuple((word, raw) for word, raw in words if raw in low)
+        present = [*(w for w in folded if w[1] in low), *(w for w in cased if w[1] in text)]
         if self.wordless:
             search = _wanted(self.narrow, frozenset(word for word, _ in present))
             lines = text.decode().split('\n')
             return search is not None and any(map(search, map(str.rstrip, lines)))
         if not present:
             return False
-        find = _finder(tuple(raw for _, raw in present))
-        pos = 0
-        while found := find(low, pos):
-            start = low.rfind(b'\n', 0, found.start()) + 1
-            end = low.find(b'\n', found.end())
+        starts = sorted({start for _, raw in present for start in _line_starts(text, low, raw)})
+        for start in starts:
+            end = low.find(b'\n', start)
             end = len(low) if end < 0 else end
-            line = low[start:end]
-            search = _wanted(self.narrow, frozenset(word for word, raw in present if raw in line))
-            if search is not None and search(text[start:end].decode().rstrip()):
+            line, line_low = text[start:end], low[start:end]
+            search = _wanted(self.narrow, frozenset(
+                word for word, raw in present if holds(raw, line, line_low)))
+            if search is not None and search(line.decode().rstrip()):
                 return True
-            pos = end + 1
         return False
+
+
+def _line_starts(text: bytes, low: bytes, word: bytes) -> Iterator[int]:
+    """Where each line of `text` (`low`: it lowercased) that holds `word` (`holds`) starts."""
+    where = low if word == word.lower() else text
+    pos = where.find(word)
+    while pos >= 0:
+        start = where.rfind(b'\n', 0, pos) + 1
+        yield start
+        end = where.find(b'\n', pos)
+        if end < 0:
+            return
+        pos = where.find(word, end + 1)
 
 
 CR_LINE_END = re.compile(rb'\r(?=\n|\Z)')
@@ -229,11 +244,6 @@ def _lines(added: bytes) -> bytes:
     if b'\r' not in added:
         return added
     return CR_LINE_END.sub(b'', added).replace(b'\r', b'\n')
-
-
-@functools.lru_cache(maxsize=256)
-def _finder(words: tuple[bytes, ...]) -> Callable[[bytes, int], re.Match[bytes] | None]:
-    return re.compile(b'|'.join(map(re.escape, words))).search
 
 
 def _starts(texts: list[bytes]) -> list[int]:

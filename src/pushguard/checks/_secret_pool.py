@@ -1,0 +1,199 @@
+"""Both cores for a big scan: a forked helper process scans some file diffs while this one
+reads git's patch and scans the others.
+
+The helper is forked once the scan has taken START seconds (a commit-time scan never pays for
+it), after detect-secrets was imported and configured, so it starts with everything in place. It
+is handed one file diff at a time, and only when it is idle: this process scans the diffs that
+come while it is busy. The results come out in the stream's order, whoever scanned them, so the
+verdict is the same as with one process. A helper that fails or dies costs nothing but speed:
+its file diff is scanned here, and no other helper is started.
+"""
+from __future__ import annotations
+
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
+
+START = 0.15  # seconds of scanning before a helper pays for its fork
+_HEADER = 8
+PIPE_SIZE = 1 << 20  # Linux's default limit for an unprivileged process
+Item = TypeVar('Item')
+Result = TypeVar('Result')
+
+
+def scanned(stream: Iterable[Item], work: Callable[[Item, str], Result], slot: str
+            ) -> Iterator[tuple[Item, Result]]:
+    """Each item of `stream` with `work(item, slot)`, in order; the helper gets its own slot."""
+    pending: deque[list[Any]] = deque()  # [item, result, done], in the stream's order
+    helper: _Helper | None = None
+    began = time.perf_counter()
+    may_fork = _cores() > 1
+    try:
+        for item in stream:
+            if helper is None and may_fork and time.perf_counter() - began > START:
+                may_fork = False
+                helper = _Helper.forked(work, slot + '-helper')
+            entry: list[Any] = [item, None, False]
+            pending.append(entry)
+            if helper is not None:
+                helper = helper.collect(work, slot)
+            if helper is not None and helper.idle():
+                helper = helper.hand(entry, work, slot)
+            else:
+                entry[1:] = [work(item, slot), True]
+            yield from _ready(pending)
+        if helper is not None:
+            helper.finish(work, slot)
+        yield from _ready(pending)
+    finally:
+        if helper is not None:
+            helper.close()
+
+
+def _ready(pending: deque[list[Any]]) -> Iterator[tuple[Any, Any]]:
+    while pending and pending[0][2]:
+        item, result, _ = pending.popleft()
+        yield item, result
+
+
+def _cores() -> int:
+    if not hasattr(os, 'fork'):
+        return 1
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+class _Helper:
+    def __init__(self, pid: int, to_helper: int, from_helper: int) -> None:
+        self.pid, self.to_helper, self.from_helper = pid, to_helper, from_helper
+        self.entry: list[Any] | None = None  # the item it is scanning
+
+    @classmethod
+    def forked(cls, work: Callable[[Any, str], Any], slot: str) -> _Helper | None:
+        try:
+            down, up = os.pipe(), os.pipe()
+            pid = os.fork()
+        except OSError:
+            return None
+        if pid == 0:  # the helper: never returns
+            _serve(down, up, work, slot)
+        os.close(down[0])
+        os.close(up[1])
+        _widen(down[1])
+        return cls(pid, down[1], up[0])
+
+    def idle(self) -> bool:
+        return self.entry is None
+
+    def hand(self, entry: list[Any], work: Callable[[Any, str], Any], slot: str
+             ) -> _Helper | None:
+        """Give it `entry`'s item; scanned here instead if that fails."""
+        try:
+            _send(self.to_helper, entry[0])
+        except OSError:
+            entry[1:] = [work(entry[0], slot), True]
+            self.close()
+            return None
+        self.entry = entry
+        return self
+
+    def collect(self, work: Callable[[Any, str], Any], slot: str, wait: bool = False
+                ) -> _Helper | None:
+        """Take its result when it has one (`wait`: wait for it); None once it failed."""
+        if self.entry is None or not (wait or _readable(self.from_helper)):
+            return self
+        entry, self.entry = self.entry, None
+        try:
+            ok, result = _receive(self.from_helper)
+        except (OSError, EOFError, ValueError):
+            ok, result = False, None
+        if ok:
+            entry[1:] = [result, True]
+            return self
+        entry[1:] = [work(entry[0], slot), True]  # its error, if any, is raised here
+        self.close()
+        return None
+
+    def finish(self, work: Callable[[Any, str], Any], slot: str) -> None:
+        self.collect(work, slot, wait=True)
+
+    def close(self) -> None:
+        for fd in (self.to_helper, self.from_helper):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self.to_helper = self.from_helper = -1
+        if self.pid:
+            try:
+                os.waitpid(self.pid, 0)  # it ends at the end of its input
+            except ChildProcessError:
+                pass
+            self.pid = 0
+
+
+def _serve(down: tuple[int, int], up: tuple[int, int], work: Callable[[Any, str], Any],
+           slot: str) -> None:
+    """The helper's life: scan each item it is handed, answer (ok, result), end at EOF."""
+    code = 0
+    try:
+        os.close(down[1])
+        os.close(up[0])
+        while True:
+            try:
+                item = _receive(down[0])
+            except EOFError:
+                break
+            try:
+                answer = (True, work(item, slot))
+            except BaseException:  # noqa: BLE001 - the parent scans it and says why
+                answer = (False, None)
+            _send(up[1], answer)
+    except BaseException:  # noqa: BLE001 - never back into the parent's code
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _widen(fd: int) -> None:
+    """A pipe that holds most file diffs whole (Linux): handing one over does not wait for the
+    helper to be scheduled and read it."""
+    try:
+        import fcntl
+        fcntl.fcntl(fd, getattr(fcntl, 'F_SETPIPE_SZ', 1031), PIPE_SIZE)
+    except (ImportError, OSError):
+        pass
+
+
+def _send(fd: int, value: object) -> None:
+    import pickle
+    data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+    view = memoryview(len(data).to_bytes(_HEADER, 'little') + data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _receive(fd: int) -> Any:
+    import pickle
+    size = int.from_bytes(_read(fd, _HEADER), 'little')
+    return pickle.loads(_read(fd, size))
+
+
+def _read(fd: int, size: int) -> bytes:
+    chunks, left = [], size
+    while left:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            raise EOFError
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b''.join(chunks)
+
+
+def _readable(fd: int) -> bool:
+    import select
+    return bool(select.select([fd], [], [], 0)[0])

@@ -1,0 +1,90 @@
+"""Both cores for a big scan (`_secret_pool`): a forked helper scans some file diffs, the
+results come out in the stream's order, and a helper that fails costs only speed."""
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from pushguard.checks import _secret_pool
+from pushguard.checks._secret_scan import find_secrets
+from pushguard.model import AddedLines
+from secrets_test import AWS_KEY, OTHER_KEY
+from secret_reduce_test import FILLER
+
+PARENT = os.getpid()
+
+
+def _handed(monkeypatch) -> list[object]:
+    handed: list[object] = []
+    hand = _secret_pool._Helper.hand
+
+    def counting(self, entry, work, slot):
+        handed.append(entry[0])
+        return hand(self, entry, work, slot)
+    monkeypatch.setattr(_secret_pool._Helper, 'hand', counting)
+    return handed
+
+
+def _stream() -> list[AddedLines]:
+    files = []
+    for n in range(60):
+        lines = [*FILLER[:n % 7], f'k = "{AWS_KEY if n % 2 else OTHER_KEY}"', *FILLER[:3]]
+        if n % 5 == 0:
+            lines = FILLER[:4]  # nothing to find
+        files.append(AddedLines(f'{n:040x}', 'refs/heads/main', f'src/m{n}.py',
+                                tuple(enumerate(lines, start=n + 1))))
+    return files
+
+
+def _found(tmp_path) -> list[tuple[str, str, int]]:
+    baseline = str(tmp_path / '.secrets.baseline')
+    return [(added.path, hit.identity, hit.line)
+            for added, hit in find_secrets(_stream(), baseline)]
+
+
+def test_a_scan_shared_with_a_helper_finds_the_same_in_the_same_order(tmp_path, monkeypatch):
+    monkeypatch.setattr(_secret_pool, 'START', float('inf'))
+    alone = _found(tmp_path)
+    assert len(alone) == 48
+    handed = _handed(monkeypatch)
+    monkeypatch.setattr(_secret_pool, 'START', 0.0)
+    assert _found(tmp_path) == alone
+    assert handed  # the helper did scan some
+
+
+def _slow_in_helper(item: int, slot: str) -> tuple[int, str]:
+    if os.getpid() != PARENT:
+        time.sleep(0.01)
+    return item * 2, slot
+
+
+@pytest.mark.parametrize('fate', ('dies', 'raises', 'fine'))
+def test_a_helper_that_fails_costs_only_speed(monkeypatch, fate):
+    handed = _handed(monkeypatch)
+    monkeypatch.setattr(_secret_pool, 'START', 0.0)
+
+    def work(item: int, slot: str) -> tuple[int, str]:
+        if os.getpid() != PARENT and item > 5:
+            if fate == 'dies':
+                os._exit(3)
+            if fate == 'raises':
+                raise RuntimeError('no')
+        return _slow_in_helper(item, slot)
+    results = list(_secret_pool.scanned(range(200), work, 'slot'))
+    assert [item for item, _ in results] == list(range(200))
+    assert all(result[0] == item * 2 for item, result in results)
+    assert {result[1] for _, result in results} <= {'slot', 'slot-helper'}
+    assert handed and (fate == 'fine' or max(handed) <= 7)  # none after it failed
+
+
+def test_an_error_in_the_work_is_raised_here(monkeypatch):
+    monkeypatch.setattr(_secret_pool, 'START', 0.0)
+
+    def work(item: int, slot: str) -> int:
+        if item == 50:
+            raise ValueError('bad item')
+        return item
+    with pytest.raises(ValueError, match='bad item'):
+        list(_secret_pool.scanned(range(100), work, 'slot'))
