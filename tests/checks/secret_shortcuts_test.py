@@ -3,10 +3,12 @@ parent's diff changes (`git._sections`), and each line handed to detect-secrets 
 only the plugins whose patterns match it (`_secret_reduce`, `_secret_scan._scan_hits`)."""
 from __future__ import annotations
 
+import re
 import subprocess
 
 import pytest
 
+from pushguard.checks import _secret_prefilter
 from pushguard.git import _sections, log, patch
 from testing import gitrepo
 from secrets_test import AWS_KEY, OTHER_KEY, findings
@@ -88,3 +90,18 @@ def test_each_line_is_scanned_with_the_plugins_whose_patterns_match_it(tmp_path,
     full = _scan(tmp_path, path, lines, prefilter=False)
     assert len({hit_type for hit_type, _, _ in full}) >= 3
     assert _scan(tmp_path, path, lines, prefilter=True) == full
+
+
+@pytest.mark.parametrize(('pattern', 'words'), (
+    ('AKIA[0-9]{4}', {'AKIA'}),
+    ('(?i)AKIA[0-9]{4}', {'akia'}),
+    ('x(?i:AKIA)', {'akia'}),
+    ('(?i)x(?-i:AKIA)', {'AKIA'}),
+    ('(?:AB|cd)ef', {'AB', 'cd'}),  # the longest shortest word wins: 'ef' ties, comes later
+))
+def test_a_needle_s_words_keep_the_case_its_pattern_matches(pattern, words):
+    found = _secret_prefilter._words(re.compile(pattern))
+    assert found == words
+    text = 'x akia 1234'
+    assert _secret_prefilter.holds('akia', text, text.lower())
+    assert not _secret_prefilter.holds('AKIA', text, text.lower())

@@ -334,6 +334,12 @@ PREFILTER_CASES = (
     pytest.param('pay.txt', 'sk_live_' + 'a1B2' * 6, True, id='stripe'),
     pytest.param('tg.txt', '110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawQ', True, id='telegram'),
     pytest.param('tw.txt', 'AC' + 'a1' * 16, True, id='twilio'),
+    # a pattern that ignores case finds capitals too; one that does not, only its own case
+    pytest.param('slack.txt', 'XOXB-123456789012-ABCDEFGHIJ', True, id='slack-upper'),
+    pytest.param('app/ibm.py',
+                 'IBM_CLOUD_IAM_API_KEY = "abcdefghijABCDEFGHIJ0123456789abcdefghijABCD"', True,
+                 id='ibm-cloud-iam-upper'),
+    pytest.param('tw.txt', 'ac' + 'a1' * 16, False, id='twilio-lower'),
     # keyword assignments, by the file types the keyword plugin tells apart
     pytest.param('app/settings.py', 'password = "hunter2isnotagood"', True, id='keyword-py'),
     pytest.param('app/settings.py', 'PASSWORD = "hunter2isnotagood"', True, id='keyword-upper'),
