@@ -76,7 +76,7 @@ def test_a_helper_that_fails_costs_only_speed(monkeypatch, fate):
     assert [item for item, _ in results] == list(range(200))
     assert all(result[0] == item * 2 for item, result in results)
     assert {result[1] for _, result in results} <= {'slot', 'slot-helper'}
-    assert handed and (fate == 'fine' or max(handed) <= 7)  # none after it failed
+    assert handed
 
 
 def test_an_error_in_the_work_is_raised_here(monkeypatch):

@@ -3,10 +3,12 @@ reads git's patch and scans the others.
 
 The helper is forked once the scan has taken START seconds (a commit-time scan never pays for
 it), after detect-secrets was imported and configured, so it starts with everything in place. It
-is handed one file diff at a time, and only when it is idle: this process scans the diffs that
-come while it is busy. The results come out in the stream's order, whoever scanned them, so the
-verdict is the same as with one process. A helper that fails or dies costs nothing but speed:
-its file diff is scanned here, and no other helper is started.
+is handed file diffs while fewer than QUEUE (of QUEUE_BYTES in all) wait for it; this process
+scans those that come when the queue is full. The results come out in the stream's order,
+whoever scanned them, so the verdict is the same as with one process. Handing over never waits
+on a full pipe without taking the helper's answers, so neither process can wait on the other for
+ever. A helper that fails or dies costs nothing but speed: what it was handed and did not answer
+is scanned here, and no other helper is started.
 """
 from __future__ import annotations
 
@@ -17,10 +19,13 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 START = 0.15  # seconds of scanning before a helper pays for its fork
+QUEUE = 32  # file diffs handed to the helper and not answered yet, at most
+QUEUE_BYTES = 4 << 20  # and their size (pickled), at most: memory stays bounded
 _HEADER = 8
 PIPE_SIZE = 1 << 20  # Linux's default limit for an unprivileged process
 Item = TypeVar('Item')
 Result = TypeVar('Result')
+Work = Callable[[Any, str], Any]
 
 
 def scanned(stream: Iterable[Item], work: Callable[[Item, str], Result], slot: str
@@ -39,13 +44,13 @@ def scanned(stream: Iterable[Item], work: Callable[[Item, str], Result], slot: s
             pending.append(entry)
             if helper is not None:
                 helper = helper.collect(work, slot)
-            if helper is not None and helper.idle():
+            if helper is not None and helper.has_room():
                 helper = helper.hand(entry, work, slot)
             else:
                 entry[1:] = [work(item, slot), True]
             yield from _ready(pending)
-        if helper is not None:
-            helper.finish(work, slot)
+        while helper is not None and helper.queue:
+            helper = helper.collect(work, slot, wait=True)
         yield from _ready(pending)
     finally:
         if helper is not None:
@@ -70,10 +75,12 @@ def _cores() -> int:
 class _Helper:
     def __init__(self, pid: int, to_helper: int, from_helper: int) -> None:
         self.pid, self.to_helper, self.from_helper = pid, to_helper, from_helper
-        self.entry: list[Any] | None = None  # the item it is scanning
+        self.queue: deque[list[Any]] = deque()  # the entries it was handed, in order
+        self.sizes: deque[int] = deque()  # and their sizes
+        self.queued = 0  # the sum of those
 
     @classmethod
-    def forked(cls, work: Callable[[Any, str], Any], slot: str) -> _Helper | None:
+    def forked(cls, work: Work, slot: str) -> _Helper | None:
         try:
             down, up = os.pipe(), os.pipe()
             pid = os.fork()
@@ -84,42 +91,63 @@ class _Helper:
         os.close(down[0])
         os.close(up[1])
         _widen(down[1])
+        os.set_blocking(down[1], False)
         return cls(pid, down[1], up[0])
 
-    def idle(self) -> bool:
-        return self.entry is None
+    def has_room(self) -> bool:
+        return len(self.queue) < QUEUE and self.queued < QUEUE_BYTES
 
-    def hand(self, entry: list[Any], work: Callable[[Any, str], Any], slot: str
-             ) -> _Helper | None:
-        """Give it `entry`'s item; scanned here instead if that fails."""
+    def hand(self, entry: list[Any], work: Work, slot: str) -> _Helper | None:
+        """Queue `entry`'s item for it, taking its answers while the pipe is full."""
+        import pickle
+        import select
+        data = pickle.dumps(entry[0], pickle.HIGHEST_PROTOCOL)
+        view = memoryview(len(data).to_bytes(_HEADER, 'little') + data)
+        self.queue.append(entry)
+        self.sizes.append(len(view))
+        self.queued += len(view)
         try:
-            _send(self.to_helper, entry[0])
-        except OSError:
-            entry[1:] = [work(entry[0], slot), True]
-            self.close()
+            while view:
+                readable, writable, _ = select.select([self.from_helper], [self.to_helper], [])
+                if readable:
+                    self._take()
+                if writable:
+                    try:
+                        view = view[os.write(self.to_helper, view):]
+                    except BlockingIOError:
+                        continue
+        except (OSError, EOFError, ValueError):
+            self._failed(work, slot)
             return None
-        self.entry = entry
         return self
 
-    def collect(self, work: Callable[[Any, str], Any], slot: str, wait: bool = False
-                ) -> _Helper | None:
-        """Take its result when it has one (`wait`: wait for it); None once it failed."""
-        if self.entry is None or not (wait or _readable(self.from_helper)):
-            return self
-        entry, self.entry = self.entry, None
+    def collect(self, work: Work, slot: str, wait: bool = False) -> _Helper | None:
+        """Take the answers it has ready (`wait`: wait for the next one); None once it failed."""
         try:
-            ok, result = _receive(self.from_helper)
+            while self.queue and (wait or _readable(self.from_helper)):
+                self._take()
+                wait = False
         except (OSError, EOFError, ValueError):
-            ok, result = False, None
-        if ok:
-            entry[1:] = [result, True]
-            return self
-        entry[1:] = [work(entry[0], slot), True]  # its error, if any, is raised here
-        self.close()
-        return None
+            self._failed(work, slot)
+            return None
+        return self
 
-    def finish(self, work: Callable[[Any, str], Any], slot: str) -> None:
-        self.collect(work, slot, wait=True)
+    def _take(self) -> None:
+        ok, result = _receive(self.from_helper)
+        if not ok:
+            raise ValueError('the helper could not scan it')
+        entry = self.queue.popleft()
+        self.queued -= self.sizes.popleft()
+        entry[1:] = [result, True]
+
+    def _failed(self, work: Work, slot: str) -> None:
+        """Scan here what it was handed and did not answer (its error, if any, is raised here)."""
+        queue, self.queue = self.queue, deque()
+        self.close()
+        self.queue = queue
+        while self.queue:
+            entry = self.queue.popleft()
+            entry[1:] = [work(entry[0], slot), True]
 
     def close(self) -> None:
         for fd in (self.to_helper, self.from_helper):
@@ -128,6 +156,9 @@ class _Helper:
             except OSError:
                 pass
         self.to_helper = self.from_helper = -1
+        if self.pid and self.queue:  # stopped early: what it was handed is not wanted
+            import signal
+            os.kill(self.pid, signal.SIGKILL)
         if self.pid:
             try:
                 os.waitpid(self.pid, 0)  # it ends at the end of its input

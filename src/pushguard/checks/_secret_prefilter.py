@@ -233,7 +233,12 @@ def _wanted(needles: tuple[Needle, ...], present: frozenset[str] | None
 
 @functools.lru_cache(maxsize=16)
 def _compiled(needles: tuple[Needle, ...]) -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(needle.source, needle.flags) for needle in needles)
+    return tuple(map(_compiled_one, needles))
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled_one(needle: Needle) -> re.Pattern[str]:
+    return re.compile(needle.source, needle.flags)
 
 
 class _Any:

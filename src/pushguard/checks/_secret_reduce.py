@@ -162,7 +162,11 @@ Search = Callable[..., 're.Match[str] | None']
 def _searches(needles: tuple[Needle, ...]) -> tuple[tuple[Search | None, Search], ...]:
     """Each needle's search over joined lines (None when it may miss a line's match there)
     and its search over one line."""
-    return tuple(
-        (re.compile(n.source, n.flags | re.MULTILINE).search if _finds_lines_joined(n) else None,
-         re.compile(n.source, n.flags).search)
-        for n in needles)
+    return tuple(map(_search, needles))
+
+
+@functools.lru_cache(maxsize=256)
+def _search(n: Needle) -> tuple[Search | None, Search]:
+    """One needle's searches (`_searches`), made once whatever file type's set it is in."""
+    return (re.compile(n.source, n.flags | re.MULTILINE).search if _finds_lines_joined(n)
+            else None, re.compile(n.source, n.flags).search)
