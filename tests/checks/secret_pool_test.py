@@ -88,3 +88,21 @@ def test_an_error_in_the_work_is_raised_here(monkeypatch):
         return item
     with pytest.raises(ValueError, match='bad item'):
         list(_secret_pool.scanned(range(100), work, 'slot'))
+
+
+def test_big_items_and_big_answers_cannot_leave_both_processes_waiting(monkeypatch):
+    """Both pipes full at once (an item bigger than the pipe, answers bigger still): the
+    handing over reads the helper's answers while it waits to write."""
+    import signal
+    monkeypatch.setattr(_secret_pool, 'START', 0.0)
+    monkeypatch.setattr(_secret_pool, 'PIPE_SIZE', 1 << 16)
+
+    def work(item: str, slot: str) -> str:
+        return item * 3
+    items = [chr(97 + n % 26) * (3 << 20) for n in range(12)]
+    signal.alarm(120)  # a wait for ever fails the test instead of hanging it
+    try:
+        results = list(_secret_pool.scanned(items, work, 'slot'))
+    finally:
+        signal.alarm(0)
+    assert [result for _, result in results] == [item * 3 for item in items]
