@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
 from pushguard.checks._secret_prefilter import (
-    Needle, _parsers, for_file, may_hold_secrets, present as words_present,
+    Needle, _compiled_one, _parsers, for_file, may_hold_secrets, present as words_present,
 )
 from pushguard.checks._secret_sift import _finds_lines_joined
 
@@ -110,7 +110,8 @@ def _hits(needles: tuple[Needle, ...], lines: list[str]) -> dict[int, frozenset[
     starts = list(itertools.accumulate((len(line) + 1 for line in stripped[:-1]), initial=0))
     holding: dict[str, list[int]] = {}
     found: dict[int, set[str]] = {}
-    for needle, (joined, alone) in zip(needles, _searches(needles), strict=True):
+    for needle in needles:
+        alone = _compiled_one(needle).search
         if present is not None and needle.words is not None and needle.words.isdisjoint(present):
             continue
         if low is not None and present is not None and needle.words \
@@ -121,7 +122,7 @@ def _hits(needles: tuple[Needle, ...], lines: list[str]) -> dict[int, frozenset[
                                                word)
             chosen = sorted(set().union(*(holding[word] for word in needle.words & present)))
             mine: Iterable[int] = (i for i in chosen if alone(stripped[i]))
-        elif joined is None:
+        elif (joined := _joined(needle)) is None:
             mine = (i for i, line in enumerate(stripped) if alone(line))
         else:
             mine = _joined_hits(joined, text, starts)
@@ -158,15 +159,8 @@ def _joined_hits(joined: Search, text: str, starts: list[int]) -> Iterator[int]:
 Search = Callable[..., 're.Match[str] | None']
 
 
-@functools.lru_cache(maxsize=16)
-def _searches(needles: tuple[Needle, ...]) -> tuple[tuple[Search | None, Search], ...]:
-    """Each needle's search over joined lines (None when it may miss a line's match there)
-    and its search over one line."""
-    return tuple(map(_search, needles))
-
-
 @functools.lru_cache(maxsize=256)
-def _search(n: Needle) -> tuple[Search | None, Search]:
-    """One needle's searches (`_searches`), made once whatever file type's set it is in."""
-    return (re.compile(n.source, n.flags | re.MULTILINE).search if _finds_lines_joined(n)
-            else None, re.compile(n.source, n.flags).search)
+def _joined(n: Needle) -> Search | None:
+    """A needle's search over joined lines; None when it may miss a line's match there."""
+    return re.compile(n.source, n.flags | re.MULTILINE).search if _finds_lines_joined(n) \
+        else None
