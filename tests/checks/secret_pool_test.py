@@ -106,3 +106,14 @@ def test_big_items_and_big_answers_cannot_leave_both_processes_waiting(monkeypat
     finally:
         signal.alarm(0)
     assert [result for _, result in results] == [item * 3 for item in items]
+
+
+def test_a_scan_known_to_be_big_shares_its_work_from_the_start(tmp_path, monkeypatch):
+    monkeypatch.setattr(_secret_pool, 'START', 3600.0)
+    alone = _found(tmp_path)
+    handed = _handed(monkeypatch)
+    baseline = str(tmp_path / '.secrets.baseline')
+    shared = [(added.path, hit.identity, hit.line)
+              for added, hit in find_secrets(_stream(), baseline, big=True)]
+    assert shared == alone
+    assert handed and handed[0] == _stream()[0]  # from the first file diff on

@@ -37,7 +37,7 @@ class Hit(NamedTuple):
 
 
 def find_secrets(stream: Iterable[AddedLines], baseline: str, prefilter: bool = True,
-                 trusted: bool = True, context: Context = lambda: ()
+                 trusted: bool = True, context: Context = lambda: (), big: bool = False
                  ) -> Iterator[tuple[AddedLines, Hit]]:
     """Scan each (commit, path)'s added lines in-process; skip what the baseline knows.
 
@@ -45,8 +45,8 @@ def find_secrets(stream: Iterable[AddedLines], baseline: str, prefilter: bool = 
     out is written as a file under its own repository path (plugins and filters read the name
     and extension) in a temporary folder, scanned, then removed: memory and disk stay bounded by
     one diff. detect-secrets' process pool is not used: a big scan shares its file diffs with one
-    forked helper (`_secret_pool`), and detect-secrets is not even imported when the stream is
-    empty. Untrusted, the baseline's own code is not run
+    forked helper (`_secret_pool`; from the start when `big`), and detect-secrets is not even
+    imported when the stream is empty. Untrusted, the baseline's own code is not run
     (`_secret_baseline.load`). Then `context()` (read once the stream is): files to scan whole
     (`_secret_context`), each as (its added lines, the old text, the new text).
     """
@@ -65,7 +65,8 @@ def find_secrets(stream: Iterable[AddedLines], baseline: str, prefilter: bool = 
         slot = os.path.join(tmp, 'tree')
         scan = functools.partial(scan_text, around=_secret_reduce.window())
         work = functools.partial(_scan, needles=needles, scan=scan)
-        for added, hits in _secret_pool.scanned(itertools.chain((first,), stream), work, slot):
+        every = itertools.chain((first,), stream)
+        for added, hits in _secret_pool.scanned(every, work, slot, big):
             yield from ((added, hit) for hit in hits if _known_key(added, hit) not in known)
         for added, old, new in context():
             name = _relative(added.path)

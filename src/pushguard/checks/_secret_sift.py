@@ -210,14 +210,15 @@ class Sift:
             return search is not None and any(map(search, map(str.rstrip, lines)))
         if not present:
             return False
-        starts = sorted({start for _, raw in present for start in _line_starts(text, low, raw)})
-        for start in starts:
+        held: dict[int, set[str]] = {}  # the start of each line holding words: those words
+        for word, raw in present:
+            for start in _line_starts(text, low, raw):
+                held.setdefault(start, set()).add(word)
+        for start in sorted(held):
             end = low.find(b'\n', start)
-            end = len(low) if end < 0 else end
-            line, line_low = text[start:end], low[start:end]
-            search = _wanted(self.narrow, frozenset(
-                word for word, raw in present if holds(raw, line, line_low)))
-            if search is not None and search(line.decode().rstrip()):
+            search = _wanted(self.narrow, frozenset(held[start]))
+            if search is not None and search(text[start:None if end < 0 else end].decode()
+                                             .rstrip()):
                 return True
         return False
 
