@@ -117,3 +117,19 @@ def test_a_scan_known_to_be_big_shares_its_work_from_the_start(tmp_path, monkeyp
               for added, hit in find_secrets(_stream(), baseline, big=True)]
     assert shared == alone
     assert handed and handed[0] == _stream()[0]  # from the first file diff on
+
+
+def test_no_helper_is_forked_while_other_threads_run(monkeypatch):
+    import threading
+    monkeypatch.setattr(_secret_pool, 'START', 0.0)
+    handed = _handed(monkeypatch)
+    release = threading.Event()
+    waiting = threading.Thread(target=release.wait)
+    waiting.start()
+    try:
+        results = list(_secret_pool.scanned(range(50), _slow_in_helper, 'slot'))
+    finally:
+        release.set()
+        waiting.join()
+    assert [result for _, result in results] == [(n * 2, 'slot') for n in range(50)]
+    assert not handed

@@ -65,7 +65,11 @@ def _ready(pending: deque[list[Any]]) -> Iterator[tuple[Any, Any]]:
 
 
 def _cores() -> int:
-    if not hasattr(os, 'fork'):
+    """The cores this process may use; 1 where it must not fork: no fork (Windows), or other
+    threads running (a forge's requests), whose locks a forked process could find held."""
+    import sys
+    threading = sys.modules.get('threading')
+    if not hasattr(os, 'fork') or (threading is not None and threading.active_count() > 1):
         return 1
     try:
         return len(os.sched_getaffinity(0))
