@@ -190,37 +190,37 @@ class Sift:
         return found
 
     def _found_narrow(self, texts: list[bytes]) -> list[bool]:
+        """Which texts have a line holding some needle's word that matches the needles whose
+        words it holds (a needle with no words: every line, and it is searched for in each).
+        The lines holding words are found over all the texts at once (joined by newlines, a
+        line is one text's)."""
         every = b'\n'.join(texts)
         low = every.lower()
-        words = [(word, raw) for word, raw in self.words if holds(raw, every, low)]
-        folded = [(word, raw) for word, raw in words if raw == raw.lower()]
-        cased = [(word, raw) for word, raw in words if raw != raw.lower()]
-        return [self._narrow_in(text, folded, cased) for text in texts]
-
-    def _narrow_in(self, text: bytes, folded: list[tuple[str, bytes]],
-                   cased: list[tuple[str, bytes]]) -> bool:
-        """Whether a line of `text` holding some needle's word matches the needles whose words
-        it holds (a needle with no words: every line, and it is searched for in each); the
-        words with no capitals are looked for in `text` lowercased (`holds`)."""
-        low = text.lower()
-        present = [*(w for w in folded if w[1] in low), *(w for w in cased if w[1] in text)]
         if self.wordless:
-            search = _wanted(self.narrow, frozenset(word for word, _ in present))
-            lines = text.decode().split('\n')
-            return search is not None and any(map(search, map(str.rstrip, lines)))
-        if not present:
-            return False
+            return [self._wordless_in(text) for text in texts]
         held: dict[int, set[str]] = {}  # the start of each line holding words: those words
-        for word, raw in present:
-            for start in _line_starts(text, low, raw):
+        for word, raw in self.words:
+            for start in _line_starts(every, low, raw):
                 held.setdefault(start, set()).add(word)
+        starts = _starts(texts)
+        found = [False] * len(texts)
         for start in sorted(held):
+            index = bisect.bisect_right(starts, start) - 1
+            if found[index]:
+                continue
             end = low.find(b'\n', start)
             search = _wanted(self.narrow, frozenset(held[start]))
-            if search is not None and search(text[start:None if end < 0 else end].decode()
+            if search is not None and search(every[start:None if end < 0 else end].decode()
                                              .rstrip()):
-                return True
-        return False
+                found[index] = True
+        return found
+
+    def _wordless_in(self, text: bytes) -> bool:
+        low = text.lower()
+        present = frozenset(word for word, raw in self.words if holds(raw, text, low))
+        search = _wanted(self.narrow, present)
+        lines = text.decode().split('\n')
+        return search is not None and any(map(search, map(str.rstrip, lines)))
 
 
 def _line_starts(text: bytes, low: bytes, word: bytes) -> Iterator[int]:
