@@ -152,11 +152,11 @@ class Sift:
         keep = [bool(text) and not skip and self._undecidable(path, text)
                 for (path, _), text, skip in zip(files, texts, skipped, strict=True)]
         decide = [i for i, text in enumerate(texts) if text and not keep[i] and not skipped[i]]
-        for i in self._found_wide([texts[i] for i in decide]):
-            keep[decide[i]] = True
-        decide = [i for i in decide if not keep[i]]
         for i, found in zip(decide, self._found_narrow([texts[i] for i in decide]), strict=True):
             keep[i] = found
+        decide = [i for i in decide if not keep[i]]
+        for i in self._found_wide([texts[i] for i in decide]):
+            keep[decide[i]] = True
         return keep
 
     def _undecidable(self, path: str, text: bytes) -> bool:
