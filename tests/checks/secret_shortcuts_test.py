@@ -1,6 +1,6 @@
 """The secrets check's shortcuts keep its verdict: a merge's diffs cut down to the paths every
 parent's diff changes (`git._sections`), and each line handed to detect-secrets alone, with
-only the plugins whose patterns match it (`_secret_reduce`, `_secret_scan._scan_hits`)."""
+only the plugins whose patterns match it (`_secret_reduce`, `_secret_lines.scan_hits`)."""
 from __future__ import annotations
 
 import re
@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from pushguard.checks import _secret_prefilter
+from pushguard.checks import _secret_words
 from pushguard.git import _sections, log, patch
 from testing import gitrepo
 from secrets_test import AWS_KEY, OTHER_KEY, findings
@@ -100,8 +100,8 @@ def test_each_line_is_scanned_with_the_plugins_whose_patterns_match_it(tmp_path,
     ('(?:AB|cd)ef', {'AB', 'cd'}),  # the longest shortest word wins: 'ef' ties, comes later
 ))
 def test_a_needle_s_words_keep_the_case_its_pattern_matches(pattern, words):
-    found = _secret_prefilter._words(re.compile(pattern))
+    found = _secret_words.words_of(re.compile(pattern))
     assert found == words
     text = 'x akia 1234'
-    assert _secret_prefilter.holds('akia', text, text.lower())
-    assert not _secret_prefilter.holds('AKIA', text, text.lower())
+    assert _secret_words.holds('akia', text, text.lower())
+    assert not _secret_words.holds('AKIA', text, text.lower())

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 
 from pushguard._typing import TYPE_CHECKING, NamedTuple
+from pushguard.checks._secret_words import present, words_of
 
 if TYPE_CHECKING:
     from typing import Any
@@ -31,8 +32,9 @@ PROBED_EXTENSIONS = (
 
 
 class Needle(NamedTuple):
-    """A pattern (source and flags) a line must match, and lowercase ASCII strings one of which
-    every match holds (None: no such strings known; the pattern is searched for in every file).
+    """A pattern (source and flags) a line must match, and ASCII strings one of which every
+    match holds, lowercase where the pattern ignores case (`_secret_words`; None: no such
+    strings known, the pattern is searched for in every file).
     Plain data, so that pushguard's cache can keep it."""
 
     source: str
@@ -76,7 +78,7 @@ def needles(exact: bool = False) -> tuple[Needle, ...] | None:
             patterns.extend((pattern, kind.__name__) for pattern in plugin.denylist)
         else:  # entropy plugins, custom plugins: any line may hold what they find
             return None
-    return (*(Needle(p.pattern, p.flags, _words(p), name) for p, name in patterns), *found)
+    return (*(Needle(p.pattern, p.flags, words_of(p), name) for p, name in patterns), *found)
 
 
 # what KeywordDetector.analyze_line and analyze_string read: the file type's patterns, searched
@@ -103,7 +105,7 @@ def _keyword() -> list[Needle] | None:
     for kind, patterns in by_type.items():
         for pattern in patterns:
             kinds.setdefault(pattern, set()).add(kind.name)
-    return [Needle(p.pattern, p.flags, _words(p), plugin.__name__, frozenset(names))
+    return [Needle(p.pattern, p.flags, words_of(p), plugin.__name__, frozenset(names))
             for p, names in kinds.items()]
 
 
@@ -118,70 +120,6 @@ def for_file(needles: tuple[Needle, ...], name: str) -> tuple[Needle, ...]:
 @functools.lru_cache(maxsize=64)
 def _of_kind(needles: tuple[Needle, ...], kind: str) -> tuple[Needle, ...]:
     return tuple(needle for needle in needles if needle.kinds is None or kind in needle.kinds)
-
-
-def _words(pattern: re.Pattern[str]) -> frozenset[str] | None:
-    try:
-        from re import _parser as sre_parse  # type: ignore[attr-defined]
-    except ImportError:  # Python 3.10
-        import sre_parse
-    try:
-        parsed = sre_parse.parse(pattern.pattern, pattern.flags)
-        return _words_in(list(parsed), bool(parsed.state.flags & re.IGNORECASE))
-    except Exception:  # a parser this code does not know: search for the pattern everywhere
-        return None
-
-
-def _words_in(items: list[tuple[Any, Any]], fold: bool = True) -> frozenset[str] | None:
-    """Of the sets of strings each item in this sequence requires, the one with the longest
-    shortest string: ASCII only, lowercase where the pattern ignores case (`fold`), as written
-    elsewhere (`holds` looks for them so)."""
-    choices: list[frozenset[str]] = []
-    run = ''
-    for op, arg in [*items, (None, None)]:
-        if str(op) == 'LITERAL' and chr(arg).isascii():
-            run += chr(arg).lower() if fold else chr(arg)
-            continue
-        if run:
-            choices.append(frozenset({run}))
-            run = ''
-        name = str(op)
-        if name == 'SUBPATTERN':  # (group, flags added, flags removed, items)
-            inner = (fold or bool(arg[1] & re.IGNORECASE)) and not arg[2] & re.IGNORECASE
-            found = _words_in(list(arg[-1]), inner)
-        elif name == 'ATOMIC_GROUP':
-            found = _words_in(list(arg), fold)
-        elif name.endswith('_REPEAT') and arg[0] >= 1:
-            found = _words_in(list(arg[2]), fold)
-        elif name == 'BRANCH':
-            branches = [_words_in(list(branch), fold) for branch in arg[1]]
-            found = frozenset().union(*(b for b in branches if b is not None)) \
-                if None not in branches else None
-        else:
-            found = None
-        if found:
-            choices.append(found)
-    return max(choices, key=lambda words: min(map(len, words)), default=None)
-
-
-def present(needles: tuple[Needle, ...], text: str, low: str) -> frozenset[str]:
-    """The needles' words ASCII `text` (`low`: it lowercased) holds (`holds`)."""
-    folded, cased = _words_by_case(needles)
-    return frozenset([*filter(low.__contains__, folded), *filter(text.__contains__, cased)])
-
-
-@functools.lru_cache(maxsize=16)
-def _words_by_case(needles: tuple[Needle, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    words = _all_words(needles)
-    return (tuple(word for word in words if word == word.lower()),
-            tuple(word for word in words if word != word.lower()))
-
-
-def holds(word: Any, text: Any, low: Any) -> bool:
-    """Whether ASCII `text` (str or bytes; `low`: it lowercased) holds needle word `word`: a
-    word with capitals is one a pattern matches as written, the others are looked for in `low`
-    (a superset for a pattern that does not ignore case)."""
-    return word in (low if word == word.lower() else text)
 
 
 def may_hold_secrets(needles: tuple[Needle, ...], name: str, content: str) -> bool:
@@ -209,11 +147,6 @@ def _matches(needles: tuple[Needle, ...], lines: list[str]) -> bool:
         search = _wanted(needles, None)
     # scan_file strips each line's end before its plugins see it
     return search is not None and any(map(search, map(str.rstrip, lines)))
-
-
-@functools.lru_cache(maxsize=16)
-def _all_words(needles: tuple[Needle, ...]) -> tuple[str, ...]:
-    return tuple({word: None for needle in needles for word in needle.words or ()})
 
 
 @functools.lru_cache(maxsize=256)

@@ -20,8 +20,9 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
 from pushguard.checks._secret_prefilter import (
-    Needle, _compiled_one, _parsers, for_file, may_hold_secrets, present as words_present,
+    Needle, _compiled_one, _parsers, for_file, may_hold_secrets,
 )
+from pushguard.checks._secret_words import present as words_present
 from pushguard.checks._secret_sift import _finds_lines_joined
 
 CONTEXT = 5  # detect_secrets.util.code_snippet.get_code_snippet's lines_of_context

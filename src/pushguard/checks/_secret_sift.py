@@ -25,7 +25,8 @@ from collections.abc import Iterator, Sequence
 from pushguard._typing import TYPE_CHECKING
 from pushguard.checks._secret_context import CONFIG_REFUSED, needs_context
 from pushguard.checks._secret_plan import Plan
-from pushguard.checks._secret_prefilter import Needle, _all_words, _wanted, holds
+from pushguard.checks._secret_prefilter import Needle, _wanted
+from pushguard.checks._secret_words import all_words, holds
 
 if TYPE_CHECKING:
     from typing import Any
@@ -142,7 +143,7 @@ class Sift:
         self.wide = [re.compile(n.source, n.flags | re.MULTILINE).search
                      for i, n in enumerate(needles) if i in wide]
         self.narrow = tuple(n for i, n in enumerate(needles) if i not in wide)
-        self.words = tuple((word, word.encode('ascii')) for word in _all_words(self.narrow))
+        self.words = tuple((word, word.encode('ascii')) for word in all_words(self.narrow))
         self.wordless = any(needle.words is None for needle in self.narrow)
 
     def __call__(self, files: Sequence[tuple[str, bytes]]) -> list[bool]:
