@@ -133,3 +133,23 @@ def test_no_helper_is_forked_while_other_threads_run(monkeypatch):
         waiting.join()
     assert [result for _, result in results] == [(n * 2, 'slot') for n in range(50)]
     assert not handed
+
+
+def test_this_process_reads_no_further_ahead_than_allowed(monkeypatch):
+    """A helper slow on one file diff: the stream is read at most AHEAD file diffs past it."""
+    monkeypatch.setattr(_secret_pool, 'START', 0.0)
+    monkeypatch.setattr(_secret_pool, 'AHEAD', 5)
+    read: list[int] = []
+
+    def stream():
+        for n in range(40):
+            read.append(n)
+            yield n
+
+    def work(item: int, slot: str) -> int:
+        if os.getpid() != PARENT and item == 0:
+            time.sleep(0.5)
+        return item
+    first = next(_secret_pool.scanned(stream(), work, 'slot'))
+    assert first == (0, 0)
+    assert len(read) <= 1 + 5 + 1

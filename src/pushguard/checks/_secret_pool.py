@@ -6,9 +6,10 @@ it), or at once for a push of many commits, after detect-secrets was imported an
 so it starts with everything in place. It is handed file diffs while fewer than QUEUE (of
 QUEUE_BYTES in all) wait for it; this process scans those that come when the queue is full.
 The results come out in the stream's order, whoever scanned them, so the verdict is the same as
-with one process. Handing over never waits on a full pipe without taking the helper's answers,
-so neither process can wait on the other for ever. A helper that fails or dies costs nothing
-but speed: what it was handed and did not answer is scanned here, and no other is started.
+with one process; rather than read more than AHEAD file diffs ahead, this process waits for the
+helper. Handing over never waits on a full pipe without taking the helper's answers, so neither
+process can wait on the other for ever. A helper that fails or dies costs nothing but speed:
+what it was handed and did not answer is scanned here, and no other helper is started.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from typing import Any, TypeVar
 START = 0.15  # seconds of scanning before a helper pays for its fork
 QUEUE = 32  # file diffs handed to the helper and not answered yet, at most
 QUEUE_BYTES = 4 << 20  # and their size (pickled), at most: memory stays bounded
+AHEAD = 256  # file diffs read while the helper's oldest is not answered yet, at most
 _HEADER = 8
 PIPE_SIZE = 1 << 20  # Linux's default limit for an unprivileged process
 Item = TypeVar('Item')
@@ -50,6 +52,9 @@ def scanned(stream: Iterable[Item], work: Callable[[Item, str], Result], slot: s
             else:
                 entry[1:] = [work(item, slot), True]
             yield from _ready(pending)
+            while helper is not None and helper.queue and len(pending) > AHEAD:  # memory
+                helper = helper.collect(work, slot, wait=True)
+                yield from _ready(pending)
         while helper is not None and helper.queue:
             helper = helper.collect(work, slot, wait=True)
         yield from _ready(pending)
