@@ -116,7 +116,7 @@ def test_a_scan_known_to_be_big_shares_its_work_from_the_start(tmp_path, monkeyp
     shared = [(added.path, hit.identity, hit.line)
               for added, hit in find_secrets(_stream(), baseline, big=True)]
     assert shared == alone
-    assert handed and handed[0] == _stream()[0]  # from the first file diff on
+    assert handed and handed[0] == _stream()[1]  # from the second file diff on
 
 
 def test_no_helper_is_forked_while_other_threads_run(monkeypatch):

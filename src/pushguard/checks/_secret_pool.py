@@ -2,14 +2,15 @@
 reads git's patch and scans the others.
 
 The helper is forked once the scan has taken START seconds (a commit-time scan never pays for
-it), or at once for a push of many commits, after detect-secrets was imported and configured,
-so it starts with everything in place. It is handed file diffs while fewer than QUEUE (of
-QUEUE_BYTES in all) wait for it; this process scans those that come when the queue is full.
-The results come out in the stream's order, whoever scanned them, so the verdict is the same as
-with one process; rather than read more than AHEAD file diffs ahead, this process waits for the
-helper. Handing over never waits on a full pipe without taking the helper's answers, so neither
-process can wait on the other for ever. A helper that fails or dies costs nothing but speed:
-what it was handed and did not answer is scanned here, and no other helper is started.
+it), or after the first file diff for a push of many commits, once detect-secrets is imported
+and configured and the needles compiled (`warm`), so it starts with everything in place. It is
+handed file diffs while fewer than QUEUE (of QUEUE_BYTES in all) wait for it; this process
+scans those that come when the queue is full. The results come out in the stream's order,
+whoever scanned them, so the verdict is the same as with one process; rather than read more
+than AHEAD file diffs ahead, this process waits for the helper. Handing over never waits on a
+full pipe without taking the helper's answers, so neither process can wait on the other for
+ever. A helper that fails or dies costs nothing but speed: what it was handed and did not answer
+is scanned here, and no other helper is started.
 """
 from __future__ import annotations
 
@@ -31,17 +32,20 @@ Work = Callable[[Any, str], Any]
 
 
 def scanned(stream: Iterable[Item], work: Callable[[Item, str], Result], slot: str,
-            big: bool = False) -> Iterator[tuple[Item, Result]]:
+            big: bool = False, warm: Callable[[], object] = lambda: None
+            ) -> Iterator[tuple[Item, Result]]:
     """Each item of `stream` with `work(item, slot)`, in order; the helper gets its own slot.
-    `big`: the scan is known to be big (many commits): the helper is forked at once."""
+    `big`: the scan is known to be big (many commits): the helper is forked at once, after the
+    first item. `warm()` makes what `work` makes on first use, before the fork."""
     pending: deque[list[Any]] = deque()  # [item, result, done], in the stream's order
     helper: _Helper | None = None
     began = time.perf_counter() - (START if big else 0)
     may_fork = _cores() > 1
     try:
-        for item in stream:
-            if helper is None and may_fork and time.perf_counter() - began >= START:
+        for count, item in enumerate(stream):
+            if helper is None and may_fork and count and time.perf_counter() - began >= START:
                 may_fork = False
+                warm()
                 helper = _Helper.forked(work, slot + '-helper')
             entry: list[Any] = [item, None, False]
             pending.append(entry)

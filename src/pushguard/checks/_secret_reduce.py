@@ -160,6 +160,12 @@ def _joined_hits(joined: Search, text: str, starts: list[int]) -> Iterator[int]:
 Search = Callable[..., 're.Match[str] | None']
 
 
+def warm(needles: tuple[Needle, ...]) -> None:
+    """Compile each needle's searches now (`_hits` would on first use)."""
+    for needle in needles:
+        _compiled_one(needle), _joined(needle)
+
+
 @functools.lru_cache(maxsize=256)
 def _joined(n: Needle) -> Search | None:
     """A needle's search over joined lines; None when it may miss a line's match there."""

@@ -67,12 +67,22 @@ def find_secrets(stream: Iterable[AddedLines], baseline: str, prefilter: bool = 
         scan = functools.partial(scan_text, around=_secret_reduce.window())
         work = functools.partial(_scan, needles=needles, scan=scan)
         every = itertools.chain((first,), stream)
-        for added, hits in _secret_pool.scanned(every, work, slot, big):
+        warm = functools.partial(_warm, needles)
+        for added, hits in _secret_pool.scanned(every, work, slot, big, warm):
             yield from ((added, hit) for hit in hits if _known_key(added, hit) not in known)
         for added, old, new in context():
             name = _relative(added.path)
             new_hits = _secret_context.new_secrets(name, old, new, slot, needles, scan)
             yield from ((added, hit) for hit in new_hits if _known_key(added, hit) not in known)
+
+
+def _warm(needles: tuple[_secret_prefilter.Needle, ...] | None) -> None:
+    """Make now what the scan would make on first use (the needles' compiled searches,
+    detect-secrets' plugins and filters), so that a forked helper does not make it again."""
+    from detect_secrets.settings import get_filters, get_plugins
+
+    get_plugins(), get_filters()
+    _secret_reduce.warm(needles or ())
 
 
 def _known_key(added: AddedLines, hit: Hit) -> str:
