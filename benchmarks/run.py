@@ -467,16 +467,17 @@ def real_history(bench: Bench, source: str, label: str, runs: int) -> None:
     bench.histories[label] = f'{source} ({int(count):,} commits)'
     empty = bench.tmp / 'policy-empty.toml'
     empty.write_text('')
+    added = write_added_lines(bench, repo, 'HEAD', bench.tmp / f'added-lines-{label}')
+    # in turns, so that a busy spell of the shared machine slows all three alike
     measure_together(bench, {
         f'{label}: check --only secrets': lambda: (_blocked_is_fine(
             [tool('pushguard'), 'check', 'HEAD', '--only', 'secrets', '--config', str(empty)]),
             repo),
         f'{label}: git log -p': lambda: (
             ['git', 'log', '-p', '--no-color', '--no-ext-diff', 'HEAD'], repo),
+        f'{label}: detect-secrets scan (added lines, same plugins)': lambda: (
+            [tool('detect-secrets'), 'scan', '--all-files', *SAME_PLUGINS, '.'], added),
     }, runs)
-    added = write_added_lines(bench, repo, 'HEAD', bench.tmp / f'added-lines-{label}')
-    measure(bench, f'{label}: detect-secrets scan (added lines, same plugins)', lambda: (
-        [tool('detect-secrets'), 'scan', '--all-files', *SAME_PLUGINS, '.'], added), runs)
 
 
 def big_range(bench: Bench, commits: int) -> None:

@@ -334,6 +334,12 @@ PREFILTER_CASES = (
     pytest.param('pay.txt', 'sk_live_' + 'a1B2' * 6, True, id='stripe'),
     pytest.param('tg.txt', '110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawQ', True, id='telegram'),
     pytest.param('tw.txt', 'AC' + 'a1' * 16, True, id='twilio'),
+    # a pattern that ignores case finds capitals too; one that does not, only its own case
+    pytest.param('slack.txt', 'XOXB-123456789012-ABCDEFGHIJ', True, id='slack-upper'),
+    pytest.param('app/ibm.py',
+                 'IBM_CLOUD_IAM_API_KEY = "abcdefghijABCDEFGHIJ0123456789abcdefghijABCD"', True,
+                 id='ibm-cloud-iam-upper'),
+    pytest.param('tw.txt', 'ac' + 'a1' * 16, False, id='twilio-lower'),
     # keyword assignments, by the file types the keyword plugin tells apart
     pytest.param('app/settings.py', 'password = "hunter2isnotagood"', True, id='keyword-py'),
     pytest.param('app/settings.py', 'PASSWORD = "hunter2isnotagood"', True, id='keyword-upper'),
@@ -364,6 +370,29 @@ PREFILTER_CASES = (
     pytest.param('app/mod.py', 'def handle(items: list[int]) -> int:\n    return sum(items)',
                  False, id='plain-code'),
     pytest.param('.pre-commit-config.yaml', PINNED_REVS, False, id='commit-hash'),
+    # the keyword plugin's own patterns, by file type: the exact prefilter keeps a line only
+    # when the pattern of the file's type matches it (the same text passes or not by file type)
+    pytest.param('cmd/main.go', 'password = hunter2isnotagood', True, id='keyword-go-unquoted'),
+    pytest.param('web/app.js', 'password = hunter2isnotagood', False, id='keyword-js-unquoted'),
+    pytest.param('notes.txt', 'password: "hunter2isnotagood"', True, id='keyword-txt-colon'),
+    pytest.param('conf/app.properties', 'db.password: hunter2isnotagood', True,
+                 id='keyword-properties'),
+    pytest.param('src/main.cpp', 'password("hunter2isnotagood");', True, id='keyword-cpp'),
+    pytest.param('src/main.cpp', 'password = hunter2isnotagood;', False, id='keyword-cpp-bare'),
+    pytest.param('src/App.m', 'NSString *password = @"hunter2isnotagood";', True,
+                 id='keyword-objc'),
+    pytest.param('src/Auth.cs', 'string apiKey = @"hunter2isnotagood";', True,
+                 id='keyword-csharp'),
+    pytest.param('app/check.py', 'if "hunter2isnotagood" == my_password:', True,
+                 id='keyword-comparison'),
+    pytest.param('app/check.py', 'if "hunter2isnotagood" == MY_PASSWORD:', False,
+                 id='keyword-comparison-upper'),
+    pytest.param('web/app.js', 'secret => "hunter2isnotagood"', True,
+                 id='keyword-arrow'),
+    pytest.param('main.tf', 'client_secret = "hunter2isnotagood"', True, id='keyword-tf'),
+    pytest.param('app/settings.py', 'mypassword_main = "hunter2isnotagood"\n'
+                 'other = "secret"\n' f'aws = "{AWS_KEY}"  # secret = "x"', True,
+                 id='keyword-and-aws-lines'),
 )
 
 

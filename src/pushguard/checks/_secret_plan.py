@@ -17,7 +17,7 @@ from pushguard._typing import NamedTuple
 from pushguard.checks._secret_prefilter import Needle
 
 _NAME = 'secrets-prefilter'
-_FORMAT = 5
+_FORMAT = 7
 _NAMES_FILES = (b'file://', b'"file_name"', b'"model"')
 
 

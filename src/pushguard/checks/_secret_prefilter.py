@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 
 from pushguard._typing import TYPE_CHECKING, NamedTuple
+from pushguard.checks._secret_words import present, words_of
 
 if TYPE_CHECKING:
     from typing import Any
@@ -31,23 +32,29 @@ PROBED_EXTENSIONS = (
 
 
 class Needle(NamedTuple):
-    """A pattern (source and flags) a line must match, and lowercase ASCII strings one of which
-    every match holds (None: no such strings known; the pattern is searched for in every file).
+    """A pattern (source and flags) a line must match, and ASCII strings one of which every
+    match holds, lowercase where the pattern ignores case (`_secret_words`; None: no such
+    strings known, the pattern is searched for in every file).
     Plain data, so that pushguard's cache can keep it."""
 
     source: str
     flags: int
     words: frozenset[str] | None
     plugin: str = ''  # the class name of the plugin whose pattern it is ('': not known)
+    # the detect-secrets file types (FileType names) whose files the plugin searches with this
+    # pattern (None: every file)
+    kinds: frozenset[str] | None = None
 
 
-def needles() -> tuple[Needle, ...] | None:
+def needles(exact: bool = False) -> tuple[Needle, ...] | None:
     """What some line of a file must match for the active plugins to find anything in it; None
     (scan everything) when a plugin finds secrets some other way.
 
     A regex plugin yields only its denylist's matches in a line (JwtTokenDetector keeps some of
     them); the keyword plugin's patterns all start with one of its DENYLIST words, matched case
-    insensitively at most. Filters and `pragma: allowlist` only ever drop findings.
+    insensitively at most. Filters and `pragma: allowlist` only ever drop findings. `exact`: the
+    keyword plugin's own patterns, each for the file types it searches them in (`_keyword`), in
+    place of its words: a line can only give a finding when one of them matches it.
     """
     from detect_secrets.plugins.base import BasePlugin, RegexBasedDetector
     from detect_secrets.plugins.jwt import JwtTokenDetector
@@ -56,9 +63,14 @@ def needles() -> tuple[Needle, ...] | None:
 
     found_by_denylist = (RegexBasedDetector.analyze_string, JwtTokenDetector.analyze_string)
     patterns: list[tuple[re.Pattern[str], str]] = []
+    found: list[Needle] = []
     for plugin in get_plugins():
         kind = type(plugin)
         if kind is KeywordDetector:
+            own = _keyword() if exact else None
+            if own is not None:
+                found.extend(own)
+                continue
             patterns.append((re.compile('|'.join(DENYLIST), re.IGNORECASE), kind.__name__))
         elif isinstance(plugin, RegexBasedDetector) \
                 and kind.analyze_string in found_by_denylist \
@@ -66,46 +78,48 @@ def needles() -> tuple[Needle, ...] | None:
             patterns.extend((pattern, kind.__name__) for pattern in plugin.denylist)
         else:  # entropy plugins, custom plugins: any line may hold what they find
             return None
-    return tuple(Needle(p.pattern, p.flags, _words(p), name) for p, name in patterns)
+    return (*(Needle(p.pattern, p.flags, words_of(p), name) for p, name in patterns), *found)
 
 
-def _words(pattern: re.Pattern[str]) -> frozenset[str] | None:
-    try:
-        from re import _parser as sre_parse  # type: ignore[attr-defined]
-    except ImportError:  # Python 3.10
-        import sre_parse
-    try:
-        return _words_in(list(sre_parse.parse(pattern.pattern, pattern.flags)))
-    except Exception:  # a parser this code does not know: search for the pattern everywhere
+# what KeywordDetector.analyze_line and analyze_string read: the file type's patterns, searched
+# in the line (each match a finding, before filters)
+_KEYWORD_NAMES = frozenset({'determine_file_type', 'REGEX_BY_FILETYPE',
+                            'QUOTES_REQUIRED_DENYLIST_REGEX_TO_GROUP'})
+
+
+def _keyword() -> list[Needle] | None:
+    """The keyword plugin's patterns as needles, each with the file types whose files it
+    searches with it, read from the installed plugin; None when its code reads them otherwise."""
+    from detect_secrets.plugins import keyword
+    from detect_secrets.util import filetype
+    from detect_secrets.util.filetype import FileType
+
+    plugin = keyword.KeywordDetector
+    if not _KEYWORD_NAMES <= set(plugin.analyze_line.__code__.co_names) \
+            or 'search' not in plugin.analyze_string.__code__.co_names \
+            or getattr(keyword, 'determine_file_type', None) is not filetype.determine_file_type:
         return None
+    default = keyword.QUOTES_REQUIRED_DENYLIST_REGEX_TO_GROUP
+    by_type = {kind: keyword.REGEX_BY_FILETYPE.get(kind, default) for kind in FileType}
+    kinds: dict[re.Pattern[str], set[str]] = {}
+    for kind, patterns in by_type.items():
+        for pattern in patterns:
+            kinds.setdefault(pattern, set()).add(kind.name)
+    return [Needle(p.pattern, p.flags, words_of(p), plugin.__name__, frozenset(names))
+            for p, names in kinds.items()]
 
 
-def _words_in(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
-    """Of the sets of strings each item in this sequence requires, the one with the longest
-    shortest string: lowercase, ASCII only (the text is checked lowercased, when it is ASCII)."""
-    choices: list[frozenset[str]] = []
-    run = ''
-    for op, arg in [*items, (None, None)]:
-        if str(op) == 'LITERAL' and chr(arg).isascii():
-            run += chr(arg).lower()
-            continue
-        if run:
-            choices.append(frozenset({run}))
-            run = ''
-        name = str(op)
-        if name in ('SUBPATTERN', 'ATOMIC_GROUP'):
-            found = _words_in(list(arg[-1] if name == 'SUBPATTERN' else arg))
-        elif name.endswith('_REPEAT') and arg[0] >= 1:
-            found = _words_in(list(arg[2]))
-        elif name == 'BRANCH':
-            branches = [_words_in(list(branch)) for branch in arg[1]]
-            found = frozenset().union(*(b for b in branches if b is not None)) \
-                if None not in branches else None
-        else:
-            found = None
-        if found:
-            choices.append(found)
-    return max(choices, key=lambda words: min(map(len, words)), default=None)
+def for_file(needles: tuple[Needle, ...], name: str) -> tuple[Needle, ...]:
+    """The needles the plugins search file `name` with (by its detect-secrets file type)."""
+    if all(needle.kinds is None for needle in needles):
+        return needles
+    from detect_secrets.util.filetype import determine_file_type
+    return _of_kind(needles, determine_file_type(name).name)
+
+
+@functools.lru_cache(maxsize=64)
+def _of_kind(needles: tuple[Needle, ...], kind: str) -> tuple[Needle, ...]:
+    return tuple(needle for needle in needles if needle.kinds is None or kind in needle.kinds)
 
 
 def may_hold_secrets(needles: tuple[Needle, ...], name: str, content: str) -> bool:
@@ -128,17 +142,11 @@ def _matches(needles: tuple[Needle, ...], lines: list[str]) -> bool:
     """Whether a needle matches one of `lines`."""
     text = '\n'.join(lines)
     if text.isascii():  # IGNORECASE folds some other letters to ASCII ones
-        present = frozenset(filter(text.lower().__contains__, _all_words(needles)))
-        search = _wanted(needles, present)
+        search = _wanted(needles, present(needles, text, text.lower()))
     else:
         search = _wanted(needles, None)
     # scan_file strips each line's end before its plugins see it
     return search is not None and any(map(search, map(str.rstrip, lines)))
-
-
-@functools.lru_cache(maxsize=16)
-def _all_words(needles: tuple[Needle, ...]) -> tuple[str, ...]:
-    return tuple({word: None for needle in needles for word in needle.words or ()})
 
 
 @functools.lru_cache(maxsize=256)
@@ -158,7 +166,12 @@ def _wanted(needles: tuple[Needle, ...], present: frozenset[str] | None
 
 @functools.lru_cache(maxsize=16)
 def _compiled(needles: tuple[Needle, ...]) -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(needle.source, needle.flags) for needle in needles)
+    return tuple(map(_compiled_one, needles))
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled_one(needle: Needle) -> re.Pattern[str]:
+    return re.compile(needle.source, needle.flags)
 
 
 class _Any:

@@ -16,12 +16,13 @@ import functools
 import itertools
 import locale
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
 from pushguard.checks._secret_prefilter import (
-    Needle, _all_words, _parsers, may_hold_secrets,
+    Needle, _compiled_one, _parsers, for_file, may_hold_secrets,
 )
+from pushguard.checks._secret_words import present as words_present
 from pushguard.checks._secret_sift import _finds_lines_joined
 
 CONTEXT = 5  # detect_secrets.util.code_snippet.get_code_snippet's lines_of_context
@@ -48,10 +49,12 @@ VERIFYING = 'detect_secrets.filters.common.is_ignored_due_to_verification_polici
 
 class Cut(NamedTuple):
     """Of a file, the lines to show detect-secrets (indexes, in order) and the plugins that may
-    find something in them (class names; None: any)."""
+    find something in them (class names; None: any); and the lines that may hold a finding, each
+    with the plugins whose needles match it."""
 
     lines: list[int]
     plugins: frozenset[str] | None
+    hits: dict[int, frozenset[str] | None] = {}
 
 
 NOTHING = Cut([], frozenset())
@@ -62,6 +65,7 @@ def lines_to_scan(needles: tuple[Needle, ...], name: str, content: str,
     """The lines of `content` (split at newlines) to scan, each hit with `around` lines
     (before, after), and the plugins whose needles hit: NOTHING when no line may hold a
     secret, None when the whole file must be scanned."""
+    needles = for_file(needles, name)
     kinds = tuple(type(tried[0]).__name__ for tried in _parsers(name) if len(tried) == 1)
     encoding = locale.getpreferredencoding(False)
     lines = content.encode(encoding, 'replace').decode(encoding, 'replace').split('\n')
@@ -70,14 +74,15 @@ def lines_to_scan(needles: tuple[Needle, ...], name: str, content: str,
         return None if may_hold_secrets(needles, name, content) else NOTHING
     if kinds == _EAGER and not any(line.isascii() and REFUSED.fullmatch(line) for line in lines):
         return None if may_hold_secrets(needles, name, content) else NOTHING  # it may parse
-    hits, plugins = _hits(needles, lines)
+    hits = _hits(needles, lines)
     if not hits:
         return NOTHING
     before, after = around
     keep: set[int] = set()
     for i in hits:
         keep.update(range(max(0, i - before), min(len(lines), i + after + 1)))
-    return Cut(sorted(keep), plugins)
+    named = set().union(*(names or {''} for names in hits.values()))
+    return Cut(sorted(keep), None if '' in named else frozenset(named), hits)
 
 
 def _opens_with_a_section(lines: list[str]) -> bool:
@@ -93,29 +98,52 @@ def _opens_with_a_section(lines: list[str]) -> bool:
 SECTION_HEADER = re.compile(r'\[(?P<header>.+)\]')  # configparser.RawConfigParser.SECTCRE
 
 
-def _hits(needles: tuple[Needle, ...], lines: list[str]
-          ) -> tuple[list[int], frozenset[str] | None]:
+def _hits(needles: tuple[Needle, ...], lines: list[str]) -> dict[int, frozenset[str] | None]:
     """The indexes of the lines a needle matches (or may: a superset is as exact), each line
-    stripped at its end as scan_file strips it, and the plugins of the needles that match
-    (None when a needle does not say its plugin). A needle that finds a line's match in lines
-    joined by newlines (`_secret_sift.wide`'s test) is searched for over the joined text, a
-    line at a time from where the last match started; the others line by line."""
+    stripped at its end as scan_file strips it, in order, each with the plugins of the needles
+    that match it (None when a needle does not say its plugin). A needle that finds a line's
+    match in lines joined by newlines (`_secret_sift.wide`'s test) is searched for over the
+    joined text, a line at a time from where the last match started; the others line by line."""
     stripped = [line.rstrip() for line in lines]
     text = '\n'.join(stripped)
-    present = frozenset(filter(text.lower().__contains__, _all_words(needles))) \
-        if text.isascii() else None  # IGNORECASE folds some other letters to ASCII ones
+    low = text.lower() if text.isascii() else None  # IGNORECASE folds some other letters
+    present = None if low is None else words_present(needles, text, low)
     starts = list(itertools.accumulate((len(line) + 1 for line in stripped[:-1]), initial=0))
-    found: set[int] = set()
-    plugins: set[str] = set()
-    for needle, (joined, alone) in zip(needles, _searches(needles), strict=True):
+    holding: dict[str, list[int]] = {}
+    found: dict[int, set[str]] = {}
+    for needle in needles:
+        alone = _compiled_one(needle).search
         if present is not None and needle.words is not None and needle.words.isdisjoint(present):
             continue
-        mine = {i for i, line in enumerate(stripped) if alone(line)} if joined is None \
-            else set(_joined_hits(joined, text, starts))
-        if mine:
-            found |= mine
-            plugins.add(needle.plugin)
-    return sorted(found), None if '' in plugins else frozenset(plugins)
+        if low is not None and present is not None and needle.words \
+                and min(map(len, needle.words)) > 1:
+            # each match holds a word: only the lines holding one can match (fewer than all)
+            for word in needle.words & present - holding.keys():
+                holding[word] = _lines_holding(low if word == word.lower() else text, starts,
+                                               word)
+            chosen = sorted(set().union(*(holding[word] for word in needle.words & present)))
+            mine: Iterable[int] = (i for i in chosen if alone(stripped[i]))
+        elif (joined := _joined(needle)) is None:
+            mine = (i for i, line in enumerate(stripped) if alone(line))
+        else:
+            mine = _joined_hits(joined, text, starts)
+        for i in mine:
+            found.setdefault(i, set()).add(needle.plugin)
+    return {i: None if '' in found[i] else frozenset(found[i]) for i in sorted(found)}
+
+
+def _lines_holding(low: str, starts: list[int], word: str) -> list[int]:
+    """The indexes of the lines (starting at `starts` in `low`, the text or, for a word with no
+    capitals, the text lowercased: `holds`) that hold `word`."""
+    found: list[int] = []
+    pos = low.find(word)
+    while pos >= 0:
+        index = bisect.bisect_right(starts, pos) - 1
+        found.append(index)
+        if index + 1 == len(starts):
+            break
+        pos = low.find(word, starts[index + 1])
+    return found
 
 
 def _joined_hits(joined: Search, text: str, starts: list[int]) -> Iterator[int]:
@@ -132,11 +160,14 @@ def _joined_hits(joined: Search, text: str, starts: list[int]) -> Iterator[int]:
 Search = Callable[..., 're.Match[str] | None']
 
 
-@functools.lru_cache(maxsize=16)
-def _searches(needles: tuple[Needle, ...]) -> tuple[tuple[Search | None, Search], ...]:
-    """Each needle's search over joined lines (None when it may miss a line's match there)
-    and its search over one line."""
-    return tuple(
-        (re.compile(n.source, n.flags | re.MULTILINE).search if _finds_lines_joined(n) else None,
-         re.compile(n.source, n.flags).search)
-        for n in needles)
+def warm(needles: tuple[Needle, ...]) -> None:
+    """Compile each needle's searches now (`_hits` would on first use)."""
+    for needle in needles:
+        _compiled_one(needle), _joined(needle)
+
+
+@functools.lru_cache(maxsize=256)
+def _joined(n: Needle) -> Search | None:
+    """A needle's search over joined lines; None when it may miss a line's match there."""
+    return re.compile(n.source, n.flags | re.MULTILINE).search if _finds_lines_joined(n) \
+        else None

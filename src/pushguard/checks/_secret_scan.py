@@ -16,8 +16,11 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
-from pushguard.checks import _secret_baseline, _secret_context, _secret_prefilter, _secret_reduce
+from pushguard.checks import (
+    _secret_baseline, _secret_context, _secret_pool, _secret_prefilter, _secret_reduce,
+)
 from pushguard.checks._secret_baseline import HEADER_ONLY
+from pushguard.checks._secret_lines import in_memory, scan_hits, scan_lines
 from pushguard.model import AddedLines
 
 
@@ -35,15 +38,16 @@ class Hit(NamedTuple):
 
 
 def find_secrets(stream: Iterable[AddedLines], baseline: str, prefilter: bool = True,
-                 trusted: bool = True, context: Context = lambda: ()
+                 trusted: bool = True, context: Context = lambda: (), big: bool = False
                  ) -> Iterator[tuple[AddedLines, Hit]]:
     """Scan each (commit, path)'s added lines in-process; skip what the baseline knows.
 
     Each one that the prefilter (`_secret_prefilter`; off with `prefilter=False`) cannot rule
     out is written as a file under its own repository path (plugins and filters read the name
     and extension) in a temporary folder, scanned, then removed: memory and disk stay bounded by
-    one diff. detect-secrets' process pool is not used (one process, no forks), and it is not
-    even imported when the stream is empty. Untrusted, the baseline's own code is not run
+    one diff. detect-secrets' process pool is not used: a big scan shares its file diffs with one
+    forked helper (`_secret_pool`; from the start when `big`), and detect-secrets is not even
+    imported when the stream is empty. Untrusted, the baseline's own code is not run
     (`_secret_baseline.load`). Then `context()` (read once the stream is): files to scan whole
     (`_secret_context`), each as (its added lines, the old text, the new text).
     """
@@ -58,16 +62,27 @@ def find_secrets(stream: Iterable[AddedLines], baseline: str, prefilter: bool = 
     with settings, tempfile.TemporaryDirectory(prefix='pushguard-secrets-') as tmp:
         known = _secret_baseline.load(raw, baseline, trusted) if raw is not None \
             else frozenset()
-        needles = _secret_prefilter.needles() if prefilter else None
+        needles = _secret_prefilter.needles(exact=True) if prefilter else None
         slot = os.path.join(tmp, 'tree')
         scan = functools.partial(scan_text, around=_secret_reduce.window())
-        for added in itertools.chain((first,), stream):
-            hits = _scan(added, slot, needles, scan)
+        work = functools.partial(_scan, needles=needles, scan=scan)
+        every = itertools.chain((first,), stream)
+        warm = functools.partial(_warm, needles)
+        for added, hits in _secret_pool.scanned(every, work, slot, big, warm):
             yield from ((added, hit) for hit in hits if _known_key(added, hit) not in known)
         for added, old, new in context():
             name = _relative(added.path)
             new_hits = _secret_context.new_secrets(name, old, new, slot, needles, scan)
             yield from ((added, hit) for hit in new_hits if _known_key(added, hit) not in known)
+
+
+def _warm(needles: tuple[_secret_prefilter.Needle, ...] | None) -> None:
+    """Make now what the scan would make on first use (the needles' compiled searches,
+    detect-secrets' plugins and filters), so that a forked helper does not make it again."""
+    from detect_secrets.settings import get_filters, get_plugins
+
+    get_plugins(), get_filters()
+    _secret_reduce.warm(needles or ())
 
 
 def _known_key(added: AddedLines, hit: Hit) -> str:
@@ -97,13 +112,14 @@ def scan_text(name: str, content: str, slot: str,
         _secret_reduce.lines_to_scan(needles, name, content, around)
     if cut is not None and not cut.lines:
         return []
-    keep = None if cut is None else cut.lines
-    scanned = content if keep is None else _only(content, keep)
-    if cut is not None and _in_memory(scanned):
+    if cut is not None and in_memory(content):
         os.makedirs(slot, exist_ok=True)
         with _secret_baseline.inside(slot):  # filters see the repository path, as below
-            found = _scan_lines(name, scanned, cut.plugins, written=False)
+            found = scan_hits(name, content, cut.hits)
+        keep = None
     else:
+        keep = None if cut is None else cut.lines
+        scanned = content if keep is None else _only(content, keep)
         found = _scan_written(slot, name, scanned, cut is None, None if cut is None
                               else cut.plugins)
     hits = []
@@ -124,71 +140,9 @@ def _scan_written(slot: str, name: str, content: str, whole: bool,
     try:
         # filters see the repository path, as `detect-secrets scan` shows it
         with _secret_baseline.inside(slot):
-            return list(scan_file(name)) if whole else _scan_lines(name, content, plugins)
+            return list(scan_file(name)) if whole else scan_lines(name, content, plugins)
     finally:
         os.unlink(os.path.join(slot, name))  # folders stay: making them anew costs more
-
-
-# detect-secrets' own filters read a file's name, never its bytes; this one asks whether it
-# exists, which a file pushguard writes always does
-_EXISTS = 'detect_secrets.filters.common.is_invalid_file'
-_OWN_FILTERS = 'detect_secrets.filters.'
-_LINE_SCAN = ('_process_line_based_plugins', 'get_filters_with_parameter',
-              'call_function_with_arguments')
-
-
-def _in_memory(content: str) -> bool:
-    """Whether `_scan_lines` can take `content` without the file written: no CR (detect-secrets'
-    universal newlines), this detect-secrets' line scan at hand, and only its own filters."""
-    from detect_secrets.core import scan
-    from detect_secrets.settings import get_settings
-
-    return '\r' not in content and all(hasattr(scan, attr) for attr in _LINE_SCAN) \
-        and all(path.startswith(_OWN_FILTERS) for path in get_settings().filters)
-
-
-def _name_filtered(name: str, written: bool) -> bool:
-    """detect-secrets' filters on the file name (`_is_filtered_out(['filename'])`), with the
-    file's existence taken as given when it was not written (`_in_memory`)."""
-    from detect_secrets.core import scan
-
-    for filter_fn in scan.get_filters_with_parameter('filename'):
-        if not written and getattr(filter_fn, 'path', '') == _EXISTS:
-            continue
-        try:
-            if scan.call_function_with_arguments(filter_fn, filename=name):
-                return True
-        except TypeError:  # as detect-secrets skips a filter it cannot call so
-            continue
-    return False
-
-
-def _scan_lines(name: str, content: str, plugins: frozenset[str] | None,
-                written: bool = True) -> list[Any]:
-    """What `scan_file(name)` finds when no transformer parses the file (`_secret_reduce` said
-    so): its lines through the plugins, without parsing it twice (ini, then eager ini) first,
-    and through only the `plugins` whose patterns match some line (None: all of them)."""
-    from detect_secrets.core import scan
-    from detect_secrets.settings import get_plugins
-
-    process = getattr(scan, '_process_line_based_plugins', None)
-    filtered_out = getattr(scan, '_is_filtered_out', None)
-    if written and (process is None or filtered_out is None or '\r' in content):
-        return list(scan.scan_file(name))  # another detect-secrets, or a CR: its own way
-    assert process is not None  # written=False only after _in_memory said it is there
-    every = get_plugins()
-    if not every or _name_filtered(name, written):
-        return []
-    parts = content.split('\n')  # as readlines() gives them
-    lines = [part + '\n' for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
-    wanted = every if plugins is None else [p for p in every if type(p).__name__ in plugins]
-    # scan.py calls get_plugins() per line: it is shown only the plugins that may find something
-    original = scan.get_plugins
-    scan.get_plugins = lambda: wanted  # type: ignore[assignment]
-    try:
-        return list(process(lines=list(enumerate(lines, start=1)), filename=name))
-    finally:
-        scan.get_plugins = original
 
 
 def _only(content: str, keep: list[int]) -> str:

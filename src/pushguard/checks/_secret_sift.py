@@ -18,15 +18,15 @@ line, in the files that hold one of their words.
 from __future__ import annotations
 
 import bisect
-import functools
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Iterator, Sequence
 
 from pushguard._typing import TYPE_CHECKING
 from pushguard.checks._secret_context import CONFIG_REFUSED, needs_context
 from pushguard.checks._secret_plan import Plan
-from pushguard.checks._secret_prefilter import Needle, _all_words, _wanted
+from pushguard.checks._secret_prefilter import Needle, _wanted
+from pushguard.checks._secret_words import all_words, holds
 
 if TYPE_CHECKING:
     from typing import Any
@@ -143,7 +143,7 @@ class Sift:
         self.wide = [re.compile(n.source, n.flags | re.MULTILINE).search
                      for i, n in enumerate(needles) if i in wide]
         self.narrow = tuple(n for i, n in enumerate(needles) if i not in wide)
-        self.words = tuple((word, word.encode('ascii')) for word in _all_words(self.narrow))
+        self.words = tuple((word, word.encode('ascii')) for word in all_words(self.narrow))
         self.wordless = any(needle.words is None for needle in self.narrow)
 
     def __call__(self, files: Sequence[tuple[str, bytes]]) -> list[bool]:
@@ -153,11 +153,11 @@ class Sift:
         keep = [bool(text) and not skip and self._undecidable(path, text)
                 for (path, _), text, skip in zip(files, texts, skipped, strict=True)]
         decide = [i for i, text in enumerate(texts) if text and not keep[i] and not skipped[i]]
-        for i in self._found_wide([texts[i] for i in decide]):
-            keep[decide[i]] = True
-        decide = [i for i in decide if not keep[i]]
         for i, found in zip(decide, self._found_narrow([texts[i] for i in decide]), strict=True):
             keep[i] = found
+        decide = [i for i in decide if not keep[i]]
+        for i in self._found_wide([texts[i] for i in decide]):
+            keep[decide[i]] = True
         return keep
 
     def _undecidable(self, path: str, text: bytes) -> bool:
@@ -191,33 +191,50 @@ class Sift:
         return found
 
     def _found_narrow(self, texts: list[bytes]) -> list[bool]:
-        every = b'\n'.join(texts).lower()
-        words = [(word, raw) for word, raw in self.words if raw in every]
-        return [self._narrow_in(text, words) for text in texts]
-
-    def _narrow_in(self, text: bytes, words: list[tuple[str, bytes]]) -> bool:
-        """Whether a line of `text` holding some needle's word matches the needles whose words
-        it holds (a needle with no words: every line, and it is searched for in each)."""
-        low = text.lower()
-        present = tuple((word, raw) for word, raw in words if raw in low)
+        """Which texts have a line holding some needle's word that matches the needles whose
+        words it holds (a needle with no words: every line, and it is searched for in each).
+        The lines holding words are found over all the texts at once (joined by newlines, a
+        line is one text's)."""
+        every = b'\n'.join(texts)
+        low = every.lower()
         if self.wordless:
-            search = _wanted(self.narrow, frozenset(word for word, _ in present))
-            lines = text.decode().split('\n')
-            return search is not None and any(map(search, map(str.rstrip, lines)))
-        if not present:
-            return False
-        find = _finder(tuple(raw for _, raw in present))
-        pos = 0
-        while found := find(low, pos):
-            start = low.rfind(b'\n', 0, found.start()) + 1
-            end = low.find(b'\n', found.end())
-            end = len(low) if end < 0 else end
-            line = low[start:end]
-            search = _wanted(self.narrow, frozenset(word for word, raw in present if raw in line))
-            if search is not None and search(text[start:end].decode().rstrip()):
-                return True
-            pos = end + 1
-        return False
+            return [self._wordless_in(text) for text in texts]
+        held: dict[int, set[str]] = {}  # the start of each line holding words: those words
+        for word, raw in self.words:
+            for start in _line_starts(every, low, raw):
+                held.setdefault(start, set()).add(word)
+        starts = _starts(texts)
+        found = [False] * len(texts)
+        for start in sorted(held):
+            index = bisect.bisect_right(starts, start) - 1
+            if found[index]:
+                continue
+            end = low.find(b'\n', start)
+            search = _wanted(self.narrow, frozenset(held[start]))
+            if search is not None and search(every[start:None if end < 0 else end].decode()
+                                             .rstrip()):
+                found[index] = True
+        return found
+
+    def _wordless_in(self, text: bytes) -> bool:
+        low = text.lower()
+        present = frozenset(word for word, raw in self.words if holds(raw, text, low))
+        search = _wanted(self.narrow, present)
+        lines = text.decode().split('\n')
+        return search is not None and any(map(search, map(str.rstrip, lines)))
+
+
+def _line_starts(text: bytes, low: bytes, word: bytes) -> Iterator[int]:
+    """Where each line of `text` (`low`: it lowercased) that holds `word` (`holds`) starts."""
+    where = low if word == word.lower() else text
+    pos = where.find(word)
+    while pos >= 0:
+        start = where.rfind(b'\n', 0, pos) + 1
+        yield start
+        end = where.find(b'\n', pos)
+        if end < 0:
+            return
+        pos = where.find(word, end + 1)
 
 
 CR_LINE_END = re.compile(rb'\r(?=\n|\Z)')
@@ -229,11 +246,6 @@ def _lines(added: bytes) -> bytes:
     if b'\r' not in added:
         return added
     return CR_LINE_END.sub(b'', added).replace(b'\r', b'\n')
-
-
-@functools.lru_cache(maxsize=256)
-def _finder(words: tuple[bytes, ...]) -> Callable[[bytes, int], re.Match[bytes] | None]:
-    return re.compile(b'|'.join(map(re.escape, words))).search
 
 
 def _starts(texts: list[bytes]) -> list[int]:

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 ID = 'secrets'
 NEEDS = frozenset({Need.ADDED_LINES})
 PRAGMA = _secret_fix.PRAGMA
+BIG = 20  # commits: a scan this big shares its work with a helper process from the start
 
 
 def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
@@ -69,7 +70,9 @@ def _scanned(readable: Iterable[AddedLines], commits: dict[str | None, Commit], 
              context: Callable[[], Iterator[tuple[AddedLines, str, str]]]) -> Iterator[Finding]:
     from pushguard.checks._secret_scan import find_secrets
     seen: set[tuple[str, str, str]] = set()
-    for added, hit in find_secrets(readable, baseline, trusted=ctx.trusted, context=context):
+    big = len(commits) >= BIG  # both cores from the start (_secret_pool)
+    for added, hit in find_secrets(readable, baseline, trusted=ctx.trusted, context=context,
+                                   big=big):
         # the same secret added again (moved, or by a merge): said once
         key = (added.path, hit.type, hit.identity)
         if key not in seen:

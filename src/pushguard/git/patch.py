@@ -6,6 +6,7 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 
 from pushguard._typing import TYPE_CHECKING
 from pushguard.git import BOUNDED_CACHE, decode, empty_tree, fs_path, resolve, stdin_lines
+from pushguard.git._sections import Sections
 from pushguard.git._stream import streamed as _streamed
 from pushguard.git.diff import DIFF_FLAGS, MAX_DIFF_BLOB, MERGES, RENAMES, parent_counts
 from pushguard.model import AddedLines, Commit, FileChange, Sift
@@ -152,22 +153,27 @@ def staged_patch_args(base: str, skip: Sequence[FileChange] = ()) -> tuple[str, 
 
 def _parse_patch(out: IO[bytes], refs: dict[str | None, str | None], sift: Sift | None = None
                  ) -> Iterator[AddedLines]:
-    commit: str | None = None
+    sections = Sections()  # a merge's diffs: only paths every parent's diff changes (_sections)
     for pieces in _pieces(out):
-        files: list[tuple[str | None, str, bytes, tuple[str, str] | None]] = []
         for piece in pieces:
             diff, shas = _split_commit_lines(piece)
             found = _file_hunks(diff)
             if found is not None:
-                files.append((commit, *found))
-            if shas:  # diff-tree --stdin names each commit before its diffs
-                commit = decode(shas[-1])
-        if sift is not None and files:
-            files = _sifted(files, sift)
-        for sha, path, hunks, blobs in files:
-            lines = _hunk_lines(hunks)
-            if lines:
-                yield AddedLines(sha, refs.get(sha), path, tuple(lines), blobs=blobs)
+                sections.add(*found)
+            for sha in shas:  # diff-tree --stdin names each commit before its diffs
+                sections.start(decode(sha))
+        yield from _parsed(sections.ready(), refs, sift)
+    yield from _parsed(sections.ready(end=True), refs, sift)
+
+
+def _parsed(files: list[_FileDiff], refs: dict[str | None, str | None], sift: Sift | None
+            ) -> Iterator[AddedLines]:
+    if sift is not None and files:
+        files = _sifted(files, sift)
+    for sha, path, hunks, blobs in files:
+        lines = _hunk_lines(hunks)
+        if lines:
+            yield AddedLines(sha, refs.get(sha), path, tuple(lines), blobs=blobs)
 
 
 _FileDiff = tuple[str | None, str, bytes, tuple[str, str] | None]  # commit, path, hunks, blobs
