@@ -35,6 +35,7 @@ from pushguard.model import AddedLines, Commit, Context, Finding, Need, Severity
 
 if TYPE_CHECKING:
     from pushguard.checks._secret_scan import Hit
+    from pushguard.pushed import Pushed
 
 ID = 'secrets'
 NEEDS = frozenset({Need.ADDED_LINES})
@@ -43,7 +44,7 @@ BIG = 20  # commits: a scan this big shares its work with a helper process from 
 
 
 def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
-    commits: dict[str | None, Commit] = ctx.index  # type: ignore[assignment]  # get(sha)
+    commits = ctx.index  # the push's commits by sha, streamed or not
     root = ctx.root or os.getcwd()
     baseline = os.path.join(root, cfg.secrets_baseline)
     unread: list[AddedLines] = []
@@ -65,7 +66,7 @@ def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
     yield from (_not_scanned(added) for added in unread)
 
 
-def _scanned(readable: Iterable[AddedLines], commits: dict[str | None, Commit], baseline: str,
+def _scanned(readable: Iterable[AddedLines], commits: Pushed, baseline: str,
              root: str, ctx: Context, cfg: Config,
              context: Callable[[], Iterator[tuple[AddedLines, str, str]]]) -> Iterator[Finding]:
     from pushguard.checks._secret_scan import find_secrets
