@@ -2,8 +2,6 @@
 change sits in the push, so a fix names the right command: unstage, amend or rewrite history."""
 from __future__ import annotations
 
-import shlex
-
 from pushguard._typing import TYPE_CHECKING
 from pushguard.model import Commit, Context, FileChange
 
@@ -17,6 +15,7 @@ def shell_quote(path: str) -> str:
     """`path` quoted for a POSIX shell; newlines and non-UTF-8 bytes as bash's $'\\xNN'."""
     raw = path.encode('utf-8', 'surrogateescape')
     if all(0x20 <= byte < 0x7f for byte in raw):
+        import shlex  # on use: the commit-msg hook imports this module for rebase_base
         return shlex.quote(path)
     return "$'" + ''.join(chr(b) if b in _SAFE_BYTES else f'\\x{b:02x}' for b in raw) + "'"
 
