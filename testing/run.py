@@ -5,8 +5,10 @@ import contextlib
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from pushguard.cli import main
@@ -59,3 +61,36 @@ def run_console(*argv: str, stdin: bytes = b'', cwd: str | os.PathLike[str] | No
     )
     return Result(proc.returncode, proc.stdout.decode('utf-8', 'replace'),
                   proc.stderr.decode('utf-8', 'replace'))
+
+
+def counting_git(folder: Path, log: Path, words: str = '"$1"') -> dict[str, str]:
+    """An environment whose `git` (in `folder`) appends `words` of each command line to `log`
+    (by default its first argument), then runs the real git: to count the gits a run starts."""
+    real = shutil.which('git')
+    assert real is not None
+    folder.mkdir(exist_ok=True)
+    (folder / 'git').write_text(f'#!/bin/sh\necho {words} >>"{log}"\nexec "{real}" "$@"\n')
+    (folder / 'git').chmod(0o755)
+    return {'PATH': f'{folder}{os.pathsep}{os.environ["PATH"]}'}
+
+
+_NO_CHILD_LEFT = '''
+import os, sys
+from pushguard.cli import main
+code = main(sys.argv[1:])
+try:
+    os.waitpid(-1, os.WNOHANG)
+except ChildProcessError:
+    print(code, "waited")
+else:
+    print(code, "a child was left")
+'''
+
+
+def exit_and_children(*argv: str, cwd: str | os.PathLike[str]) -> list[str]:
+    """`pushguard ARGV` in a fresh `python -S`: [its exit code, 'waited'] when it left no child
+    process behind, else [code, 'a', 'child', 'was', 'left']."""
+    out = subprocess.run((sys.executable, '-S', '-c', _NO_CHILD_LEFT, *argv), cwd=cwd,
+                         capture_output=True, text=True, check=True,
+                         env={**os.environ, 'PYTHONPATH': os.pathsep.join(sys.path)}).stdout
+    return out.splitlines()[-1].split()

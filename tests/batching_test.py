@@ -1,13 +1,12 @@
 """A push costs a fixed number of git processes, however many commits or refs it has."""
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
 from testing import gitrepo
 from testing.policies import EVERY_CHECK
-from testing.run import run_console
+from testing.run import counting_git, run_console
 
 # all of them run both in pre-push and in check
 WANTED = ','.join(('jira-ticket', 'conventional-commit', 'message-pattern', 'file-size',
@@ -16,24 +15,17 @@ WANTED = ','.join(('jira-ticket', 'conventional-commit', 'message-pattern', 'fil
 
 @pytest.fixture
 def counted(tmp_path):
-    """A `git` first on PATH that logs each start, then runs the real git."""
-    real = shutil.which('git')
-    assert real is not None
-    bin_dir = tmp_path / 'bin'
-    bin_dir.mkdir()
+    """The git commands a run starts, by their first argument."""
     log = tmp_path / 'git.log'
-    wrapper = bin_dir / 'git'
-    wrapper.write_text(f'#!/bin/sh\necho "$1" >> "{log}"\nexec "{real}" "$@"\n')
-    wrapper.chmod(0o755)
+    env = counting_git(tmp_path / 'bin', log)
 
     def run(*argv: str, stdin: bytes = b'') -> list[str]:
         log.write_text('')
-        result = run_console(*argv, stdin=stdin, env={'PATH': f'{bin_dir}:/usr/bin:/bin'})
+        result = run_console(*argv, stdin=stdin, env=env)
         assert result.code in (0, 1), result
         return log.read_text().split()
 
     return run
-
 
 @pytest.fixture
 def work(tmp_path, monkeypatch):

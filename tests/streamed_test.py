@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import json
-import shutil
 import tracemalloc
 
 import pytest
@@ -15,7 +14,7 @@ from pushguard.sources import RangeSource
 from pushguard.verdict import load_config
 from testing import gitrepo
 from testing.policies import EVERY_CHECK
-from testing.run import run_console, run_pushguard
+from testing.run import counting_git, run_console, run_pushguard
 
 POLICY = EVERY_CHECK  # every check a policy turns on
 UNSIGNED = EVERY_CHECK.replace('[signing]\nrequired = true\n', '')  # no finding on every commit
@@ -120,20 +119,13 @@ def test_memory_grows_by_a_few_hundred_bytes_a_commit(tmp_path, monkeypatch):
 
 @pytest.fixture
 def counted(tmp_path):
-    """A `git` first on PATH that logs each start, then runs the real git."""
-    real = shutil.which('git')
-    assert real is not None
-    bin_dir = tmp_path / 'bin'
-    bin_dir.mkdir()
+    """The git commands a run starts (their first word past any `-c NAME=VALUE`)."""
     log = tmp_path / 'git.log'
-    wrapper = bin_dir / 'git'
-    wrapper.write_text(f'#!/bin/sh\necho "$*" | sed "s/-c [^ ]* //g" | cut -d" " -f1 >> "{log}"\n'
-                       f'exec "{real}" "$@"\n')
-    wrapper.chmod(0o755)
+    env = counting_git(tmp_path / 'bin', log, words='"$*" | sed "s/-c [^ ]* //g" | cut -d" " -f1')
 
     def run(*argv: str) -> list[str]:
         log.write_text('')
-        result = run_console(*argv, env={'PATH': f'{bin_dir}:/usr/bin:/bin'})
+        result = run_console(*argv, env=env)
         assert result.code in (0, 1), result
         return log.read_text().split()
     return run

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from testing import gitrepo
 from testing.policies import JIRA
-from testing.run import run_pushguard
+from testing.run import exit_and_children, run_pushguard
 
 ALL_MESSAGE_CHECKS = '''\
 [commit.jira]
@@ -285,24 +285,8 @@ def test_settings_git_cannot_read_are_a_one_line_error(repo):
     assert len(result.err.strip().splitlines()) == 1
 
 
-_WAITED_SCRIPT = '''
-import os, sys
-from pushguard.cli import main
-code = main(["hook", "commit-msg", sys.argv[1]])
-try:
-    os.waitpid(-1, os.WNOHANG)
-except ChildProcessError:
-    print(code, "waited")
-else:
-    print(code, "a child was left")
-'''
-
-
 @pytest.mark.parametrize(('name', 'code'), (('msg', 0), ('missing', 2)))
 def test_the_hook_leaves_no_git_process_behind_even_when_it_fails(repo, name, code):
     (repo / '.pushguard.toml').write_text(JIRA_CONVENTIONAL)
     (repo / 'msg').write_text('feat: PROJ-1 add login\n')
-    out = subprocess.run((sys.executable, '-S', '-c', _WAITED_SCRIPT, name), cwd=repo,
-                         capture_output=True, text=True, check=True,
-                         env={**os.environ, 'PYTHONPATH': os.pathsep.join(sys.path)}).stdout
-    assert out.split() == [str(code), 'waited']
+    assert exit_and_children('hook', 'commit-msg', name, cwd=repo) == [str(code), 'waited']

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from testing import gitrepo
-from testing.run import run_console, run_pushguard
+from testing.run import counting_git, exit_and_children, run_console, run_pushguard
 
 AWS_KEY = 'AKIAIOSFODNN7EXAMPLE'
 SECRET_LINE = f'aws = "{AWS_KEY}"\n'
@@ -224,13 +224,7 @@ def test_a_staged_secret_still_brings_detect_secrets_in(repo):
 
 def _git_counted(tmp_path):
     """A `git` on PATH that logs each run, then runs the real one."""
-    import shutil
-    folder = tmp_path / 'counting'
-    folder.mkdir()
-    (folder / 'git').write_text(f'#!/bin/sh\necho "$1" >>"{tmp_path / "git.log"}"\n'
-                                f'exec "{shutil.which("git")}" "$@"\n')
-    (folder / 'git').chmod(0o755)
-    return {'PATH': f'{folder}{os.pathsep}{os.environ["PATH"]}'}
+    return counting_git(tmp_path / 'counting', tmp_path / 'git.log')
 
 
 @pytest.mark.parametrize(('first', 'started'), (
@@ -289,19 +283,6 @@ def test_a_blob_too_big_to_diff_drops_the_early_patch(repo, tmp_path):
     assert sorted((tmp_path / 'git.log').read_text().split()) == ['-c', '-c', 'diff-index']
 
 
-_WAITED_SCRIPT = '''
-import os
-from pushguard.cli import main
-code = main(["hook", "pre-commit"])
-try:
-    os.waitpid(-1, os.WNOHANG)
-except ChildProcessError:
-    print(code, "waited")
-else:
-    print(code, "a child was left")
-'''
-
-
 @pytest.mark.parametrize(('policy', 'code'), (
     pytest.param('', 1, id='a-finding'),
     pytest.param('[nope]\n', 2, id='a-bad-policy'),  # the started diff is stopped
@@ -311,7 +292,4 @@ def test_the_hook_leaves_no_git_process_behind(repo, policy, code):
     gitrepo.commit(repo, 'chore: start', {'settings.py': 'RETRIES = 1\n'})
     (repo / '.pushguard.toml').write_text(policy)
     stage(repo, 'key.py', SECRET_LINE)
-    out = subprocess.run((sys.executable, '-S', '-c', _WAITED_SCRIPT), cwd=repo,
-                         capture_output=True, text=True, check=True,
-                         env={**os.environ, 'PYTHONPATH': os.pathsep.join(sys.path)}).stdout
-    assert out.splitlines()[-1].split() == [str(code), 'waited']
+    assert exit_and_children('hook', 'pre-commit', cwd=repo) == [str(code), 'waited']
