@@ -15,7 +15,37 @@ kept by content, so its lines are scanned as any other file's.
 """
 from __future__ import annotations
 
-from pushguard.git import run
+from pushguard.git import fs_path, run
+from pushguard.git._quoting import patch_path
+
+
+def combined_hunks(diff: bytes, commit: str | None
+                   ) -> tuple[str, bytes, tuple[str, str] | None] | None:
+    """`patch.file_hunks` of a merge's combined file diff (its text after `diff --`)."""
+    hunks = diff.find(b'\n@@@')
+    header = diff if hunks < 0 else diff[:hunks]
+    if commit is None or b'\n+++ /dev/null' in header or b'\ndeleted file mode ' in header:
+        return None
+    path = combined_path(header)
+    if hunks >= 0:
+        own, sure = own_hunks(diff[hunks + 1:])
+        if own and not sure:
+            own = exact_own_hunks(commit, path)
+    elif b'\nBinary files differ' in header:
+        own = binary_own_hunks(commit, path, parent_count(header))
+    else:
+        return None
+    # no blobs: a file's text is scanned whole against one old text, and a merge has several
+    return (path, own, None) if own else None
+
+
+def combined_path(header: bytes) -> str:
+    """The path of a combined file diff, from its `+++ b/...` line or else its first line."""
+    target = header.find(b'\n+++ ')
+    if target < 0:
+        return fs_path(patch_path(header[3:header.find(b'\n')]))
+    end = header.find(b'\n', target + 1)
+    return fs_path(patch_path(header[target + 5:end if end > 0 else len(header)])[2:])
 
 
 def own_hunks(text: bytes) -> tuple[bytes, bool]:
@@ -24,7 +54,7 @@ def own_hunks(text: bytes) -> tuple[bytes, bool]:
 
     With -U0, git leaves out a line of a hunk that every parent has when it is shown only to
     hang '-' lines before it (combine-diff.c dump_sline), and counts it nowhere: a line after a
-    '-' line may be further down than its place in the hunk says. With context (`exact_hunks`)
+    '-' line may be further down than its place in the hunk says. With context (`exact_own_hunks`)
     every line of a hunk is shown."""
     out: list[bytes] = []
     width, line_no, follows, sure, lost = 0, 0, -1, True, False
@@ -57,7 +87,7 @@ def exact_own_hunks(commit: str, path: str) -> bytes:
     out = _merge_diff(patch.NO_BIG_DIFFS, '--cc', flags, commit)
     for piece in out.split(b'\ndiff --cc ')[1:]:
         hunks = piece.find(b'\n@@@')
-        if hunks >= 0 and patch.combined_path(b'cc ' + piece[:hunks]) == path:
+        if hunks >= 0 and combined_path(b'cc ' + piece[:hunks]) == path:
             return own_hunks(piece[hunks + 1:])[0]
     return b''
 

@@ -6,9 +6,8 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 
 from pushguard._typing import TYPE_CHECKING
 from pushguard.git import BOUNDED_CACHE, decode, empty_tree, fs_path, resolve, stdin_lines
-from pushguard.git._combined import (
-    binary_own_hunks, exact_own_hunks, own_hunks, parent_count,
-)
+from pushguard.git._combined import combined_hunks
+from pushguard.git._quoting import patch_path
 from pushguard.git._stream import streamed as _streamed
 from pushguard.git.diff import DIFF_FLAGS, MAX_DIFF_BLOB, RENAMES
 from pushguard.model import AddedLines, Commit, FileChange, Sift
@@ -201,7 +200,7 @@ def file_hunks(diff: bytes, commit: str | None
     mode change, a deletion, a pure rename, or no file diff at all). A merge's combined diff
     (`cc `) is cut down to the lines it adds against every parent."""
     if diff.startswith(b'cc '):
-        return _combined_hunks(diff, commit)
+        return combined_hunks(diff, commit)
     hunks = diff.find(b'\n@@ ')
     target = diff.rfind(b'\n+++ ', 0, hunks)
     if hunks < 0 or target < 0:
@@ -209,35 +208,7 @@ def file_hunks(diff: bytes, commit: str | None
     target_path = diff[target + 5:diff.find(b'\n', target + 1)]
     if target_path == b'/dev/null':
         return None
-    return fs_path(_patch_path(target_path)[2:]), diff[hunks + 1:], _blobs(diff, hunks)
-
-
-def _combined_hunks(diff: bytes, commit: str | None
-                    ) -> tuple[str, bytes, tuple[str, str] | None] | None:
-    hunks = diff.find(b'\n@@@')
-    header = diff if hunks < 0 else diff[:hunks]
-    if commit is None or b'\n+++ /dev/null' in header or b'\ndeleted file mode ' in header:
-        return None
-    path = combined_path(header)
-    if hunks >= 0:
-        own, sure = own_hunks(diff[hunks + 1:])
-        if own and not sure:
-            own = exact_own_hunks(commit, path)
-    elif b'\nBinary files differ' in header:
-        own = binary_own_hunks(commit, path, parent_count(header))
-    else:
-        return None
-    # no blobs: a file's text is scanned whole against one old text, and a merge has several
-    return (path, own, None) if own else None
-
-
-def combined_path(header: bytes) -> str:
-    """The path of a combined file diff, from its `+++ b/...` line or else its first line."""
-    target = header.find(b'\n+++ ')
-    if target < 0:
-        return fs_path(_patch_path(header[3:header.find(b'\n')]))
-    end = header.find(b'\n', target + 1)
-    return fs_path(_patch_path(header[target + 5:end if end > 0 else len(header)])[2:])
+    return fs_path(patch_path(target_path)[2:]), diff[hunks + 1:], _blobs(diff, hunks)
 
 
 def _blobs(diff: bytes, end: int) -> tuple[str, str] | None:
@@ -265,33 +236,3 @@ def _hunk_lines(text: bytes) -> list[tuple[int, str]]:
 def _hunk_start(header: bytes) -> int:
     new = header.split(b' ')[2]  # b'+12,3' or b'+12'
     return int(new[1:].split(b',')[0])
-
-
-def _patch_path(raw: bytes) -> bytes:
-    """The path of a `+++ b/...` line, unquoted, less the TAB git adds after a name with a space."""
-    if raw.startswith(b'"'):  # a TAB may follow the closing quote too
-        return _unquote(raw[:-1] if raw.endswith(b'"\t') else raw)
-    # diff.c appends a TAB to an unquoted name that contains a space, for GNU patch
-    return raw[:-1] if raw.endswith(b'\t') and b' ' in raw else raw
-
-
-def _unquote(raw: bytes) -> bytes:
-    """Undo git's C-style quoting of a path (core.quotePath): "a\\tb\\303\\251" -> bytes."""
-    if not raw.startswith(b'"'):
-        return raw
-    body, out, i = raw[1:-1], bytearray(), 0
-    escapes = {ord('n'): 10, ord('t'): 9, ord('"'): 34, ord('\\'): 92, ord('a'): 7,
-               ord('b'): 8, ord('f'): 12, ord('r'): 13, ord('v'): 11}
-    while i < len(body):
-        if body[i] == 92 and i + 1 < len(body):
-            nxt = body[i + 1]
-            if 48 <= nxt <= 55:
-                out.append(int(body[i + 1:i + 4], 8))
-                i += 4
-                continue
-            out.append(escapes.get(nxt, nxt))
-            i += 2
-            continue
-        out.append(body[i])
-        i += 1
-    return bytes(out)
