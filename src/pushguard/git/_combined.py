@@ -15,12 +15,25 @@ kept by content, so its lines are scanned as any other file's.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import NamedTuple
+
 from pushguard.git import fs_path, run
 from pushguard.git._quoting import patch_path
 
+_Found = tuple[str, bytes, 'tuple[str, str] | None']  # path, -U0 hunks, blobs
 
-def combined_hunks(diff: bytes, commit: str | None
-                   ) -> tuple[str, bytes, tuple[str, str] | None] | None:
+
+class Rediff(NamedTuple):
+    """How to diff one merge again: git's options before `diff-tree` and after it (with -U0),
+    and how to read an ordinary file diff (its text after `diff --`): patch.file_hunks."""
+
+    config: tuple[str, ...]
+    flags: tuple[str, ...]
+    file_hunks: Callable[[bytes, None], _Found | None]
+
+
+def combined_hunks(diff: bytes, commit: str | None, rediff: Rediff) -> _Found | None:
     """`patch.file_hunks` of a merge's combined file diff (its text after `diff --`)."""
     hunks = diff.find(b'\n@@@')
     header = diff if hunks < 0 else diff[:hunks]
@@ -30,9 +43,9 @@ def combined_hunks(diff: bytes, commit: str | None
     if hunks >= 0:
         own, sure = own_hunks(diff[hunks + 1:])
         if own and not sure:
-            own = exact_own_hunks(commit, path)
+            own = exact_own_hunks(commit, path, rediff)
     elif b'\nBinary files differ' in header:
-        own = binary_own_hunks(commit, path, parent_count(header))
+        own = binary_own_hunks(commit, path, parent_count(header), rediff)
     else:
         return None
     # no blobs: a file's text is scanned whole against one old text, and a merge has several
@@ -79,12 +92,11 @@ def own_hunks(text: bytes) -> tuple[bytes, bool]:
     return b'\n'.join(out), sure
 
 
-def exact_own_hunks(commit: str, path: str) -> bytes:
+def exact_own_hunks(commit: str, path: str, rediff: Rediff) -> bytes:
     """`own_hunks` of the merge's file diff of `path`, from a combined diff with context, so
     that every line of a hunk is shown and counted."""
-    from pushguard.git import patch  # it imports this module
-    flags = tuple('-U1' if flag == '-U0' else flag for flag in patch.PATCH_FLAGS)
-    out = _merge_diff(patch.NO_BIG_DIFFS, '--cc', flags, commit)
+    flags = tuple('-U1' if flag == '-U0' else flag for flag in rediff.flags)
+    out = _merge_diff(rediff.config, '--cc', flags, commit)
     for piece in out.split(b'\ndiff --cc ')[1:]:
         hunks = piece.find(b'\n@@@')
         if hunks >= 0 and combined_path(b'cc ' + piece[:hunks]) == path:
@@ -92,14 +104,13 @@ def exact_own_hunks(commit: str, path: str) -> bytes:
     return b''
 
 
-def binary_own_hunks(commit: str, path: str, parents: int) -> bytes:
+def binary_own_hunks(commit: str, path: str, parents: int, rediff: Rediff) -> bytes:
     """The lines that each of a merge's diffs (`-m --text`, one per parent) adds to the binary
     file `path`, kept by content, as `-U0` hunks numbered in the merge's file."""
-    from pushguard.git import patch  # it imports this module
-    out = _merge_diff(patch.NO_BIG_DIFFS, '-m', patch.PATCH_FLAGS, commit)
+    out = _merge_diff(rediff.config, '-m', rediff.flags, commit)
     added: list[list[tuple[int, bytes]]] = []
     for piece in out.split(b'\ndiff --git '):
-        found = patch.file_hunks(b'git ' + piece, None)
+        found = rediff.file_hunks(b'git ' + piece, None)
         if found is not None and found[0] == path:
             added.append(_numbered(found[1]))
     if len(added) != parents:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 
 from pushguard._typing import TYPE_CHECKING
 from pushguard.git import BOUNDED_CACHE, decode, empty_tree, fs_path, resolve, stdin_lines
-from pushguard.git._combined import combined_hunks
+from pushguard.git._combined import Rediff, combined_hunks
 from pushguard.git._quoting import patch_path
 from pushguard.git._stream import streamed as _streamed
 from pushguard.git.diff import DIFF_FLAGS, MAX_DIFF_BLOB, RENAMES
@@ -200,7 +200,7 @@ def file_hunks(diff: bytes, commit: str | None
     mode change, a deletion, a pure rename, or no file diff at all). A merge's combined diff
     (`cc `) is cut down to the lines it adds against every parent."""
     if diff.startswith(b'cc '):
-        return combined_hunks(diff, commit)
+        return combined_hunks(diff, commit, _REDIFF)
     hunks = diff.find(b'\n@@ ')
     target = diff.rfind(b'\n+++ ', 0, hunks)
     if hunks < 0 or target < 0:
@@ -209,6 +209,9 @@ def file_hunks(diff: bytes, commit: str | None
     if target_path == b'/dev/null':
         return None
     return fs_path(patch_path(target_path)[2:]), diff[hunks + 1:], _blobs(diff, hunks)
+
+
+_REDIFF = Rediff(NO_BIG_DIFFS, PATCH_FLAGS, file_hunks)  # a merge diffed again (git._combined)
 
 
 def _blobs(diff: bytes, end: int) -> tuple[str, str] | None:
