@@ -15,22 +15,23 @@ kept by content, so its lines are scanned as any other file's.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import NamedTuple
-
+from pushguard._typing import TYPE_CHECKING
 from pushguard.git import fs_path, run
 from pushguard.git._quoting import patch_path
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 _Found = tuple[str, bytes, 'tuple[str, str] | None']  # path, -U0 hunks, blobs
 
 
-class Rediff(NamedTuple):
+class Rediff:
     """How to diff one merge again: git's options before `diff-tree` and after it (with -U0),
     and how to read an ordinary file diff (its text after `diff --`): patch.file_hunks."""
 
-    config: tuple[str, ...]
-    flags: tuple[str, ...]
-    file_hunks: Callable[[bytes, None], _Found | None]
+    def __init__(self, config: tuple[str, ...], flags: tuple[str, ...],
+                 file_hunks: Callable[[bytes, None], _Found | None]) -> None:
+        self.config, self.flags, self.file_hunks = config, flags, file_hunks
 
 
 def combined_hunks(diff: bytes, commit: str | None, rediff: Rediff) -> _Found | None:
