@@ -93,6 +93,16 @@ def test_a_binary_file_s_lines_are_read_as_text(repo):
     assert _own(merge) == {'bin.dat': ((2, 'kept\0 token'),)}
 
 
+def test_a_file_one_parent_renamed_is_followed_to_the_other_s(repo):
+    lines = ''.join(f'{n}\n' for n in range(1, 21))
+    merge = _merge(repo, {'a.txt': lines},
+                   [{'a.txt': None, 'b.txt': lines.replace('5\n', 'five\n', 1)},
+                    {'a.txt': lines.replace('15\n', 'fifteen\n')}],
+                   {'b.txt': lines.replace('5\n', 'five\n', 1).replace('15\n', 'fifteen\n')
+                    + 'OWN\n'})
+    assert _own(merge) == {'b.txt': ((21, 'OWN'),)}
+
+
 @pytest.mark.parametrize('name', ('with space.txt', 'quo"te d.txt', 'tab\there.txt',
                                   os.fsdecode(b'caf\xe9 \xff.txt'), 'caf\u00e9.txt'))
 def test_paths_as_git_quotes_them(repo, name):
