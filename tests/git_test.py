@@ -6,7 +6,7 @@ import subprocess
 import pytest
 
 from pushguard import git
-from pushguard.git import diff, log, patch
+from pushguard.git import _quoting, diff, log, patch
 from testing import gitrepo
 
 ODD_NAMES = [
@@ -165,7 +165,7 @@ def test_failing_git_names_the_command(repo):
 
 
 def test_unquote_octal_and_escapes():
-    assert patch._unquote(b'"caf\\303\\251\\t\\"x\\\\"') == b'caf\xc3\xa9\t"x\\'
+    assert _quoting.unquote(b'"caf\\303\\251\\t\\"x\\\\"') == b'caf\xc3\xa9\t"x\\'
 
 
 def test_a_streamed_git_that_fails_names_the_command(repo):

@@ -1,6 +1,6 @@
-"""The secrets check's shortcuts keep its verdict: a merge's diffs cut down to the paths every
-parent's diff changes (`git._sections`), and each line handed to detect-secrets alone, with
-only the plugins whose patterns match it (`_secret_reduce`, `_secret_lines.scan_hits`)."""
+"""The secrets check's shortcuts keep its verdict: a merge's combined diff cut down to the lines
+it adds against every parent (`git._combined`), and each line handed to detect-secrets alone,
+with only the plugins whose patterns match it (`_secret_reduce`, `_secret_lines.scan_hits`)."""
 from __future__ import annotations
 
 import re
@@ -9,7 +9,7 @@ import subprocess
 import pytest
 
 from pushguard.checks import _secret_words
-from pushguard.git import _sections, log, patch
+from pushguard.git import log, patch
 from testing import gitrepo
 from secrets_test import AWS_KEY, OTHER_KEY, findings
 from secret_reduce_test import FILLER, _scan
@@ -40,45 +40,16 @@ def _merged_history(repo) -> tuple[str, str, str]:
     return base, first, gitrepo.head(repo)
 
 
-def test_a_merge_is_cut_down_to_the_lines_every_parent_lacks(repo, monkeypatch):
+def test_a_merge_is_cut_down_to_the_lines_every_parent_lacks(repo):
     base, first, octopus = _merged_history(repo)
     commits = log.commits_in([f'{base}..{octopus}'])
     cut = [(a.commit, a.path, a.lines) for a in patch.added_lines(commits)]
-    monkeypatch.setattr(_sections, 'HOLD', -1)  # nothing held: every diff parsed, as before
-    assert [(a.commit, a.path, a.lines) for a in patch.added_lines(commits)] == cut
     own = {(sha, path) for sha, path, _ in cut if sha in (first, octopus)}
     assert own == {(first, 'shared.py'), (octopus, 'octopus.py')}
     said = sorted((f['commit'], f['path'], f['line']) for f in findings(f'{base}..main'))
     feat = gitrepo.head(repo, 'feat')
     assert said == sorted([(feat, 'feat.py', 1), (first, 'shared.py', 2),
                            (octopus, 'octopus.py', 1)])
-
-
-def test_sections_keep_only_paths_every_parent_s_diff_changes():
-    sections = _sections.Sections()
-    sections.add('staged.py', b'@@', None)  # no commit line: the index's diff, never held
-    assert [d[1] for d in sections.ready()] == ['staged.py']
-    sections.start('a' * 40)
-    sections.add('x.py', b'@@', None)
-    assert sections.ready() == []  # a merge's next section may follow
-    sections.start('b' * 40)  # a merge: one section per parent
-    for path in ('y.py', 'z.py'):
-        sections.add(path, b'@@', None)
-    assert [d[:2] for d in sections.ready()] == [('a' * 40, 'x.py')]
-    sections.start('b' * 40)
-    sections.add('z.py', b'@@', None)
-    sections.add('w.py', b'@@', None)
-    assert [d[1] for d in sections.ready(end=True)] == ['z.py', 'z.py']
-
-
-def test_a_huge_merge_passes_its_diffs_on_uncut(monkeypatch):
-    monkeypatch.setattr(_sections, 'HOLD', 3)
-    sections = _sections.Sections()
-    sections.start('b' * 40)
-    sections.add('y.py', b'@@ -1 +1 @@', None)  # past HOLD: passed on at once
-    sections.start('b' * 40)
-    sections.add('z.py', b'@', None)
-    assert [d[1] for d in sections.ready(end=True)] == ['y.py']  # z.py: not in every section
 
 
 @pytest.mark.parametrize('path', ('app/config.py', 'notes.md', 'cmd/main.go'))

@@ -23,9 +23,10 @@ DIFF_FLAGS = ('--no-ext-diff', '--no-textconv', '--no-color', '--src-prefix=a/',
 # always found; inexact ones at git's default similarity, with the limit pinned
 # (diff.renameLimit is read by plumbing too). Copies are not looked for (that reads every file).
 RENAMES = ('-M50%', '-l1000')
-# A merge is diffed against each parent (-m), and only what differs from every parent is kept
-# (_merges_own): a merge of upstream work (`git pull`) is not blamed for what upstream already
-# has, while an evil merge or a conflict resolution is still seen, as with `git diff --cc`.
+# A merge's changes are diffed against each parent (-m), and only what differs from every parent
+# is kept (_merges_own_changes): a merge of upstream work (`git pull`) is not blamed for what
+# upstream already has, while an evil merge or a conflict resolution is still seen. (Its added
+# lines come from the combined diff, `--cc`: git._combined.)
 MERGES = '-m'
 # Blobs over core.bigFileThreshold diff as "Binary files differ", so no big text file is diffed
 # line by line. 1 MiB is where GitLab's secret push protection stops scanning a blob too. git 2.39
@@ -142,11 +143,6 @@ def _in_every_diff(kept: dict[tuple[str, str], FileChange],
                    times: collections.Counter[tuple[str, str]], parents: int
                    ) -> Iterator[FileChange]:
     return (change for key, change in kept.items() if times[key] == parents)
-
-
-def parent_counts(commits: Sequence[Commit]) -> dict[str | None, int]:
-    """How many diffs `-m` prints for each commit: one per parent, one for a root."""
-    return {c.sha: max(1, len(c.parents)) for c in commits}
 
 
 def staged_changes(base: str | None = None, started: Started | None = None
