@@ -62,6 +62,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     quick = commit_time_hook_args(argv)
     if quick is not None:
+        # a commit-time hook reads one message or the index and exits: reference counting frees
+        # what it drops, and the cyclic collector would only walk the modules it is importing
+        import gc
+        gc.disable()
         return _guarded(_target(quick), quick)
     unbuilt = _not_built(argv)
     if unbuilt:
