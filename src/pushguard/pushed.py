@@ -8,7 +8,6 @@ Counts, the last commit, the refs that carry a merge and the root commits come w
 """
 from __future__ import annotations
 
-import array
 import bisect
 from collections.abc import Callable, Iterable, Iterator
 
@@ -38,6 +37,7 @@ class Pushed:
         self._starts: list[int] = []  # positions where the ref changes ...
         self._refs: list[str | None] = []  # ... and the ref from there on
         self._subjects: bytearray | None = bytearray() if subjects else None
+        import array  # here: a commit-time hook makes an empty index, and pays for no module
         self._ends = array.array('Q')  # where each subject ends in _subjects
         self._cursor = 0  # where the last lookup found its commit: the next is often next to it
         self._cache: tuple[str | None, int | None] = (None, None)

@@ -11,6 +11,7 @@ baseline without error, so a cached baseline is a valid one. A baseline naming f
 from __future__ import annotations
 
 import os
+import sys
 
 from pushguard import cache
 from pushguard._typing import NamedTuple
@@ -49,18 +50,21 @@ def key(baseline: str, trusted: bool = True) -> object | None:
 
 def _detect_secrets() -> tuple[str, bytes, int] | None:
     """Where detect-secrets is installed, its version file and that file's time: read without
-    importing it (or importlib.metadata)."""
-    from importlib.machinery import PathFinder
-
-    spec = PathFinder.find_spec('detect_secrets')
-    if spec is None or not spec.origin:
-        return None
-    version = os.path.join(os.path.dirname(spec.origin), '__version__.py')
-    try:
-        with open(version, 'rb') as f:
-            return (spec.origin, f.read(), os.stat(version).st_mtime_ns)
-    except OSError:
-        return None
+    importing it, importlib.metadata or importlib.machinery; the first `detect_secrets` package
+    folder on sys.path, as the import system finds a plain package (one it cannot find so, in
+    a zip, is simply not cached)."""
+    for entry in sys.path:
+        folder = os.path.join(entry or '.', 'detect_secrets')
+        origin = os.path.join(folder, '__init__.py')
+        if not os.path.isfile(origin):
+            continue
+        version = os.path.join(folder, '__version__.py')
+        try:
+            with open(version, 'rb') as f:
+                return (origin, f.read(), os.fstat(f.fileno()).st_mtime_ns)
+        except OSError:
+            return None
+    return None
 
 
 def load(baseline: str, plan_key: object) -> Plan | None:

@@ -16,7 +16,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from pushguard.checks._paths import commits_by_sha, rebase_base, shell_quote, tips, where
 from pushguard.checks._stream import Stream, whole
 from pushguard.config import GITHUB_HARD_LIMIT, Config
-from pushguard.text import display
 from pushguard.model import (
     SUBMODULE_MODE, Commit, Context, FileChange, Finding, Need, Severity,
 )
@@ -62,6 +61,7 @@ def _message(change: FileChange, severity: Severity, cfg: Config, lfs: bool,
                   else (cfg.warn_size, 'files.warn-size'))
     shown, limit_shown = _sizes(size, limit)
     what = 'limit' if severity is Severity.ERROR else 'warning size'
+    from pushguard.text import display  # on use: a pre-commit with no large file needs none
     text = f'{display(change.path)} is {shown}, over the {limit_shown} {what} ({key})'
     if size > GITHUB_HARD_LIMIT:
         text += '; GitHub rejects files over 100 MiB (GH001)'
