@@ -185,9 +185,10 @@ def test_the_pre_push_hook_streams_the_push_and_counts_it_after(pushed, monkeypa
     assert 'in 11 commits on 1 ref: blocked' in text.err + text.out
 
 
-def test_verified_signatures_are_read_for_the_whole_push(pushed):
-    """`signing.verify` asks git's %G? of every commit at once: the push is held whole."""
+def test_verified_signatures_are_streamed_too(pushed):
+    """`signing.verify` asks git's %G? a batch at a time: the push is streamed, same findings."""
     gitrepo.write(pushed, '.pushguard.toml', POLICY + 'verify = true\n')
     ctx, found = _run(pushed, whole=False)
-    assert len(ctx.commits) == 11
+    assert ctx.commits == () and ctx.commit_count == 11
+    assert found == _run(pushed, whole=True)[1]
     assert 'is not signed' in '\n'.join(f.message for f in found if f.check == 'signature')

@@ -44,14 +44,13 @@ def run(source: Source, cfg: Config, selected: Sequence[checks.Check], needs: se
     streams: dict[str, Stream | None] = {
         check.ID: check.stream(ctx, cfg) for check in selected if hasattr(check, 'stream')}
     if not can or any(stream is None for stream in streams.values()) or any(
-            check.NEEDS & _HOLDS_COMMITS for check in selected if check.ID not in streams) or (
-            Need.SIGNATURES in needs and cfg.signing_verify):  # `git log %G?`: the whole push
+            check.NEEDS & _HOLDS_COMMITS for check in selected if check.ID not in streams):
         ctx.commits = tuple(commits)
         return None
     with contextlib.ExitStack() as stack:
         if Need.SIGNATURES in needs:
             reader = stack.enter_context(source.header_reader())  # type: ignore[attr-defined]
-            commits = _signed(commits, reader)
+            commits = _signed(commits, reader, cfg.signing_verify)
         return _streamed(source, cfg, selected, needs, ctx, commits, streams)
 
 
@@ -83,11 +82,17 @@ def _streamed(source: Source, cfg: Config, selected: Sequence[checks.Check], nee
     return found
 
 
-def _signed(commits: Iterator[Commit], reader: HeaderReader) -> Iterator[Commit]:
-    """The commits with their signature's kind (not verified), a batch at a time."""
+def _signed(commits: Iterator[Commit], reader: HeaderReader, verify: bool) -> Iterator[Commit]:
+    """The commits with their signature's kind, a batch at a time; with `verify`, git's verdict
+    too: one `git log %G?` a batch (git runs gpg or ssh-keygen for every commit anyway)."""
+    from pushguard.git import log
     for batch in _batches(commits):
-        kinds = reader.signature_kinds([c.sha for c in batch if c.sha])
-        yield from (c._replace(signature=Signature(kinds.get(c.sha or ''), None)) for c in batch)
+        shas = [c.sha for c in batch if c.sha]
+        kinds = reader.signature_kinds(shas)
+        verdicts = log.verify_signatures(shas) if verify else {}
+        yield from (c._replace(signature=Signature(kinds.get(c.sha or ''),
+                                                   verdicts.get(c.sha or '')))
+                    for c in batch)
 
 
 def _batches(commits: Iterator[Commit]) -> Iterator[list[Commit]]:

@@ -102,7 +102,8 @@ class _Signatures(Stream):
 
 
 def stream(ctx: Context, cfg: Config) -> Stream:
-    """Streamed when the signatures' kinds are enough; `signing.verify` reads them whole."""
+    """Streamed: each batch of commits comes with its signatures' kinds, and git's verdicts
+    under `signing.verify`."""
     return _Signatures(ctx, cfg.signing_verify)
 
 
