@@ -226,3 +226,31 @@ def test_a_bad_url_is_a_one_line_error(tmp_path, jira):
     said = (proc.stdout + proc.stderr).decode()
     assert proc.returncode == 2 and 'commit.jira' in said and 'url' in said
     assert len(said.strip().splitlines()) == 1 and 'Traceback' not in said
+
+
+def test_a_streamed_push_is_verified_as_the_whole_push(tmp_path, jira, monkeypatch):
+    """`check` streams the push with `jira.url` too: the keys (and each commit's subject) are
+    kept, not the messages, and Jira's word is the same as over the push held whole."""
+    from pushguard import engine
+    from pushguard.model import Options, Place
+    from pushguard.sources import RangeSource
+    from pushguard.verdict import load_config
+    repo = work(tmp_path, jira)
+    gitrepo.commit(repo, 'PROJ-99 add the login form\n\n' + 'A long body.\n' * 50)
+    gitrepo.commit(repo, 'PROJ-2 add the logout button')
+    gitrepo.commit(repo, 'PROJ-3 add the profile page')
+    monkeypatch.chdir(repo)
+    cfg = load_config(Options(), str(repo))
+    runs = []
+    for held_whole in (False, True):
+        source = RangeSource(['origin/main..main'], 'main')
+        if held_whole:
+            source.context()
+        runs.append(engine.run(source, cfg, engine.select(cfg, Place.CHECK)))
+    (streamed_ctx, streamed), (whole_ctx, whole) = runs
+    assert streamed_ctx.commits == () and len(whole_ctx.commits) == 3
+    assert streamed == whole
+    said = [f.message for f in streamed if f.check == 'jira-ticket']
+    assert said == [f'PROJ-99 is not an issue in Jira ({jira.url}), or this credential may not '
+                    'see it', "PROJ-2 is in status 'Done', not one of In Progress, In Review"]
+    assert 'PROJ-NUMBER add the login form' in streamed[0].fix

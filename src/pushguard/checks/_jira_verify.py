@@ -5,10 +5,10 @@ the keys and why (an error with `[remote] offline = "fail"`), never a silent pas
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from pushguard.checks._jira_keys import key_pattern, where_to_look
-from pushguard.checks._message import checked_commits, finding, reword_fix, subject
+from pushguard.checks._message import finding, reword_fix, subject
 from pushguard.config import Config, Jira
 from pushguard.model import Commit, Context, Finding, Place, Severity
 
@@ -18,11 +18,23 @@ CREDENTIALS = ('set JIRA_API_TOKEN (with JIRA_USER=you@example.com for Jira Clou
                'Data Center personal access token), or store one with git credential approve')
 
 
-def findings(ctx: Context, cfg: Config, jira: Jira) -> Iterator[Finding]:
-    if not jira.url or ctx.place not in PLACES:
-        return
-    named = _named(ctx, cfg, jira)
-    if not named:
+def add_named(named: dict[str, list[Commit]], commits: Iterable[Commit], jira: Jira) -> None:
+    """Each key `commits` name -> the commits naming it, kept with their subject only: what a
+    finding and its fix need, so a streamed push holds no message bodies."""
+    pattern = key_pattern(jira.projects)
+    for commit in commits:
+        keys = dict.fromkeys(pattern.findall(where_to_look(commit.message, jira.where)))
+        if keys:
+            short = commit._replace(message=subject(commit.message))
+            for key in keys:
+                named.setdefault(key, []).append(short)
+
+
+def verified(named: dict[str, list[Commit]], ctx: Context, cfg: Config, jira: Jira
+             ) -> Iterator[Finding]:
+    """Jira asked once about every key of `named`: a finding for each commit naming one that
+    does not exist or is in another status, one warning for what Jira could not be asked."""
+    if not jira.url or ctx.place not in PLACES or not named:
         return
     from pushguard import git, jira as client
     issues = client.verify(list(named), jira.url, cfg.remote.timeout, cfg.remote.cache_ttl,
@@ -44,15 +56,6 @@ def findings(ctx: Context, cfg: Config, jira: Jira) -> Iterator[Finding]:
                               f'({jira.url.rstrip("/")}/browse/{key}), or name another issue')
     if unverified:
         yield _unverified(unverified, cfg)
-
-
-def _named(ctx: Context, cfg: Config, jira: Jira) -> dict[str, list[Commit]]:
-    pattern = key_pattern(jira.projects)
-    named: dict[str, list[Commit]] = {}
-    for commit in checked_commits(ctx, cfg):
-        for key in dict.fromkeys(pattern.findall(where_to_look(commit.message, jira.where))):
-            named.setdefault(key, []).append(commit)
-    return named
 
 
 def _other(commit: Commit, key: str) -> str:

@@ -8,7 +8,7 @@ example passes conventional-commit too when that check is configured.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from pushguard.checks._jira_keys import (
     LOOKALIKE, find_key, where_to_look, with_required_key,
@@ -61,12 +61,32 @@ def _why(message: str, jira: Jira) -> str:
     return _describe(jira) + (f' ({"; ".join(reasons[:3])})' if reasons else '')
 
 
-def stream(ctx: Context, cfg: Config) -> Messages | None:
-    """None with `jira.url`: the issues are looked up for the whole push at once."""
+def stream(ctx: Context, cfg: Config) -> Messages:
+    """The messages a batch at a time; with `jira.url`, the keys they name are kept (with each
+    commit's subject) and Jira is asked about them all at the end."""
     jira = cfg.jira or Jira()
-    if jira.url:
-        return None
-    return Messages(ctx, cfg, ID, lambda commits: _missing(commits, cfg, jira))
+    if not jira.url:
+        return Messages(ctx, cfg, ID, lambda commits: _missing(commits, cfg, jira))
+    from pushguard.checks import _jira_verify
+    named: dict[str, list[Commit]] = {}
+
+    def judge(commits: Sequence[Commit]) -> Iterator[Finding]:
+        _jira_verify.add_named(named, commits, jira)
+        return _missing(commits, cfg, jira)
+    return _Verified(ctx, cfg, judge, lambda: _jira_verify.verified(named, ctx, cfg, jira))
+
+
+class _Verified(Messages):
+    """Messages, then Jira's word on the keys they named."""
+
+    def __init__(self, ctx: Context, cfg: Config,
+                 judge: Callable[[Sequence[Commit]], Iterable[Finding]],
+                 then: Callable[[], Iterable[Finding]]) -> None:
+        super().__init__(ctx, cfg, ID, judge)
+        self.then = then
+
+    def finish(self) -> Iterable[Finding]:
+        return [*super().finish(), *self.then()]
 
 
 def _missing(commits: Sequence[Commit], cfg: Config, jira: Jira) -> Iterator[Finding]:
@@ -77,8 +97,4 @@ def _missing(commits: Sequence[Commit], cfg: Config, jira: Jira) -> Iterator[Fin
 
 
 def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
-    jira = cfg.jira or Jira()
-    yield from whole(Messages(ctx, cfg, ID, lambda commits: _missing(commits, cfg, jira)), ctx)
-    if jira.url:
-        from pushguard.checks._jira_verify import findings as verified
-        yield from verified(ctx, cfg, jira)
+    return whole(stream(ctx, cfg), ctx)
