@@ -13,9 +13,9 @@ Two ways to run, the same findings in the same order:
   and subject of each commit, the merges, the last commit), a few dozen bytes per commit.
   Memory is bounded by a batch and the largest commit, not by the push; the git processes are
   the same fixed handful.
-- Whole, when a selected check's `stream` says None (remote with the forge's content rules)
-  or it has none and reads commits or changes, at commit time, and for a source whose commits
-  were already read: ctx.commits and ctx.changes hold the push, and each check's
+- Whole, when a selected check's `stream` says None or it has none and reads commits or
+  changes (no check of today), at commit time, and for a source whose commits were already
+  read: ctx.commits and ctx.changes hold the push, and each check's
   `check(ctx, cfg)` reads them (a streaming check's `check` is its Stream over the whole
   push).
 

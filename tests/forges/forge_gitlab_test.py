@@ -2,7 +2,11 @@
 (nested group path) serving the API and the repository; its pre-receive hook plays GitLab."""
 from __future__ import annotations
 
+import json
+
+from pushguard import streamed
 from testing.forge_server import fixture
+from testing.run import run_pushguard
 
 P = '/projects/group%2Fsub%2Fr'
 NOT_ALLOWED = 'GitLab: You are not allowed to push code to protected branches on this project.'
@@ -133,3 +137,25 @@ def test_a_protected_tag_nobody_may_create(gitlab):
     assert gitlab.push('--no-verify', 'origin', 'v2')[0] == 1
     code, said = gitlab.push('origin', 'v2')
     assert code == 1 and '[protected-tag]' in said and 'GitLab protected tag "v*"' in said
+
+
+def test_a_push_rule_reads_a_streamed_push(gitlab, monkeypatch):
+    """The forge's content rules ride the streamed push (no commit held): a rule breaks once per
+    commit that breaks it, in the push's order, as over the push held whole."""
+    branch(gitlab.forge, protected=False, can_push=True)
+    gitlab.forge.reply(f'{P}/push_rule', fixture('gitlab/push-rule.json'))
+    old = gitlab.git('rev-parse', 'origin/main').strip()
+    bad = [gitlab.commit(f'feat: no ticket {n}') for n in range(3)]
+    gitlab.commit('Fixes 12. the bug')
+    tip = gitlab.git('rev-parse', 'HEAD').strip()
+    streamed_runs = []
+    real_run = streamed.run
+    monkeypatch.setattr(streamed, 'run', lambda *a, **k: streamed_runs.append(
+        real_run(*a, **k)) or streamed_runs[-1])
+    monkeypatch.setattr(streamed, 'COMMITS_PER_BATCH', 2)
+    said = run_pushguard('hook', 'pre-push', 'origin', gitlab.forge.url, '--format', 'json',
+                         stdin=f'refs/heads/main {tip} refs/heads/main {old}\n', cwd=gitlab.work)
+    assert said.code == 1, said
+    assert len(streamed_runs) == 1 and streamed_runs[0] is not None  # streamed, not held whole
+    found = [f for f in json.loads(said.out)['findings'] if f['check'] == 'message-pattern']
+    assert [f['commit'] for f in found] == bad

@@ -8,9 +8,11 @@ file-size, signature, dco.
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterator
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
 
 from pushguard.checks import _remote
+from pushguard.checks._stream import Stream, whole
 from pushguard.forges._patterns import re2_search
 from pushguard.forges.rules import Rule, items, param
 from pushguard.model import Commit, Context, FileChange, Finding, Need, RefUpdate
@@ -25,19 +27,53 @@ CONTENT = ('message-pattern', 'author-email', 'branch-name', 'forbidden-path', '
 MIB = 1024 * 1024
 
 
-def findings(ctx: Context, limit: int = 20) -> Iterator[Finding]:
-    for update in ctx.updates:
-        facts = ctx.forge.get(update.remote_ref)
-        if facts is None or update.is_deletion:
-            continue
-        commits = [c for c in ctx.commits if c.ref == update.remote_ref]
-        changes = [c for c in ctx.changes if c.ref == update.remote_ref]
-        for rule in facts.rules:
-            if rule.check not in CONTENT:
-                continue
-            broken = list(_broken(rule, update, commits, changes))[:limit]
+_PER_COMMIT = ('message-pattern', 'author-email', 'signature', 'dco')
+
+
+class Content(Stream):
+    """The forge's content rules over a push, streamed or whole: each (ref, rule) keeps its
+    first `limit` breaks, in the push's order, and says them at the end."""
+
+    def __init__(self, ctx: Context, limit: int = 20) -> None:
+        self.ctx, self.limit = ctx, limit
+        self.rules = [(update, rule) for update in ctx.updates if not update.is_deletion
+                      for rule in _rules(ctx, update) if rule.check in CONTENT]
+        self.broken: list[list[tuple[str, str | None, str | None]]] = [[] for _ in self.rules]
+
+    def commits(self, batch: Sequence[Commit]) -> Iterable[Finding]:
+        for (update, rule), broken in zip(self.rules, self.broken, strict=True):
+            if rule.check in _PER_COMMIT:
+                mine = [c for c in batch if c.ref == update.remote_ref]
+                self._keep(broken, _broken(rule, update, mine, []))
+        return ()
+
+    def changes(self, batch: Sequence[FileChange]) -> Iterable[Finding]:
+        for (update, rule), broken in zip(self.rules, self.broken, strict=True):
+            if rule.check not in _PER_COMMIT and rule.check != 'branch-name':
+                mine = [c for c in batch if c.ref == update.remote_ref]
+                self._keep(broken, _broken(rule, update, [], mine))
+        return ()
+
+    def finish(self) -> Iterator[Finding]:
+        for (update, rule), broken in zip(self.rules, self.broken, strict=True):
+            if rule.check == 'branch-name':
+                self._keep(broken, _broken(rule, update, [], []))
             for what, commit, path in broken:
-                yield from _say(ctx, update, rule, what, commit, path)
+                yield from _say(self.ctx, update, rule, what, commit, path)
+
+    def _keep(self, broken: list[tuple[str, str | None, str | None]],
+              found: Iterable[tuple[str, str | None, str | None]]) -> None:
+        broken += itertools.islice(found, max(0, self.limit - len(broken)))
+
+
+def _rules(ctx: Context, update: RefUpdate) -> tuple[Rule, ...]:
+    facts = ctx.forge.get(update.remote_ref)
+    return () if facts is None else tuple(facts.rules)
+
+
+def findings(ctx: Context, limit: int = 20) -> Iterator[Finding]:
+    """The content rules over the push held whole (ctx.commits, ctx.changes)."""
+    return whole(Content(ctx, limit), ctx)
 
 
 def _say(ctx: Context, update: RefUpdate, rule: Rule, what: str, commit: str | None,

@@ -5,12 +5,12 @@ the content checks' ids, with the forge's parameters.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from pushguard.checks import _forge_content
-from pushguard.checks._stream import AtEnd, Stream
+from pushguard.checks._stream import Stream, whole
 from pushguard.config import Config
-from pushguard.model import Context, Finding, Need, Severity
+from pushguard.model import Commit, Context, FileChange, Finding, Need, Severity
 
 ID = 'remote'
 NEEDS = frozenset({Need.FORGE, Need.MESSAGES})
@@ -18,15 +18,32 @@ UNCHECKED = ('protected-branch, force-push, branch-deletion, branch-creation, li
              'status-checks, protected-tag and the forge\'s content rules')
 
 
-def stream(ctx: Context, cfg: Config) -> Stream | None:
-    """None when the forge has content rules: they are applied to the whole push."""
-    if any(rule.check in _forge_content.CONTENT
-           for facts in ctx.forge.values() for rule in facts.rules):
-        return None
-    return AtEnd(lambda: check(ctx, cfg))
+def stream(ctx: Context, cfg: Config) -> Stream:
+    """What the forge could not tell, then its content rules over the push, streamed."""
+    return _Remote(ctx, cfg)
 
 
 def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
+    return whole(stream(ctx, cfg), ctx)
+
+
+class _Remote(Stream):
+    def __init__(self, ctx: Context, cfg: Config) -> None:
+        self.ctx, self.cfg = ctx, cfg
+        self.content = _forge_content.Content(ctx)
+
+    def commits(self, batch: Sequence[Commit]) -> Iterable[Finding]:
+        return self.content.commits(batch)
+
+    def changes(self, batch: Sequence[FileChange]) -> Iterable[Finding]:
+        return self.content.changes(batch)
+
+    def finish(self) -> Iterator[Finding]:
+        yield from _unasked(self.ctx, self.cfg)
+        yield from self.content.finish()
+
+
+def _unasked(ctx: Context, cfg: Config) -> Iterator[Finding]:
     severity = Severity.ERROR if cfg.remote.offline == 'fail' else Severity.WARNING
     for problem in ctx.forge_problems:  # the problem says what to set
         yield Finding(ID, severity, f'the forge was not asked: {problem}; not checked: '
@@ -38,7 +55,6 @@ def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
             if rule.check == ID and not rule.bypass:
                 yield Finding(ID, Severity.WARNING, f'{rule.reason} ({rule.source})', None,
                               ref=ref)
-    yield from _forge_content.findings(ctx)
 
 
 # what to do, by what went wrong (the reason texts of forges/_http.py)
