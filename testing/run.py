@@ -94,3 +94,17 @@ def exit_and_children(*argv: str, cwd: str | os.PathLike[str]) -> list[str]:
                          capture_output=True, text=True, check=True,
                          env={**os.environ, 'PYTHONPATH': os.pathsep.join(sys.path)}).stdout
     return out.splitlines()[-1].split()
+
+
+class Trickle:
+    """Bytes handed out a few at a time (`read1`/`read`), as a slow pipe would hand over git's
+    output: a parser must read them in any pieces alike."""
+
+    def __init__(self, data: bytes, size: int) -> None:
+        self.data, self.size, self.pos = data, size, 0
+
+    def read1(self, _: int) -> bytes:
+        self.pos += self.size
+        return self.data[self.pos - self.size:self.pos]
+
+    read = read1

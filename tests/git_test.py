@@ -8,6 +8,7 @@ import pytest
 from pushguard import git
 from pushguard.git import _quoting, diff, log, patch
 from testing import gitrepo
+from testing.run import Trickle
 
 ODD_NAMES = [
     pytest.param(b'with space.txt', id='space'),
@@ -181,19 +182,6 @@ def test_a_reader_that_stops_early_leaves_no_error(repo):
     stream.close()  # git is killed; closing must not raise
 
 
-class _Trickle:
-    """git's real patch output, handed out a few bytes at a time, as a slow pipe would."""
-
-    def __init__(self, data: bytes, size: int) -> None:
-        self.data, self.size, self.pos = data, size, 0
-
-    def read1(self, _: int) -> bytes:
-        self.pos += self.size
-        return self.data[self.pos - self.size:self.pos]
-
-    read = read1
-
-
 @pytest.mark.parametrize('size', (1, 7, 4096))
 def test_a_patch_read_in_any_pieces_parses_alike(repo, size):
     shas = [gitrepo.commit(repo, f'c{n}', {f'd{n}/a b.txt': f'x{n}\n' * (n + 1),
@@ -206,8 +194,8 @@ def test_a_patch_read_in_any_pieces_parses_alike(repo, size):
     raw = subprocess.run(('git', 'diff-tree', '--stdin', '--root', *patch.PATCH_FLAGS),
                            input=git.stdin_lines(c.sha for c in commits), capture_output=True,
                            check=True).stdout
-    whole = list(patch._parse_patch(_Trickle(raw, len(raw)), {}))  # type: ignore[arg-type]
-    assert list(patch._parse_patch(_Trickle(raw, size), {})) == whole  # type: ignore[arg-type]
+    whole = list(patch._parse_patch(Trickle(raw, len(raw)), {}))  # type: ignore[arg-type]
+    assert list(patch._parse_patch(Trickle(raw, size), {})) == whole  # type: ignore[arg-type]
     assert [(a.commit, a.path) for a in whole][:3] == [
         (shas[0], 'd0/a b.txt'), (shas[0], 'shared.txt'), (shas[1], 'bin')]  # binary: as text
     assert whole[-1].lines == tuple((n + 1, str(n)) for n in range(2000))
