@@ -151,10 +151,10 @@ def test_a_merge_s_combined_diff_read_in_any_pieces_parses_alike(repo):
     raw = subprocess.run(('git', 'diff-tree', '--stdin', '--root', '--cc', *patch.PATCH_FLAGS),
                          input=git.stdin_lines([merge]), capture_output=True,
                          check=True).stdout
-    whole = list(patch._parse_patch(Trickle(raw, len(raw)), {}))  # type: ignore[arg-type]
+    whole = list(patch._parse_patch(Trickle(raw, len(raw)), {}.get))  # type: ignore[arg-type]
     assert [(a.path, a.lines) for a in whole] == [
         ('bin', ((4, 'b'),)), ('f.txt', ((3, 'OWN'),)), ('new.txt', ((1, 'n'),))]
     for size in (1, 7, 64):
-        assert list(patch._parse_patch(Trickle(raw, size), {})) == whole  # type: ignore[arg-type]
+        assert list(patch._parse_patch(Trickle(raw, size), {}.get)) == whole  # type: ignore[arg-type]
 
 

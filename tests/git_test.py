@@ -194,8 +194,8 @@ def test_a_patch_read_in_any_pieces_parses_alike(repo, size):
     raw = subprocess.run(('git', 'diff-tree', '--stdin', '--root', *patch.PATCH_FLAGS),
                            input=git.stdin_lines(c.sha for c in commits), capture_output=True,
                            check=True).stdout
-    whole = list(patch._parse_patch(Trickle(raw, len(raw)), {}))  # type: ignore[arg-type]
-    assert list(patch._parse_patch(Trickle(raw, size), {})) == whole  # type: ignore[arg-type]
+    whole = list(patch._parse_patch(Trickle(raw, len(raw)), {}.get))  # type: ignore[arg-type]
+    assert list(patch._parse_patch(Trickle(raw, size), {}.get)) == whole  # type: ignore[arg-type]
     assert [(a.commit, a.path) for a in whole][:3] == [
         (shas[0], 'd0/a b.txt'), (shas[0], 'shared.txt'), (shas[1], 'bin')]  # binary: as text
     assert whole[-1].lines == tuple((n + 1, str(n)) for n in range(2000))

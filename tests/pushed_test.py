@@ -6,7 +6,7 @@ import os
 
 from pushguard.git import _stream, blobs
 from pushguard.model import Commit, Context, Place
-from pushguard.pushed import Pushed, Refs
+from pushguard.pushed import Pushed
 from testing import gitrepo
 
 A, B, C, D, E = (f'{n}' * 40 for n in 'abcde')
@@ -29,8 +29,9 @@ def test_each_commit_is_found_again_by_sha_with_its_parents_and_ref():
     assert pushed.get(D) == Commit(D, '', (C,), ref='refs/heads/x')
     assert pushed.get('f' * 40) is None and pushed.get('not hex') is None
     assert pushed.get(None) is None and pushed.get('a' * 12) is None
-    assert [Refs(pushed).get(sha) for sha in (D, A, C)] == ['refs/heads/x', 'refs/heads/x',
-                                                            'refs/heads/y']
+    assert [pushed.ref_of(sha) for sha in (D, A, C)] == ['refs/heads/x', 'refs/heads/x',
+                                                         'refs/heads/y']
+    assert pushed.ref_of('f' * 40) is None and pushed.ref_of(None) is None
 
 
 def test_the_whole_push_is_summed_up():

@@ -132,7 +132,7 @@ class Pushed:
         position = self.position(sha)
         return default if position is None else self.commit(position)
 
-    def ref_of(self, sha: str) -> str | None:
+    def ref_of(self, sha: str | None) -> str | None:
         """The pushed ref `sha` came through; None for a sha not in the push."""
         position = self.position(sha)
         return None if position is None else self.ref(position)
@@ -142,14 +142,3 @@ class Pushed:
         for start in range(0, len(self), _BLOCK):
             yield b''.join(self.sha(i).encode() + b'\n'
                            for i in range(start, min(start + _BLOCK, len(self))))
-
-
-class Refs:
-    """The pushed ref of each commit, as a dict's `get` (what the patch reader looks up)."""
-
-    def __init__(self, pushed: Pushed) -> None:
-        self._pushed = pushed
-
-    def get(self, sha: str | None, default: str | None = None) -> str | None:
-        position = self._pushed.position(sha)
-        return default if position is None else self._pushed.ref(position)

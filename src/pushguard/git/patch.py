@@ -13,11 +13,14 @@ from pushguard.git.diff import DIFF_FLAGS, MAX_DIFF_BLOB, RENAMES
 from pushguard.model import AddedLines, Commit, FileChange, Sift
 
 if TYPE_CHECKING:
-    from typing import IO, Any
+    from typing import IO
 
     from pushguard.pushed import Pushed
 
     from pushguard.git.diff import Started
+
+# a commit's sha -> the pushed ref it came through (None for the index's diff)
+RefOf = Callable[['str | None'], 'str | None']
 
 NO_BIG_DIFFS = ('-c', f'core.bigFileThreshold={MAX_DIFF_BLOB}', *BOUNDED_CACHE)
 # Files git would call binary (a NUL byte, `-diff` or `binary` in .gitattributes, which the
@@ -79,19 +82,18 @@ def _added_lines(commits: Sequence[Commit] | Pushed, skip: Sequence[FileChange],
     if not len(commits):
         return
     yield from _unread(skip)
-    refs: Any
+    ref_of: RefOf
     if isinstance(commits, Sequence):
-        refs = {c.sha: c.ref for c in commits}
+        ref_of = {c.sha: c.ref for c in commits}.get
         stdin: bytes | Iterator[bytes] = stdin_lines(c.sha for c in commits if c.sha)
-    else:  # a dict's get, without a dict of 10,000 shas
-        from pushguard.pushed import Refs
-        refs, stdin = Refs(commits), commits.stdin()
+    else:  # looked up in the push's index, without a dict of 10,000 shas
+        ref_of, stdin = commits.ref_of, commits.stdin()
     # a merge's combined diff (--cc), not one diff per parent (-m): in one git run, the
     # 396 merges of 1,450 commits print 70 KB instead of 8.9 MB
     args = (*NO_BIG_DIFFS, 'diff-tree', '--stdin', '--root', '--cc', *PATCH_FLAGS,
             *_excluded(skip))
     with _streamed(*args, stdin=stdin) as out:
-        yield from _parse_patch(out, refs, sift)
+        yield from _parse_patch(out, ref_of, sift)
 
 
 def _unread(skip: Sequence[FileChange]) -> Iterator[AddedLines]:
@@ -122,7 +124,7 @@ def _staged_added_lines(skip: Sequence[FileChange], sift: Sift | None, base: str
         started.drop()
         started = None
     with started or _streamed(*args, stdin=b'') as out:
-        yield from _parse_patch(out, {}, sift)
+        yield from _parse_patch(out, _no_ref, sift)
 
 
 def staged_patch_args(base: str, skip: Sequence[FileChange] = ()) -> tuple[str, ...]:
@@ -130,7 +132,7 @@ def staged_patch_args(base: str, skip: Sequence[FileChange] = ()) -> tuple[str, 
     return (*NO_BIG_DIFFS, 'diff-index', '--cached', *PATCH_FLAGS, base, *_excluded(skip))
 
 
-def _parse_patch(out: IO[bytes], refs: dict[str | None, str | None], sift: Sift | None = None
+def _parse_patch(out: IO[bytes], ref_of: RefOf, sift: Sift | None = None
                  ) -> Iterator[AddedLines]:
     commit: str | None = None  # none for the index's diff (diff-index)
     for pieces in _pieces(out):
@@ -142,20 +144,24 @@ def _parse_patch(out: IO[bytes], refs: dict[str | None, str | None], sift: Sift 
                 files.append((commit, *found))
             if shas:  # diff-tree --stdin names each commit before its diffs
                 commit = decode(shas[-1])
-        yield from _parsed(files, refs, sift)
+        yield from _parsed(files, ref_of, sift)
 
 
-def _parsed(files: list[_FileDiff], refs: dict[str | None, str | None], sift: Sift | None
-            ) -> Iterator[AddedLines]:
+def _parsed(files: list[_FileDiff], ref_of: RefOf, sift: Sift | None) -> Iterator[AddedLines]:
     if sift is not None and files:
         files = _sifted(files, sift)
     for sha, path, hunks, blobs in files:
         lines = _hunk_lines(hunks)
         if lines:
-            yield AddedLines(sha, refs.get(sha), path, tuple(lines), blobs=blobs)
+            yield AddedLines(sha, ref_of(sha), path, tuple(lines), blobs=blobs)
 
 
 _FileDiff = tuple[str | None, str, bytes, tuple[str, str] | None]  # commit, path, hunks, blobs
+
+
+def _no_ref(sha: str | None) -> None:
+    """The index's diff: no commit, no pushed ref."""
+    return None
 
 
 def _sifted(files: list[_FileDiff], sift: Sift) -> list[_FileDiff]:
