@@ -11,7 +11,7 @@ from pushguard.git._stream import streamed as _streamed
 if TYPE_CHECKING:
     from typing import Any
 
-_SIZE_FORMAT = '--batch-check=%(objectname) %(objecttype) %(objectsize)'
+SIZE_FORMAT = '--batch-check=%(objectname) %(objecttype) %(objectsize)'
 
 
 def read_blobs(shas: Iterable[str]) -> Iterator[tuple[str, bytes]]:
@@ -47,21 +47,37 @@ class SizeReader:
             return {}
         out = self._out
         if not hasattr(out, 'send'):  # pragma: no cover - Windows: one process per batch
-            from pushguard.git import diff
-            return diff.blob_sizes(wanted)
+            return blob_sizes(wanted)
         out.send(stdin_lines(wanted))
-        found = {}
+        found: dict[str, int] = {}
         for _ in wanted:
-            parts = out.readline().split(b' ')
-            if len(parts) == 3 and parts[1] == b'blob':
-                found[decode(parts[0])] = int(parts[2])
+            add_size(found, out.readline())
         return found
+
+
+def blob_sizes(blobs: Iterable[str]) -> dict[str, int]:
+    """The size of each blob, from one `git cat-file --batch-check`."""
+    sizes: dict[str, int] = {}
+    wanted = list(dict.fromkeys(blobs))
+    if wanted:
+        with _streamed('cat-file', SIZE_FORMAT, stdin=stdin_lines(wanted)) as out:
+            for line in out:
+                add_size(sizes, line)
+    return sizes
+
+
+def add_size(sizes: dict[str, int], line: bytes) -> None:
+    """One SIZE_FORMAT answer into `sizes`: a blob's size (other objects and unknown ids are
+    left out)."""
+    parts = line.split(b' ')
+    if len(parts) == 3 and parts[1] == b'blob':
+        sizes[decode(parts[0])] = int(parts[2])
 
 
 @contextlib.contextmanager
 def size_reader() -> Iterator[SizeReader]:
     """A SizeReader for the time of the `with`; git ends with it."""
-    with _streamed('cat-file', _SIZE_FORMAT, stdin=b'', keep_open=True) as out:
+    with _streamed('cat-file', SIZE_FORMAT, stdin=b'', keep_open=True) as out:
         yield SizeReader(out)
         if hasattr(out, 'close_input'):
             out.close_input()

@@ -214,13 +214,8 @@ def blob_sizes(blobs: Iterable[str]) -> dict[str, int]:
     rest = [blob for blob in wanted if blob not in sizes]
     if not rest:
         return sizes
-    with streamed('cat-file', '--batch-check=%(objectname) %(objecttype) %(objectsize)',
-                  stdin=stdin_lines(rest)) as out:
-        for line in out:
-            parts = line.split(b' ')
-            if len(parts) == 3 and parts[1] == b'blob':
-                sizes[decode(parts[0])] = int(parts[2])
-    return sizes
+    from pushguard.git.blobs import blob_sizes as from_cat_file
+    return {**sizes, **from_cat_file(rest)}
 
 
 # the new blobs of the index, as `staged_changes` found them (1,000 loose ones are read here in
