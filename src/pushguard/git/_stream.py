@@ -48,6 +48,19 @@ def streamed(*args: str, stdin: bytes | Iterable[bytes], keep_open: bool = False
             raise GitError(_failure(args, code, said))
 
 
+@contextlib.contextmanager
+def kept_open(*args: str) -> Iterator[IO[bytes]]:
+    """`streamed(*ARGS, keep_open=True)`: a batch git (`cat-file --batch`) asked with `send` for
+    the time of the `with`; then its input is closed and what is left of its output read, so
+    that it ends as a git read to the end does."""
+    with streamed(*args, stdin=b'', keep_open=True) as out:
+        yield out
+        if hasattr(out, 'close_input'):
+            out.close_input()
+        while out.read1(_CHUNK):  # type: ignore[attr-defined]
+            pass
+
+
 def _failure(args: tuple[str, ...], code: int, said: bytes) -> str:
     from pushguard.git import failure_message
     return failure_message(('git', *args), code, said)

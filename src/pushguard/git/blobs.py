@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 
 from pushguard._typing import TYPE_CHECKING
 from pushguard.git import decode, stdin_lines
-from pushguard.git._stream import streamed as _streamed
+from pushguard.git._stream import kept_open, streamed as _streamed
 
 if TYPE_CHECKING:
     from typing import Any
@@ -77,10 +77,6 @@ def add_size(sizes: dict[str, int], line: bytes) -> None:
 @contextlib.contextmanager
 def size_reader() -> Iterator[SizeReader]:
     """A SizeReader for the time of the `with`; git ends with it."""
-    with _streamed('cat-file', SIZE_FORMAT, stdin=b'', keep_open=True) as out:
+    with kept_open('cat-file', SIZE_FORMAT) as out:
         yield SizeReader(out)
-        if hasattr(out, 'close_input'):
-            out.close_input()
-        while out.read1(1 << 16):  # type: ignore[attr-defined]
-            pass
 

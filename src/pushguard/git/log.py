@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pushguard._typing import TYPE_CHECKING
 from pushguard.errors import GitError
 from pushguard.git import decode, run, stdin_lines
-from pushguard.git._stream import streamed
+from pushguard.git._stream import kept_open, streamed
 from pushguard.model import Commit, Signature
 
 if TYPE_CHECKING:
@@ -184,12 +184,8 @@ class HeaderReader:
 @contextlib.contextmanager
 def header_reader() -> Iterator[HeaderReader]:
     """A HeaderReader for the time of the `with`; git ends with it."""
-    with streamed('cat-file', '--batch', stdin=b'', keep_open=True) as out:
+    with kept_open('cat-file', '--batch') as out:
         yield HeaderReader(out)
-        if hasattr(out, 'close_input'):
-            out.close_input()
-        while out.read1(1 << 16):  # type: ignore[attr-defined]
-            pass
 
 
 def signature_kinds(shas: Sequence[str]) -> dict[str, str | None]:
