@@ -31,7 +31,7 @@ from pushguard._typing import TYPE_CHECKING
 from pushguard.config import Config
 from pushguard.errors import ConfigError
 from pushguard.model import (
-    SUBMODULE_MODE, Commit, Context, FileChange, Finding, Need, Place, Severity,
+    Commit, Context, FileChange, Finding, Need, Place, Severity,
 )
 
 
@@ -108,7 +108,9 @@ def run(
     if needs & {Need.CHANGES, Need.SIZES, Need.ADDED_LINES, Need.ATTRIBUTES}:
         ctx.changes = tuple(_unique(source.changes(ctx.commits)))
     if needs & {Need.SIZES, Need.ADDED_LINES, Need.ATTRIBUTES}:
-        ctx.changes = tuple(_with_sizes(ctx.changes))
+        from pushguard.git import diff
+        from pushguard.git.blobs import with_sizes
+        ctx.changes = tuple(with_sizes(ctx.changes, diff.blob_sizes))
     if Need.ATTRIBUTES in needs:  # only for blobs big enough to be reported: a few paths
         big = min(cfg.max_size, cfg.warn_size)
         ctx.lfs_paths = source.lfs_paths([c.path for c in ctx.changes if (c.size or 0) > big])
@@ -165,12 +167,6 @@ def _unique(changes: Iterable[FileChange]) -> Iterator[FileChange]:
             seen.add(key)
             yield change
 
-
-def _with_sizes(changes: Sequence[FileChange]) -> Iterator[FileChange]:
-    from pushguard.git import diff
-    sizes = diff.blob_sizes(c.blob for c in changes if c.status != 'D' and c.mode != SUBMODULE_MODE)
-    for change in changes:
-        yield change._replace(size=sizes.get(change.blob))
 
 
 def blocks(findings: Iterable[Finding]) -> bool:

@@ -18,7 +18,8 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 
 from pushguard._typing import TYPE_CHECKING
-from pushguard.model import SUBMODULE_MODE, Commit, Context, FileChange, Finding, Need, Signature
+from pushguard.git.blobs import with_sizes
+from pushguard.model import Commit, Context, FileChange, Finding, Need, Signature
 from pushguard.pushed import Pushed
 
 if TYPE_CHECKING:
@@ -119,7 +120,7 @@ def _changes(source: Source, cfg: Config, ctx: Context, needs: set[Need],
         changes = _unique(source.stream_changes(ctx.index))  # type: ignore[attr-defined]
         for batch in _change_batches(changes):
             if sized:
-                batch = _with_sizes(batch, reader.sizes)
+                batch = list(with_sizes(batch, reader.sizes))
                 too_big += (c for c in batch if (c.size or 0) > MAX_DIFF_BLOB)
                 big_paths += (c.path for c in batch if (c.size or 0) > big)
             for check_id, stream in live:
@@ -182,9 +183,3 @@ class _Seen:
         for key in old:
             if key:
                 self.add(key)
-
-
-def _with_sizes(batch: list[FileChange], sizes_of: object) -> list[FileChange]:
-    sizes = sizes_of(c.blob for c in batch  # type: ignore[operator]
-                     if c.status != 'D' and c.mode != SUBMODULE_MODE)
-    return [change._replace(size=sizes.get(change.blob)) for change in batch]

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from pushguard._typing import TYPE_CHECKING
 from pushguard.git import decode, stdin_lines
 from pushguard.git._stream import kept_open, streamed as _streamed
+from pushguard.model import SUBMODULE_MODE, FileChange
 
 if TYPE_CHECKING:
     from typing import Any
@@ -80,3 +81,11 @@ def size_reader() -> Iterator[SizeReader]:
     with kept_open('cat-file', SIZE_FORMAT) as out:
         yield SizeReader(out)
 
+
+def with_sizes(changes: Sequence[FileChange],
+               sizes_of: Callable[[Iterable[str]], dict[str, int]]) -> Iterator[FileChange]:
+    """`changes` with the size of each new blob (none for a deletion or a submodule), the
+    sizes asked of `sizes_of` at once: a push's whole, or a streamed batch."""
+    sizes = sizes_of(c.blob for c in changes if c.status != 'D' and c.mode != SUBMODULE_MODE)
+    for change in changes:
+        yield change._replace(size=sizes.get(change.blob))
