@@ -20,11 +20,6 @@ def shell_quote(path: str) -> str:
     return "$'" + ''.join(chr(b) if b in _SAFE_BYTES else f'\\x{b:02x}' for b in raw) + "'"
 
 
-def commits_by_sha(ctx: Context) -> Pushed:
-    """The pushed commits by sha (`get`), without their messages: ctx.index."""
-    return ctx.index
-
-
 def tips(ctx: Context) -> frozenset[str]:
     """The commits at the tip of what is pushed: the only ones `git commit --amend` can fix."""
     found = {u.local_sha for u in ctx.updates if not u.is_deletion}

@@ -13,7 +13,7 @@ from __future__ import annotations
 import collections
 from collections.abc import Iterable, Iterator, Sequence
 
-from pushguard.checks._paths import commits_by_sha, rebase_base, shell_quote, tips, where
+from pushguard.checks._paths import rebase_base, shell_quote, tips, where
 from pushguard.checks._stream import Stream, whole
 from pushguard.config import GITHUB_HARD_LIMIT, Config
 from pushguard.model import (
@@ -156,7 +156,7 @@ class _Sizes(Stream):
         if not self.found:
             return
         lfs, cfg = self.ctx.lfs_paths, self.cfg
-        commits, tip_shas = commits_by_sha(self.ctx), tips(self.ctx)
+        commits, tip_shas = self.ctx.index, tips(self.ctx)
         for large in self.found:
             change = large.change
             commit = where(change, commits)

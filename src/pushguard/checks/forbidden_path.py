@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
 from pushguard import patterns
-from pushguard.checks._paths import commits_by_sha, rebase_base, shell_quote, tips, where
+from pushguard.checks._paths import rebase_base, shell_quote, tips, where
 from pushguard.checks._stream import Stream, whole
 from pushguard.config import Config
 from pushguard.text import display
@@ -189,7 +189,7 @@ def check(ctx: Context, cfg: Config) -> Iterator[Finding]:
 
 def _found(ctx: Context, cfg: Config, rules: Sequence[Rule], changes: Sequence[FileChange]
            ) -> Iterator[Finding]:
-    commits, tip_shas = commits_by_sha(ctx), tips(ctx)
+    commits, tip_shas = ctx.index, tips(ctx)
     for change in changes:
         if change.status == 'D':
             continue
