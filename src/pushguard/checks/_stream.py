@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
-from pushguard.model import Commit, Context, FileChange, Finding
+from pushguard._typing import TYPE_CHECKING
+from pushguard.model import Commit, Context, FileChange, Finding, Severity
+
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class Stream:
@@ -38,6 +42,46 @@ class AtEnd(Stream):
 
     def finish(self) -> Iterable[Finding]:
         return self.findings()
+
+
+class Failing(Stream):
+    """A rule each commit passes or fails (`why`): the failing commits are kept, less their
+    messages, and reported at the end, each pushed ref with one fix (`fix`) made from its
+    failing commits, oldest first, since the fix rewrites them all."""
+
+    check_id: str
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.failing: dict[Commit, Any] = {}  # a failing commit -> why (`why`'s answer)
+
+    def why(self, commit: Commit) -> Any:
+        """Why `commit` fails (anything true), or something false when it passes."""
+        raise NotImplementedError
+
+    def fix(self, on_ref: list[Commit], merges: bool) -> str:
+        """The fix for a ref: `on_ref` its failing commits, `merges` whether it pushes one."""
+        raise NotImplementedError
+
+    def say(self, commit: Commit, why: Any) -> str:
+        """The finding's message for a failing commit."""
+        raise NotImplementedError
+
+    def commits(self, batch: Sequence[Commit]) -> Iterable[Finding]:
+        for commit in batch:
+            if why := self.why(commit):
+                self.failing[commit._replace(message='')] = why
+        return ()
+
+    def finish(self) -> Iterator[Finding]:
+        fixes: dict[str | None, str] = {}
+        for commit in self.failing:
+            if commit.ref not in fixes:
+                on_ref = [c for c in self.failing if c.ref == commit.ref]
+                fixes[commit.ref] = self.fix(on_ref, commit.ref in self.ctx.index.merge_refs)
+        for commit, why in self.failing.items():
+            yield Finding(self.check_id, Severity.ERROR, self.say(commit, why),
+                          fixes[commit.ref], ref=commit.ref, commit=commit.sha)
 
 
 def whole(stream: Stream | None, ctx: Context) -> Iterator[Finding]:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 from pushguard import patterns
 from pushguard.checks._paths import rebase_base
-from pushguard.checks._stream import Stream, whole
+from pushguard.checks._stream import Failing, Stream, whole
 from pushguard.config import Config
-from pushguard.model import Commit, Context, Finding, Need, Severity
+from pushguard.model import Commit, Context, Finding, Need
 
 ID = 'author-email'
 NEEDS = frozenset({Need.MESSAGES})
@@ -60,31 +60,22 @@ def _fix(oldest: Commit, author_fails: bool, merges: bool, pattern: str) -> str:
     return f'{config} && {rewrite}{hint}'
 
 
-class _Emails(Stream):
-    """The failing commits (less their messages) are kept; the fixes need the whole push."""
+class _Emails(Failing):
+    check_id = ID
 
     def __init__(self, ctx: Context, pattern: patterns.Pattern, text: str) -> None:
-        self.ctx, self.pattern, self.text = ctx, pattern, text
-        self.failing: dict[Commit, list[tuple[str, str]]] = {}
+        super().__init__(ctx)
+        self.pattern, self.text = pattern, text
 
-    def commits(self, batch: Sequence[Commit]) -> Iterable[Finding]:
-        for c in batch:
-            if c.sha and (failed := failures(c, self.pattern)):
-                self.failing[c._replace(message='')] = failed
-        return ()
+    def why(self, commit: Commit) -> list[tuple[str, str]] | None:
+        return failures(commit, self.pattern) if commit.sha else None
 
-    def finish(self) -> Iterator[Finding]:
-        failing = self.failing
-        fixes: dict[str | None, str] = {}  # one rewrite per pushed ref, from its oldest failure
-        for commit in failing:
-            if commit.ref not in fixes:
-                on_ref = [c for c in failing if c.ref == commit.ref]
-                author_fails = any(who == 'author' for c in on_ref for who, _ in failing[c])
-                merges = commit.ref in self.ctx.index.merge_refs
-                fixes[commit.ref] = _fix(commit, author_fails, merges, self.text)
-        for commit, failed in failing.items():
-            yield Finding(ID, Severity.ERROR, _describe(failed, self.text), fixes[commit.ref],
-                          ref=commit.ref, commit=commit.sha)
+    def fix(self, on_ref: list[Commit], merges: bool) -> str:
+        author_fails = any(who == 'author' for c in on_ref for who, _ in self.failing[c])
+        return _fix(on_ref[0], author_fails, merges, self.text)
+
+    def say(self, commit: Commit, why: list[tuple[str, str]]) -> str:
+        return _describe(why, self.text)
 
 
 def stream(ctx: Context, cfg: Config) -> Stream:

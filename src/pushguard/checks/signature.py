@@ -10,12 +10,12 @@ pushed commits from the oldest one that fails.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 from pushguard.checks._paths import rebase_base
-from pushguard.checks._stream import Stream, whole
+from pushguard.checks._stream import Failing, Stream, whole
 from pushguard.config import Config
-from pushguard.model import Commit, Context, Finding, Need, Severity
+from pushguard.model import Commit, Context, Finding, Need
 
 ID = 'signature'
 NEEDS = frozenset({Need.SIGNATURES, Need.MESSAGES})
@@ -74,31 +74,21 @@ def _fix(oldest: Commit, merges: bool, failing: Sequence[Commit]) -> str:
     return '\n'.join(dict.fromkeys([_resign(oldest, merges), *hints]))
 
 
-class _Signatures(Stream):
-    """The failing commits (less their messages) are kept; the fixes need the whole push."""
+class _Signatures(Failing):
+    check_id = ID
 
     def __init__(self, ctx: Context, verify: bool) -> None:
-        self.ctx, self.verify = ctx, verify
-        self.failing: dict[Commit, str] = {}
+        super().__init__(ctx)
+        self.verify = verify
 
-    def commits(self, batch: Sequence[Commit]) -> Iterable[Finding]:
-        for c in batch:
-            if why := problem(c, self.verify):
-                self.failing[c._replace(message='')] = why
-        return ()
+    def why(self, commit: Commit) -> str | None:
+        return problem(commit, self.verify)
 
-    def finish(self) -> Iterator[Finding]:
-        failing = self.failing
-        fixes: dict[str | None, str] = {}  # one re-signing rebase per pushed ref
-        for commit in failing:
-            if commit.ref not in fixes:
-                on_ref = [c for c in failing if c.ref == commit.ref]
-                merges = commit.ref in self.ctx.index.merge_refs
-                fixes[commit.ref] = _fix(commit, merges, on_ref)
-        for commit, why in failing.items():
-            what = 'merge commit' if commit.is_merge else 'commit'
-            yield Finding(ID, Severity.ERROR, f'{what} {commit.short} {why}', fixes[commit.ref],
-                          ref=commit.ref, commit=commit.sha)
+    def fix(self, on_ref: list[Commit], merges: bool) -> str:
+        return _fix(on_ref[0], merges, on_ref)
+
+    def say(self, commit: Commit, why: str) -> str:
+        return f'{"merge commit" if commit.is_merge else "commit"} {commit.short} {why}'
 
 
 def stream(ctx: Context, cfg: Config) -> Stream:
